@@ -1,0 +1,1 @@
+"""The Streamlit dashboard's data layer: one warehouse connection and named queries."""

@@ -1,0 +1,1 @@
+"""ETL for the Đề án 06 warehouse: workbook -> read -> validate -> load -> tables."""

@@ -1,0 +1,54 @@
+"""Paths and settings. The warehouse path can be overridden with DA06_WAREHOUSE."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_DIR = ROOT / "data" / "reference"
+SQL_DIR = ROOT / "sql"
+SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
+
+
+def raw_dir() -> Path:
+    return Path(os.environ.get("DA06_RAW", ROOT / "data" / "raw"))
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("DA06_WAREHOUSE", ROOT / "data" / "warehouse" / "da06.duckdb"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    province_code: str
+    due_day: int
+    start_period: str
+    end_period: str
+    official_label: str
+    official_period: str
+    sample_label: str
+    sample_first: str
+    sample_last: str
+    sample_seed: int
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    with open(ROOT / "config.toml", "rb") as f:
+        c = tomllib.load(f)
+    due_day = int(os.environ.get("DA06_DUE_DAY", c["reporting"]["due_day"]))
+    return Settings(
+        province_code=c["province"]["code"],
+        due_day=due_day,
+        start_period=c["reporting"]["start_period"],
+        end_period=c["reporting"].get("end_period", ""),
+        official_label=c["official"]["source_label"],
+        official_period=c["official"]["period"],
+        sample_label=c["sample"]["source_label"],
+        sample_first=c["sample"]["first_period"],
+        sample_last=c["sample"]["last_period"],
+        sample_seed=int(c["sample"]["seed"]),
+    )

@@ -1,0 +1,37 @@
+"""Problems found in a submission, each with sheet and cell, worded in Vietnamese."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def cell_ref(row0: int, col0: int) -> str:
+    """Zero-based row/column -> Excel reference ('E12')."""
+    letters, n = "", col0 + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"{letters}{row0 + 1}"
+
+
+@dataclass(frozen=True)
+class Issue:
+    severity: str  # 'error' blocks the load; 'warning' does not
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.sheet and self.cell:
+            where = f"{self.sheet}!{self.cell}: "
+        elif self.sheet:
+            where = f"{self.sheet}: "
+        return f"{where}{self.message}"
+
+
+class Rejected(Exception):
+    """A submission that cannot be loaded; carries every blocking issue."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))

@@ -1,0 +1,237 @@
+"""Load one workbook: read -> validate -> archive -> write, all-or-nothing.
+
+A file is recorded in `submission` whether it is accepted or rejected; its figures reach the
+fact tables only when it has no blocking error, in one transaction. A later accepted file for
+the same unit, period and topic replaces the earlier one, which stays in the log as
+superseded. The same file twice (same sha256) changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from etl.config import raw_dir
+from etl.issues import Issue, Rejected
+from etl.numbers import format_count
+from etl.periods import add_months, period_text
+from etl.read import read_workbook
+from etl.reference import catalogue
+from etl.validate import Validated, validate
+
+SAFE_EXT = re.compile(r"^\.(xlsx|xlsm|xls|ods)$")
+
+
+@dataclass
+class LoadResult:
+    file_name: str
+    status: str  # 'accepted' | 'rejected' | 'duplicate' | 'valid' (dry run)
+    submission_id: str | None = None
+    unit_code: str | None = None
+    period: dt.date | None = None
+    row_count: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # submission ids superseded by this one
+    topics: list[str] = field(default_factory=list)
+    preview: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def safe_extension(name: str) -> str:
+    ext = os.path.splitext(name)[1].lower()
+    return ext if SAFE_EXT.match(ext) else ".bin"
+
+
+def submission_id_for(submitted_at: dt.datetime, sha: str) -> str:
+    return f"{submitted_at:%Y%m%dT%H%M%S}-{sha[:12]}"
+
+
+def archive_file(src: Path, manifest: dict, root: Path | None = None) -> Path:
+    """Copy a received file into data/raw/<period>/<unit>/<submission_id><ext> (or
+    data/raw/unsorted/ when unit or period is unknown) with a JSON manifest beside it. Nothing
+    of the uploaded file name reaches the path: unit and period are checked codes."""
+    root = root or raw_dir()
+    unit, period = manifest.get("unit_code"), manifest.get("period")
+    if unit and period and re.fullmatch(r"[0-9A-Za-z.]+", unit) and re.fullmatch(r"\d{4}-\d{2}", period):
+        folder = root / period / unit
+    else:
+        folder = root / "unsorted"
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / f"{manifest['submission_id']}{safe_extension(manifest['file_name'])}"
+    tmp = dest.with_suffix(dest.suffix + ".part")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dest)
+    mpath = folder / f"{manifest['submission_id']}.json"
+    mpath.write_text(json.dumps({**manifest, "archive_name": dest.name}, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    return dest
+
+
+def _history_warnings(cur, v: Validated) -> list[Issue]:
+    """Warnings that need the warehouse: a stock that falls, a jump far outside history."""
+    out: list[Issue] = []
+    if not v.unit_code or not v.period:
+        return out
+    prev = add_months(v.period, -1)
+    for rec in v.records.get("identity", []):
+        row = cur.execute(
+            "select cccd_records, vneid_applications, vneid_activated from fact_identity where unit_code = ? and period = ?",
+            [v.unit_code, prev]).fetchone()
+        if row:
+            for key, old in zip(("cccd_records", "vneid_applications", "vneid_activated"), row):
+                new = rec.get(key)
+                if new is not None and old is not None and new < old:
+                    out.append(Issue("warning", f"Số lũy kế giảm so với kỳ trước ({format_count(old)} → {format_count(new)}). Số lũy kế thường không giảm: hãy kiểm tra lại.", "CCCD - VNeID", f"dòng {rec['_row']}"))
+    if v.records.get("cleaning"):
+        prev_rows = dict(cur.execute(
+            "select dataset_code, records_cleaned from fact_cleaning where unit_code = ? and period = ?",
+            [v.unit_code, prev]).fetchall())
+        for rec in v.records["cleaning"]:
+            old, new = prev_rows.get(rec["dataset_code"]), rec.get("records_cleaned")
+            if old is not None and new is not None and new < old:
+                out.append(Issue("warning", f"Số đã làm sạch lũy kế của '{rec['dataset_code']}' giảm so với kỳ trước ({format_count(old)} → {format_count(new)}).", "Làm sạch dữ liệu", f"dòng {rec['_row']}"))
+    if v.records.get("services"):
+        hist = {}
+        for code, med, n in cur.execute(
+            """select service_code, median(total_dossiers), count(*) from fact_service_volume
+               where unit_code = ? and period < ? and period >= ? and total_dossiers is not null
+               group by service_code""", [v.unit_code, v.period, add_months(v.period, -12)]).fetchall():
+            hist[code] = (med, n)
+        for rec in v.records["services"]:
+            t = rec.get("total_dossiers")
+            h = hist.get(rec["service_code"])
+            if t is None or not h or h[1] < 3:
+                continue
+            med = h[0] or 0
+            if (med >= 20 and (t > 5 * med or t < med / 5)) or (med < 20 and t > 100 and t > 10 * max(med, 1)):
+                out.append(Issue("warning", f"Tổng số hồ sơ {format_count(t)} khác xa mức thường thấy của đơn vị (trung vị 12 tháng: {format_count(med)}). Hãy kiểm tra lại.", "Dịch vụ công", f"dòng {rec['_row']}"))
+    return out
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    display_name: str | None = None,
+    declared_unit: str | None = None,
+    declared_period: dt.date | None = None,
+    submitted_by: str = "cli",
+    submitted_at: dt.datetime | None = None,
+    allowed_units: set[str] | None = None,
+    dry_run: bool = False,
+    archive: bool = True,
+    archive_root: Path | None = None,
+    today: dt.date | None = None,
+    source: str | None = None,
+) -> LoadResult:
+    """Validate and load one file on `con` (which must not be inside a transaction)."""
+    path = Path(path)
+    display_name = display_name or path.name
+    submitted_at = submitted_at or dt.datetime.now().replace(microsecond=0)
+    sha = sha256_file(path)
+    cat = catalogue()
+    cur = con.cursor()
+    try:
+        dup = cur.execute("select submission_id from submission where sha256 = ? and status = 'accepted' limit 1", [sha]).fetchone()
+        if dup:
+            return LoadResult(display_name, "duplicate", dup[0], issues=[Issue("warning", f"Tệp này đã được nạp trước đó (mã nộp {dup[0]}); không có gì thay đổi.")])
+        try:
+            wb = read_workbook(path, display_name)
+            v = validate(wb, cat, declared_unit, declared_period, allowed_units, today)
+        except Rejected as r:
+            v = Validated(declared_unit, declared_period, False, {}, list(r.issues))
+        if not v.errors:
+            v.issues.extend(_history_warnings(cur, v))
+        sid = submission_id_for(submitted_at, sha)
+        result = LoadResult(display_name, "rejected" if v.errors else ("valid" if dry_run else "accepted"), sid,
+                            v.unit_code, v.period, v.row_count, v.issues, topics=list(v.records))
+        result.preview = {k: [{kk: vv for kk, vv in r.items() if not kk.startswith("_")} | {"dòng": r["_row"]} for r in rows]
+                          for k, rows in v.records.items()}
+        if not v.errors and v.unit_code and v.period:
+            result.replaced = [r[0] for r in cur.execute(
+                "select distinct submission_id from submission_topic where unit_code = ? and period = ? and superseded_by is null and list_contains(?, topic) order by 1",
+                [v.unit_code, v.period, list(v.records)]).fetchall()]
+        if dry_run:
+            return result
+        src = source or ("sample" if v.is_sample else "submitted")
+        manifest = {
+            "submission_id": sid, "file_name": display_name, "sha256": sha,
+            "unit_code": v.unit_code, "period": period_text(v.period) if v.period else None,
+            "declared_unit": declared_unit, "declared_period": period_text(declared_period) if declared_period else None,
+            "submitted_at": submitted_at.isoformat(), "submitted_by": submitted_by, "source": src,
+        }
+        archive_path = str(archive_file(path, manifest, archive_root)) if archive else str(path)
+        message = "\n".join(str(i) for i in v.issues) or None
+        cur.execute("begin transaction")
+        try:
+            cur.execute(
+                "insert into submission values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [sid, display_name, archive_path, sha, v.unit_code, v.period, ",".join(v.records) or None,
+                 v.row_count, "rejected" if v.errors else "accepted", submitted_at, submitted_by, src, message])
+            if not v.errors:
+                _write_facts(cur, v, sid, src)
+            cur.execute("commit")
+        except Exception:
+            cur.execute("rollback")
+            raise
+        return result
+    finally:
+        cur.close()
+
+
+FACT_TABLES = {"services": "fact_service_volume", "identity": "fact_identity", "cleaning": "fact_cleaning", "tasks": "fact_task_status"}
+
+
+def fact_rows(v: Validated, sid: str, src: str) -> dict[str, list[tuple]]:
+    """The fact-table rows a validated submission contributes, per topic."""
+    unit, period = v.unit_code, v.period
+    out: dict[str, list[tuple]] = {}
+    for topic, recs in v.records.items():
+        if topic == "services":
+            rows = [(period, unit, r["service_code"], r.get("total_dossiers"), r.get("online_dossiers"), r.get("on_time"), r.get("overdue"), src, sid)
+                    for r in recs if any(r.get(k) is not None for k in ("total_dossiers", "online_dossiers", "on_time", "overdue"))]
+        elif topic == "identity":
+            rows = [(period, r["unit_code"], r.get("cccd_records"), r.get("vneid_applications"), r.get("vneid_activated"), r.get("vneid_target"), src, sid)
+                    for r in recs]
+        elif topic == "cleaning":
+            rows = [(period, unit, r["dataset_code"], r.get("records_cleaned"), r.get("records_total"), src, sid)
+                    for r in recs if r.get("records_cleaned") is not None or r.get("records_total") is not None]
+        else:
+            rows = [(period, r["task_code"], unit, r["status"], r.get("status_text"), src, sid) for r in recs]
+        out[topic] = rows
+    return out
+
+
+def _write_facts(cur, v: Validated, sid: str, src: str) -> None:
+    unit, period = v.unit_code, v.period
+    for topic, rows in fact_rows(v, sid, src).items():
+        cur.execute(
+            "update submission_topic set superseded_by = ? where unit_code = ? and period = ? and topic = ? and superseded_by is null",
+            [sid, unit, period, topic])
+        cur.execute("insert into submission_topic values (?, ?, ?, ?, ?, null)", [sid, unit, period, topic, len(v.records[topic])])
+        table = FACT_TABLES[topic]
+        cur.execute(f"delete from {table} where unit_code = ? and period = ?", [unit, period])  # table name from the fixed map above
+        if rows:
+            width = len(rows[0])
+            cur.executemany(f"insert into {table} values ({', '.join('?' * width)})", rows)

@@ -1,0 +1,154 @@
+"""The submission workbook: one per unit and month, written with xlsxwriter.
+
+Layout of every topic sheet: title (row 1), header block (rows 2-4: unit, period, kind of
+data), column headers on row 6, one pre-filled catalogue row per line from row 7. Catalogue
+cells are locked; figure cells are unlocked, formatted and validated (whole numbers >= 0).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+from etl.periods import period_label, period_text
+from etl.reference import catalogue
+from etl.topics import INSTRUCTIONS_SHEET, STATUS_LABELS, TOPICS
+
+HEADER_ROW = 5  # zero-based: row 6 in Excel
+FIRST_DATA_ROW = 6
+SAMPLE_MARK = "DỮ LIỆU MẪU"
+
+INSTRUCTIONS = [
+    "HƯỚNG DẪN ĐIỀN BIỂU MẪU BÁO CÁO ĐỀ ÁN 06 HẰNG THÁNG",
+    "",
+    "1. Mỗi trang tính là một nội dung báo cáo: Dịch vụ công, CCCD - VNeID, Làm sạch dữ liệu, Nhiệm vụ.",
+    "   Không đổi tên trang tính, không xóa, không chèn cột; không sửa các ô đã khóa (mã, tên, đơn vị, kỳ báo cáo).",
+    "2. Chỉ nhập số nguyên không âm vào các ô số (ví dụ 11343, không nhập 11.343 dạng chữ hay 11343 hồ sơ).",
+    "   Để trống ô nếu đơn vị không có số liệu; nhập 0 nếu trong tháng không phát sinh.",
+    "3. Dịch vụ công: số hồ sơ phát sinh TRONG THÁNG. Hồ sơ trực tuyến không vượt quá tổng số hồ sơ;",
+    "   đúng hạn + quá hạn không vượt quá số hồ sơ trực tuyến.",
+    "4. CCCD - VNeID và Làm sạch dữ liệu: số LŨY KẾ đến cuối kỳ báo cáo (không phải số phát sinh trong tháng).",
+    "   Số lũy kế không được thấp hơn kỳ trước; số đã làm sạch không vượt quá tổng số cần làm sạch.",
+    "5. Nhiệm vụ: chọn trạng thái trong danh sách (Đã hoàn thành / Đang thực hiện / Chưa thực hiện) và ghi kết quả.",
+    "6. Hạn nộp: trước ngày 16 của tháng sau kỳ báo cáo (Kế hoạch 24/KH-UBND, mục IV.2).",
+    "7. Nộp tệp qua trang 'Nộp báo cáo' của hệ thống hoặc lệnh: python -m etl load <tệp>.",
+    "   Hệ thống kiểm tra từng ô và báo lỗi cụ thể (trang tính, ô, nội dung, cách sửa); tệp có lỗi không được nạp.",
+    "   Nộp lại tệp mới cho cùng đơn vị, kỳ và nội dung sẽ thay thế bản trước (bản trước vẫn được lưu vết).",
+]
+
+
+def _rows_for(topic: str, unit_code: str) -> list[tuple[str, str, str]]:
+    cat = catalogue()
+    if topic == "services":
+        return [(c, s["service_name"], "") for c, s in cat.services.items()]
+    if topic == "identity":
+        return [(unit_code, cat.units[unit_code]["unit_name"], "")]
+    if topic == "cleaning":
+        return [(c, d["dataset_name"], "") for c, d in cat.datasets.items()]
+    if topic == "tasks":
+        return [(c, cat.tasks[c]["task_name"], cat.tasks[c]["deadline_text"]) for c in cat.tasks_for(unit_code)]
+    raise ValueError(topic)
+
+
+def write_template(
+    path: Path,
+    unit_code: str,
+    period: dt.date,
+    values: dict[str, dict[str, dict]] | None = None,
+    sample: bool = False,
+) -> Path:
+    """Write the workbook for one unit and month. `values[topic][row_code]` pre-fills figures
+    (used by the sample generator); without it the figure cells are empty."""
+    cat = catalogue()
+    if unit_code not in cat.units:
+        raise ValueError(f"Mã đơn vị không có trong danh mục: {unit_code}")
+    unit_name = cat.units[unit_code]["unit_name"]
+    values = values or {}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": False})
+    # A fixed creation time keeps the same content byte-identical (the sample is reproducible).
+    wb.set_properties({"title": f"Báo cáo Đề án 06 - {unit_name} - {period_label(period)}", "author": "Đề án 06",
+                       "created": dt.datetime(period.year, period.month, 1)})
+    f_title = wb.add_format({"bold": True, "font_size": 13, "font_color": "#1F3864"})
+    f_label = wb.add_format({"bold": True, "locked": True})
+    f_locked = wb.add_format({"locked": True, "text_wrap": True, "valign": "top"})
+    f_head = wb.add_format({"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter",
+                            "bg_color": "#DDEBF7", "border": 1, "locked": True})
+    f_num = wb.add_format({"num_format": "#,##0", "locked": False, "border": 1, "valign": "top"})
+    f_text = wb.add_format({"locked": False, "border": 1, "text_wrap": True, "valign": "top"})
+    f_code = wb.add_format({"locked": True, "border": 1, "valign": "top", "font_color": "#555555"})
+    f_name = wb.add_format({"locked": True, "border": 1, "text_wrap": True, "valign": "top"})
+    f_sample = wb.add_format({"bold": True, "font_color": "#C00000"})
+
+    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
+    ws.set_column(0, 0, 110)
+    for i, line in enumerate(INSTRUCTIONS):
+        ws.write(i, 0, line, f_title if i == 0 else None)
+    ws.write(len(INSTRUCTIONS) + 1, 0, f"Đơn vị: {unit_code} - {unit_name}; kỳ báo cáo: {period_label(period)}.")
+    if sample:
+        ws.write(len(INSTRUCTIONS) + 2, 0, f"{SAMPLE_MARK}: tệp do bộ sinh dữ liệu mẫu tạo ra, không phải số liệu thật.", f_sample)
+    ws.protect()
+
+    for topic_key in cat.topics_for(unit_code):
+        topic = TOPICS[topic_key]
+        ws = wb.add_worksheet(topic.sheet)
+        cols = [c for c in topic.columns if c.kind != "rate"]
+        ws.write(0, 0, topic.title, f_title)
+        ws.write(1, 0, "Đơn vị:", f_label)
+        ws.write_string(1, 1, unit_code, f_locked)
+        ws.write(1, 2, unit_name, f_locked)
+        ws.write(2, 0, "Kỳ báo cáo:", f_label)
+        ws.write_string(2, 1, period_text(period), f_locked)
+        ws.write(2, 2, period_label(period), f_locked)
+        ws.write(3, 0, "Loại số liệu:", f_label)
+        ws.write(3, 1, SAMPLE_MARK if sample else "Số liệu báo cáo", f_sample if sample else f_locked)
+        for j, c in enumerate(cols):
+            ws.set_column(j, j, c.width)
+            ws.write(HEADER_ROW, j, c.headers[0], f_head)
+        ws.set_row(HEADER_ROW, 45)
+        rows = _rows_for(topic_key, unit_code)
+        filled = values.get(topic_key, {})
+        for i, (code, name, deadline_text) in enumerate(rows):
+            r = FIRST_DATA_ROW + i
+            row_vals = filled.get(code, {})
+            for j, c in enumerate(cols):
+                if c.kind == "code":
+                    ws.write_string(r, j, code, f_code)
+                elif c.kind == "name":
+                    ws.write_string(r, j, name, f_name)
+                elif c.key == "deadline_text":
+                    ws.write_string(r, j, deadline_text, f_name)
+                elif c.kind == "count":
+                    v = row_vals.get(c.key)
+                    if v is None:
+                        ws.write_blank(r, j, None, f_num)
+                    elif isinstance(v, str):  # the sample generator's deliberately wrong cells
+                        ws.write_string(r, j, v, f_num)
+                    else:
+                        ws.write_number(r, j, v, f_num)
+                elif c.kind == "status":
+                    v = row_vals.get("status")
+                    ws.write_string(r, j, STATUS_LABELS[v], f_text) if v else ws.write_blank(r, j, None, f_text)
+                else:
+                    v = row_vals.get(c.key)
+                    ws.write_string(r, j, v, f_text) if v else ws.write_blank(r, j, None, f_text)
+        last = FIRST_DATA_ROW + max(len(rows), 1) - 1
+        for j, c in enumerate(cols):
+            if c.kind == "count":
+                ws.data_validation(FIRST_DATA_ROW, j, last, j, {
+                    "validate": "integer", "criteria": ">=", "value": 0,
+                    "error_title": "Giá trị không hợp lệ",
+                    "error_message": "Nhập số nguyên không âm (ví dụ 11343).",
+                })
+            elif c.kind == "status":
+                ws.data_validation(FIRST_DATA_ROW, j, last, j, {
+                    "validate": "list", "source": list(STATUS_LABELS.values()),
+                    "error_title": "Trạng thái không hợp lệ",
+                    "error_message": "Chọn một trạng thái trong danh sách.",
+                })
+        ws.freeze_panes(FIRST_DATA_ROW, 2)
+        ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
+    wb.close()
+    return path

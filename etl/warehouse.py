@@ -1,0 +1,72 @@
+"""Sharing the warehouse file between the command line and the running app.
+
+A DuckDB file has one writing process, and while any process holds it open no other process
+may open it. So nothing keeps the warehouse open for writing: every change (a load, a
+rebuild) happens on a copy, under an exclusive lock, and the copy replaces the warehouse with
+an atomic rename ("build and swap"). Readers (the app) hold a read-only connection to the file
+they opened; they notice the swap (a new inode) and reopen. Readers never see half a load,
+writers queue on the lock, and two loads at the same time both land, one after the other.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from etl.config import warehouse_path
+
+
+def lock_path(target: Path) -> Path:
+    return target.with_name(target.name + ".lock")
+
+
+@contextlib.contextmanager
+def exclusive_lock(target: Path | None = None):
+    """Block until no other process is changing the warehouse."""
+    target = Path(target or warehouse_path())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path(target), "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def writer(target: Path | None = None):
+    """A read-write connection on a private copy of the warehouse; on success the copy
+    replaces the warehouse atomically, on failure it is thrown away."""
+    target = Path(target or warehouse_path())
+    if not target.exists():
+        raise FileNotFoundError(f"Chưa có kho dữ liệu {target}. Hãy chạy: python -m etl build")
+    with exclusive_lock(target):
+        work = target.with_name(target.name + f".{os.getpid()}.loading")
+        for p in (work, Path(str(work) + ".wal")):
+            p.unlink(missing_ok=True)
+        shutil.copyfile(target, work)
+        con = duckdb.connect(str(work))
+        ok = False
+        try:
+            yield con
+            con.execute("checkpoint")
+            ok = True
+        finally:
+            con.close()
+            if ok:
+                os.replace(work, target)
+            else:
+                work.unlink(missing_ok=True)
+            Path(str(work) + ".wal").unlink(missing_ok=True)
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)

@@ -1,0 +1,71 @@
+-- Grain: one row per period (first of month) and unit.
+-- Public view. CCCD records and VNeID applications/activations are cumulative stocks: a
+-- month's value is the latest count, never a sum over months. Province rows without an own
+-- figure add up each district's latest count at or before the month (is_rollup = true,
+-- units_reporting = districts that reported that very month).
+-- activation_rate = vneid_activated / vneid_target.
+create or replace view identity_monthly as
+with reported as (
+    select i.*, u.unit_level, u.parent_code
+    from stg_identity as i
+    join stg_units as u using (unit_code)
+),
+months as (
+    select distinct period, parent_code from reported where unit_level = 'district'
+),
+districts as (
+    select unit_code, parent_code from stg_units where unit_level = 'district'
+),
+grid as (
+    select m.period, d.unit_code, d.parent_code
+    from months as m
+    join districts as d using (parent_code)
+),
+latest as (
+    select g.period, g.parent_code, r.period as reported_period, r.cccd_records, r.vneid_applications,
+           r.vneid_activated, r.vneid_target, r.source
+    from grid as g
+    asof left join reported as r
+        on r.unit_code = g.unit_code and g.period >= r.period
+),
+rollups as (
+    select
+        l.period,
+        l.parent_code as unit_code,
+        sum(l.cccd_records) as cccd_records,
+        sum(l.vneid_applications) as vneid_applications,
+        sum(l.vneid_activated) as vneid_activated,
+        sum(l.vneid_target) as vneid_target,
+        case when bool_or(l.source = 'submitted') then 'submitted' else 'sample' end as source,
+        count(*) filter (where l.reported_period = l.period) as units_reporting
+    from latest as l
+    anti join reported as r on r.period = l.period and r.unit_code = l.parent_code
+    group by l.period, l.parent_code
+),
+combined as (
+    select period, unit_code, cccd_records, vneid_applications, vneid_activated, vneid_target, source,
+           false as is_rollup, 1 as units_reporting
+    from reported
+    union all
+    select period, unit_code, cccd_records, vneid_applications, vneid_activated, vneid_target, source,
+           true as is_rollup, units_reporting
+    from rollups
+),
+final as (
+    select
+        c.period,
+        c.unit_code,
+        u.unit_name,
+        u.unit_level,
+        c.cccd_records,
+        c.vneid_applications,
+        c.vneid_activated,
+        c.vneid_target,
+        case when c.vneid_target > 0 then c.vneid_activated / c.vneid_target end as activation_rate,
+        c.source,
+        c.is_rollup,
+        c.units_reporting
+    from combined as c
+    join stg_units as u using (unit_code)
+)
+select * from final

@@ -1,0 +1,82 @@
+-- Grain: one row per period (first of month), unit and topic that is expected to report.
+-- Public view. Districts report services, identity and cleaning (and tasks when the catalogue
+-- gives districts tasks); agencies report the tasks they are responsible for. Months run from
+-- the configured start to the configured end, else to the latest month anyone reported. A
+-- month's report is due on the configured day of the next month (default the 15th: "trước
+-- ngày 16"). status: 'on_time' | 'late' (judged on the first accepted file) | 'missing';
+-- replaced = a later file replaced the first one.
+create or replace view reporting_status as
+with settings as (
+    select * from stg_settings
+),
+months as (
+    select cast(unnest(generate_series(
+        s.start_period,
+        coalesce(s.end_period, (select max(period) from stg_submission_topics), s.start_period),
+        interval 1 month)) as date) as period
+    from settings as s
+),
+district_topics as (
+    select u.unit_code, t.topic
+    from stg_units as u
+    cross join (values ('services'), ('identity'), ('cleaning')) as t(topic)
+    where u.unit_level = 'district'
+    union all
+    select u.unit_code, 'tasks' as topic
+    from stg_units as u
+    where u.unit_level = 'district'
+      and exists (select 1 from stg_tasks where responsible_unit_code = 'DISTRICTS')
+),
+agency_topics as (
+    select distinct u.unit_code, 'tasks' as topic
+    from stg_units as u
+    join stg_tasks as t on t.responsible_unit_code = u.unit_code
+    where u.unit_level = 'agency'
+),
+obligations as (
+    select o.unit_code, o.topic
+    from (select * from district_topics union all select * from agency_topics) as o
+    join stg_units as u using (unit_code)
+    where u.parent_code = (select province_code from settings)
+),
+expected as (
+    select m.period, o.unit_code, o.topic
+    from months as m
+    cross join obligations as o
+),
+received as (
+    select
+        t.unit_code,
+        t.period,
+        t.topic,
+        min(s.submitted_at) as first_submitted_at,
+        max(s.submitted_at) as last_submitted_at,
+        count(*) as submissions
+    from stg_submission_topics as t
+    join stg_submissions as s using (submission_id)
+    group by t.unit_code, t.period, t.topic
+),
+final as (
+    select
+        e.period,
+        e.unit_code,
+        u.unit_name,
+        u.unit_level,
+        e.topic,
+        cast(e.period + interval 1 month + (s.due_day - 1) * interval 1 day as date) as deadline,
+        r.first_submitted_at as submitted_at,
+        r.last_submitted_at,
+        coalesce(r.submissions, 0) as submissions,
+        case
+            when r.first_submitted_at is null then 'missing'
+            when cast(r.first_submitted_at as date)
+                 <= cast(e.period + interval 1 month + (s.due_day - 1) * interval 1 day as date) then 'on_time'
+            else 'late'
+        end as status,
+        coalesce(r.submissions, 0) > 1 as replaced
+    from expected as e
+    cross join settings as s
+    join stg_units as u using (unit_code)
+    left join received as r using (unit_code, period, topic)
+)
+select * from final
