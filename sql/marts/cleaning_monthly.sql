@@ -9,12 +9,12 @@ with reported as (
     join stg_units as u using (unit_code)
 ),
 months as (
-    select distinct period, parent_code from reported where unit_level = 'district'
+    select distinct period, parent_code from reported where unit_level in ('district', 'commune')
 ),
 grid as (
     select m.period, u.unit_code, u.parent_code, d.dataset_code
     from months as m
-    join stg_units as u on u.parent_code = m.parent_code and u.unit_level = 'district'
+    join stg_units as u on u.parent_code = m.parent_code and u.unit_level in ('district', 'commune')
     cross join stg_datasets as d
 ),
 latest as (

@@ -11,10 +11,10 @@ with reported as (
     join stg_units as u using (unit_code)
 ),
 months as (
-    select distinct period, parent_code from reported where unit_level = 'district'
+    select distinct period, parent_code from reported where unit_level in ('district', 'commune')
 ),
 districts as (
-    select unit_code, parent_code from stg_units where unit_level = 'district'
+    select unit_code, parent_code from stg_units where unit_level in ('district', 'commune')
 ),
 grid as (
     select m.period, d.unit_code, d.parent_code

@@ -20,11 +20,11 @@ district_topics as (
     select u.unit_code, t.topic
     from stg_units as u
     cross join (values ('services'), ('identity'), ('cleaning')) as t(topic)
-    where u.unit_level = 'district'
+    where u.unit_level in ('district', 'commune')
     union all
     select u.unit_code, 'tasks' as topic
     from stg_units as u
-    where u.unit_level = 'district'
+    where u.unit_level in ('district', 'commune')
       and exists (select 1 from stg_tasks where responsible_unit_code = 'DISTRICTS')
 ),
 agency_topics as (

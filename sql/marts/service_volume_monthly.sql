@@ -1,8 +1,9 @@
 -- Grain: one row per period (first of month), unit and service.
 -- Public view. Dossier counts are monthly flows. Rows of every unit that reported, plus a
 -- province row per month and service: the province's own (official) figure where it has one,
--- else the sum over its districts (is_rollup = true). Sum districts only (unit_level =
--- 'district') to avoid counting the province twice. online_rate = online / total, NULL when
+-- else the sum over its territorial children, districts or communes (is_rollup = true). To add
+-- units up yourself, filter unit_level in ('district', 'commune') so the province is not
+-- counted twice. online_rate = online / total, NULL when
 -- the total is 0 or unknown.
 create or replace view service_volume_monthly as
 with reported as (
@@ -21,7 +22,7 @@ district_sums as (
         sum(overdue) as overdue,
         case when bool_or(source = 'submitted') then 'submitted' else 'sample' end as source
     from reported
-    where unit_level = 'district'
+    where unit_level in ('district', 'commune')
     group by period, parent_code, service_code
 ),
 rollups as (
