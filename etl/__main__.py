@@ -30,8 +30,17 @@ def cmd_build(args) -> int:
 def cmd_sample(args) -> int:
     from etl.sample import generate
 
+    from accounts import store
+
     n = generate(args.raw, progress=None if not args.quiet else False)
     print(f"Đã sinh {n} tệp dữ liệu mẫu vào {args.raw or 'data/raw/'}.")
+    con = store.connect()
+    try:
+        made = store.ensure_demo_accounts(con)
+    finally:
+        con.close()
+    if made:
+        print("Đã tạo tài khoản dùng thử: " + ", ".join(made) + " (mật khẩu: xem README, mục Tài khoản dùng thử).")
     return 0
 
 
@@ -75,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
     ld.add_argument("--user", default="cli", help="người nộp (ghi vào nhật ký)")
     ld.set_defaults(func=cmd_load)
+    from etl.user_cli import add_parser as add_user_parser
+
+    add_user_parser(sub)
     args = p.parse_args(argv)
     return args.func(args)
 
