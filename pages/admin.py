@@ -1,0 +1,64 @@
+"""Quản trị: accounts and the audit log (administrators only)."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from accounts import store
+from dashboard import auth, ops_queries as q
+from dashboard.state import warehouse
+
+st.title("Quản trị")
+user = auth.current_user()
+if not auth.has_role(user, "admin"):
+    st.error("Trang này chỉ dành cho quản trị viên.")
+    st.stop()
+
+con = store.connect()
+units = q.reportable_units(warehouse(), None)
+unit_label = dict(zip(units["unit_code"], units["unit_code"] + " — " + units["unit_name"]))
+tab_users, tab_new, tab_audit = st.tabs(["Tài khoản", "Tạo tài khoản", "Nhật ký thao tác"])
+
+with tab_users:
+    users = store.list_users(con)
+    st.dataframe(pd.DataFrame([{"Tên đăng nhập": u.username, "Họ tên": u.display_name, "Vai trò": store.ROLES[u.role],
+                                "Đơn vị": ", ".join(u.units), "Hoạt động": u.active, "Dùng thử": u.is_demo} for u in users]),
+                 hide_index=True, width="stretch")
+    name = st.selectbox("Sửa tài khoản", [u.username for u in users], key="edit_user")
+    target = store.get_user(con, name) if name else None
+    if target:
+        with st.form("edit_form"):
+            role = st.selectbox("Vai trò", list(store.ROLES), index=list(store.ROLES).index(target.role), format_func=store.ROLES.get)
+            chosen = st.multiselect("Đơn vị được nộp", list(unit_label), default=[u for u in target.units if u in unit_label], format_func=unit_label.get)
+            active = st.checkbox("Hoạt động", value=target.active)
+            new_pw = st.text_input("Mật khẩu mới (để trống nếu không đổi)", type="password")
+            if st.form_submit_button("Lưu"):
+                try:
+                    store.update_user(con, target.username, user.username, role=role, units=chosen, active=active, password=new_pw or None)
+                    st.success("Đã lưu.")
+                except (ValueError, store.PasswordTooWeak) as e:
+                    st.error(str(e))
+
+with tab_new:
+    with st.form("new_form", clear_on_submit=True):
+        username = st.text_input("Tên đăng nhập")
+        display = st.text_input("Họ tên")
+        role = st.selectbox("Vai trò", list(store.ROLES), format_func=store.ROLES.get)
+        chosen = st.multiselect("Đơn vị được nộp (cán bộ nộp báo cáo)", list(unit_label), format_func=unit_label.get)
+        pw = st.text_input("Mật khẩu (ít nhất 10 ký tự)", type="password")
+        if st.form_submit_button("Tạo"):
+            try:
+                store.create_user(con, username, pw, role, chosen, display or None, actor=user.username)
+                st.success(f"Đã tạo {username}.")
+            except (ValueError, store.PasswordTooWeak) as e:
+                st.error(str(e))
+
+with tab_audit:
+    kind = st.selectbox("Loại thao tác", ["", "login", "logout", "load", "user"],
+                        format_func=lambda k: {"": "Tất cả", "login": "Đăng nhập", "logout": "Đăng xuất", "load": "Nạp báo cáo", "user": "Tài khoản"}[k])
+    rows = store.audit_log(con, 1000, kind or None)
+    st.dataframe(pd.DataFrame(rows, columns=["Thời điểm", "Người thực hiện", "Thao tác", "Đối tượng", "Chi tiết"]),
+                 hide_index=True, width="stretch")
+con.close()

@@ -1,0 +1,121 @@
+"""Nộp báo cáo: template, upload, preview and errors before anything is written, confirm, history."""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from accounts import store
+from dashboard import auth, ops_queries as q
+from dashboard.state import warehouse
+from etl.intake import submit
+from etl.load import safe_extension
+from etl.numbers import format_count
+from etl.periods import add_months, period_label, period_text
+from etl.read import MAX_FILE_BYTES
+from etl.template import write_template
+from etl.topics import TOPICS
+
+STATUS_VI = {"accepted": "Đã nạp", "superseded": "Đã bị thay thế", "partly_superseded": "Bị thay thế một phần",
+             "rejected": "Bị từ chối", "valid": "Hợp lệ", "duplicate": "Đã có (trùng tệp)"}
+COLUMN_VI = {"service_code": "Mã dịch vụ", "total_dossiers": "Tổng số hồ sơ", "online_dossiers": "Trực tuyến",
+             "on_time": "Đúng hạn", "overdue": "Quá hạn", "unit_code": "Mã đơn vị", "cccd_records": "Hồ sơ CCCD",
+             "vneid_applications": "Hồ sơ ĐDĐT", "vneid_activated": "Đã kích hoạt", "vneid_target": "Chỉ tiêu",
+             "dataset_code": "Mã bộ dữ liệu", "records_cleaned": "Đã làm sạch", "records_total": "Tổng số",
+             "task_code": "Mã nhiệm vụ", "status": "Trạng thái", "status_text": "Kết quả", "dòng": "Dòng"}
+
+st.title("Nộp báo cáo tháng")
+user = auth.current_user()
+if not auth.has_role(user, "uploader", "admin"):
+    st.error("Trang này dành cho cán bộ nộp báo cáo và quản trị viên. Hãy đăng nhập bằng tài khoản được phân công.")
+    st.stop()
+
+wh = warehouse()
+units_df = q.reportable_units(wh, None if user.role == "admin" else list(user.units))
+st.caption(f"{user.display_name} — {store.ROLES[user.role]}"
+           + (f"; được nộp cho: {', '.join(f'{r.unit_code} {r.unit_name}' for r in units_df.itertuples())}" if user.role == "uploader" else "; được nộp cho mọi đơn vị"))
+
+# 1. Template ---------------------------------------------------------------------------------
+with st.expander("1. Tải biểu mẫu của đơn vị", expanded=False):
+    c1, c2 = st.columns(2)
+    unit = c1.selectbox("Đơn vị", units_df["unit_code"].tolist(),
+                        format_func=lambda c: f"{c} — {units_df.set_index('unit_code').loc[c, 'unit_name']}", key="tpl_unit")
+    today = dt.date.today()
+    months = [add_months(dt.date(today.year, today.month, 1), -i) for i in range(1, 37)]
+    month = c2.selectbox("Kỳ báo cáo", months, format_func=period_label, key="tpl_month")
+    if unit:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_template(Path(tmp) / "t.xlsx", unit, month)
+            data = path.read_bytes()
+        st.download_button("Tải biểu mẫu (.xlsx)", data, file_name=f"DA06_{unit}_{period_text(month)}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="tpl_download")
+
+# 2. Upload and check --------------------------------------------------------------------------
+st.subheader("2. Chọn tệp và kiểm tra")
+st.write("Hệ thống kiểm tra từng ô **trước khi ghi**; tệp có lỗi không được nạp. Tối đa "
+         f"{MAX_FILE_BYTES // 1048576} MB mỗi tệp; nhận .xlsx, .xlsm, .xls, .ods.")
+files = st.file_uploader("Tệp báo cáo", type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="upload_files")
+
+staged: list[tuple[Path, str]] = st.session_state.setdefault("staged", [])
+if files:
+    tmpdir = Path(st.session_state.setdefault("upload_tmp", tempfile.mkdtemp(prefix="da06-upload-")))
+    staged.clear()
+    for f in files:
+        data = f.getvalue()
+        if len(data) > MAX_FILE_BYTES:
+            st.error(f"Tệp '{f.name}' quá lớn ({len(data) / 1048576:.1f} MB, tối đa {MAX_FILE_BYTES // 1048576} MB).")
+            continue
+        # The uploaded name is only displayed and logged; the stored path is ours.
+        p = tmpdir / f"{uuid.uuid4().hex}{safe_extension(f.name)}"
+        p.write_bytes(data)
+        staged.append((p, f.name))
+    with st.spinner("Đang kiểm tra…"):
+        checks = submit(staged, user=user, dry_run=True)
+    st.session_state["checks"] = checks
+    for (p, name), r in zip(staged, checks):
+        ok = r.status == "valid"
+        head = f"{'✅' if ok else '❌'} **{name}**"
+        if r.unit_code and r.period:
+            head += f" — đơn vị {r.unit_code}, {period_label(r.period)}, {format_count(r.row_count)} dòng"
+        with st.container(border=True):
+            st.markdown(head)
+            for e in r.errors:
+                st.error(str(e))
+            for w in r.warnings:
+                st.warning(str(w))
+            if ok and r.replaced:
+                st.info("Tệp này sẽ **thay thế** báo cáo đã nộp cùng đơn vị, kỳ và nội dung: " + ", ".join(r.replaced)
+                        + ". Bản cũ vẫn được lưu trong nhật ký.")
+            for topic, rows in r.preview.items():
+                if rows:
+                    st.caption(f"Đã đọc — {TOPICS[topic].sheet}")
+                    st.dataframe(pd.DataFrame(rows).rename(columns=COLUMN_VI), hide_index=True, width="stretch")
+
+    valid = [(s, r) for s, r in zip(staged, checks) if r.status == "valid"]
+    if valid and st.button(f"3. Xác nhận nạp {len(valid)} tệp hợp lệ", type="primary", key="confirm_load"):
+        bar = st.progress(0.0, text="Đang nạp…")
+        results = submit([s for s, _ in valid], user=user,
+                         progress=lambda i, n, r: bar.progress(i / n, text=f"Đã xử lý {i}/{n} tệp"))
+        st.cache_data.clear()  # every page shows the new figures at once
+        for (p, name), r in zip([s for s, _ in valid], results):
+            msg = f"{name}: {STATUS_VI.get(r.status, r.status)} (mã nộp {r.submission_id})"
+            (st.success if r.status == "accepted" else st.error)(msg + (f"; thay thế {', '.join(r.replaced)}" if r.replaced else ""))
+            p.unlink(missing_ok=True)
+        staged.clear()
+
+# 4. History -----------------------------------------------------------------------------------
+st.subheader("Lịch sử nộp báo cáo")
+hist = q.submission_history(wh, None if user.role == "admin" else list(user.units), 100)
+if hist.empty:
+    st.write("Chưa có tệp nào.")
+else:
+    hist = hist.assign(status=hist["status"].map(STATUS_VI).fillna(hist["status"]),
+                       period=hist["period"].map(lambda d: period_label(d) if pd.notna(d) else "–"))
+    st.dataframe(hist.rename(columns={"submitted_at": "Thời điểm nộp", "file_name": "Tệp", "unit_code": "Đơn vị", "period": "Kỳ",
+                                      "topic": "Nội dung", "row_count": "Số dòng", "status": "Trạng thái",
+                                      "submitted_by": "Người nộp", "message": "Thông báo", "submission_id": "Mã nộp"}),
+                 hide_index=True, width="stretch")
