@@ -209,6 +209,18 @@ def view_files() -> list[Path]:
     return sorted(SQL_DIR.glob("staging/*.sql")) + sorted(SQL_DIR.glob("marts/*.sql"))
 
 
+MATERIALIZED = "-- materialized"
+
+
+def _statement(f: Path) -> str:
+    """A mart whose file carries the line '-- materialized' is stored as a table with the view's
+    name and columns (refreshed after every change, see refresh_marts); the rest are views."""
+    text = f.read_text(encoding="utf-8")
+    if any(line.strip() == MATERIALIZED for line in text.splitlines()):
+        return text.replace("create or replace view", "create or replace table", 1)
+    return text
+
+
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     pending = view_files()
     # Views may depend on other views of the same layer: create in passes until all exist.
@@ -216,14 +228,22 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         failed = []
         for f in pending:
             try:
-                con.execute(f.read_text(encoding="utf-8"))
+                con.execute(_statement(f))
             except duckdb.CatalogException:
                 failed.append(f)
         if not failed:
             return
         if len(failed) == len(pending):
-            con.execute(failed[0].read_text(encoding="utf-8"))  # raise the real error
+            con.execute(_statement(failed[0]))  # raise the real error
         pending = failed
+
+
+def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the materialized marts from the fact tables (after a load)."""
+    for f in view_files():
+        stmt = _statement(f)
+        if stmt.lstrip().startswith("--") and "create or replace table" in stmt:
+            con.execute(stmt)
 
 
 def build(target: Path | None = None, raw: Path | None = None, progress: bool | None = None, workers: int | None = None) -> dict:

@@ -53,6 +53,9 @@ def writer(target: Path | None = None):
         ok = False
         try:
             yield con
+            from etl.build import refresh_marts  # late import: build imports this module's users
+
+            refresh_marts(con)
             con.execute("checkpoint")
             ok = True
         finally:

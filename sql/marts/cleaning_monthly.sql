@@ -2,6 +2,7 @@
 -- Public view. Cleaned records are cumulative stocks: the latest count, never a sum over
 -- months. Province rows without an own figure add up each district's latest count at or
 -- before the month (is_rollup = true). cleaning_ratio = records_cleaned / records_total.
+-- materialized
 create or replace view cleaning_monthly as
 with reported as (
     select c.*, u.unit_level, u.parent_code

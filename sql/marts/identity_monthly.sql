@@ -4,6 +4,7 @@
 -- figure add up each district's latest count at or before the month (is_rollup = true,
 -- units_reporting = districts that reported that very month).
 -- activation_rate = vneid_activated / vneid_target.
+-- materialized
 create or replace view identity_monthly as
 with reported as (
     select i.*, u.unit_level, u.parent_code

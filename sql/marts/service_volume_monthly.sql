@@ -5,6 +5,7 @@
 -- units up yourself, filter unit_level in ('district', 'commune') so the province is not
 -- counted twice. online_rate = online / total, NULL when
 -- the total is 0 or unknown.
+-- materialized
 create or replace view service_volume_monthly as
 with reported as (
     select v.*, u.unit_level, u.parent_code
