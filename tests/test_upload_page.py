@@ -1,0 +1,81 @@
+"""The upload page: what was read and what is wrong is shown before anything is written; the
+confirmed load goes through the same load function as the command line; an uploader cannot
+load for another unit; a viewer cannot use the page."""
+import datetime as dt
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from accounts import store
+from etl.template import write_template
+from tests.conftest import ROOT
+from tests.helpers import rows
+
+DEC = dt.date(2024, 12, 1)
+
+
+@pytest.fixture
+def env(tmp_path, sample_db, monkeypatch):
+    wh = tmp_path / "da06.duckdb"
+    shutil.copyfile(sample_db, wh)
+    monkeypatch.setenv("DA06_WAREHOUSE", str(wh))
+    monkeypatch.setenv("DA06_RAW", str(tmp_path / "raw"))
+    monkeypatch.setenv("DA06_ACCOUNTS", str(tmp_path / "accounts.sqlite"))
+    con = store.connect()
+    store.ensure_demo_accounts(con)
+    con.close()
+    return tmp_path
+
+
+def _page(user: str | None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60)
+    if user:
+        at.session_state["da06_user"] = user
+        at.session_state["da06_seen"] = dt.datetime.now()
+    return at.run()
+
+
+def _xlsx(path, unit, values):
+    return (path.name, write_template(path, unit, DEC, values).read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@pytest.mark.parametrize("user", [None, "lanhdao", "phantich"])
+def test_only_uploaders_and_admins_may_use_the_page(env, user):
+    at = _page(user)
+    assert not at.exception
+    assert at.error[0].value.startswith("Trang này dành cho cán bộ nộp báo cáo")
+    assert len(at.file_uploader) == 0
+
+
+def test_preview_then_confirm_loads_the_file(env):
+    at = _page("thoxuan")
+    at.file_uploader[0].set_value([_xlsx(env / "ok.xlsx", "395", {"identity": {"395": {"cccd_records": 150000}}})]).run()
+    assert not at.exception and not at.error
+    assert rows(env / "da06.duckdb", "select cccd_records from fact_identity where unit_code = '395' and period = ?", [DEC]) != [(150000,)]
+    assert "sẽ **thay thế**" in at.info[0].value  # the sample already has a December report for 395
+    at.button(key="confirm_load").click().run()
+    assert at.success[0].value.startswith("ok.xlsx: Đã nạp")
+    assert rows(env / "da06.duckdb", "select cccd_records, source from fact_identity where unit_code = '395' and period = ?", [DEC]) == [(150000, "submitted")]
+    con = store.connect()
+    assert [r[1:4] for r in store.audit_log(con, 1)] == [("thoxuan", "load.replaced", rows(env / "da06.duckdb", "select submission_id from submission_log where source = 'submitted'")[0][0])]
+    con.close()
+
+
+def test_uploader_for_395_cannot_load_380(env):
+    before = rows(env / "da06.duckdb", "select count(*) from submission_log")
+    at = _page("thoxuan")
+    at.file_uploader[0].set_value([_xlsx(env / "other.xlsx", "380", {"identity": {"380": {"cccd_records": 1}}})]).run()
+    assert [e.value for e in at.error] == [
+        "Dịch vụ công!B2: Tài khoản này không được nộp số liệu cho đơn vị 380 - Thành phố Thanh Hóa. "
+        "Chỉ nộp cho đơn vị được phân công; liên hệ quản trị viên nếu cần thêm quyền."]
+    assert not [b for b in at.button if b.key == "confirm_load"]
+    assert rows(env / "da06.duckdb", "select count(*) from submission_log") == before
+
+
+def test_bad_file_shows_cell_errors_and_changes_nothing(env):
+    before = rows(env / "da06.duckdb", "select * from fact_service_volume order by all")
+    at = _page("thoxuan")
+    at.file_uploader[0].set_value([_xlsx(env / "bad.xlsx", "395", {"services": {"E06-02": {"total_dossiers": 10, "online_dossiers": 11}}})]).run()
+    assert [e.value for e in at.error] == ["Dịch vụ công!D8: Hồ sơ trực tuyến (11) lớn hơn tổng số hồ sơ (10)."]
+    assert rows(env / "da06.duckdb", "select * from fact_service_volume order by all") == before
