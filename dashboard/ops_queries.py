@@ -85,17 +85,17 @@ def reporting_rates_by_unit(wh: Warehouse, first: dt.date, last: dt.date, topic:
     )
 
 
-def not_yet_reported(wh: Warehouse, period: dt.date) -> pd.DataFrame:
+def not_yet_reported(wh: Warehouse, period: dt.date, topic: str | None = None, level: str | None = None) -> pd.DataFrame:
     """Units and topics with no report for the month, with the deadline."""
     return wh.query(
         """
         select unit_code, unit_name, unit_level, string_agg(topic, ', ' order by topic) as topics, min(deadline) as deadline
         from reporting_status
-        where period = ? and status = 'missing'
+        where period = ? and status = 'missing' and (? is null or topic = ?) and (? is null or unit_level = ?)
         group by unit_code, unit_name, unit_level
         order by unit_name collate vi
         """,
-        [period],
+        [period, topic, topic, level, level],
     )
 
 

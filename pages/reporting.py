@@ -34,7 +34,7 @@ k1.metric(f"Tỷ lệ báo cáo — {period_label(last)}", format_rate(cur["repo
           help="Số báo cáo đã nhận / số báo cáo phải nộp")
 k2.metric(f"Tỷ lệ đúng hạn — {period_label(last)}", format_rate(cur["on_time_rate"]),
           help="Số báo cáo nộp đúng hạn (trước ngày 16 tháng sau) / số báo cáo phải nộp")
-missing_now = q.not_yet_reported(wh, last)
+missing_now = q.not_yet_reported(wh, last, topic, level)
 k3.metric(f"Đơn vị chưa nộp — {period_label(last)}", f"{len(missing_now)}")
 
 st.subheader(f"Chưa nộp báo cáo {period_label(last)}")
