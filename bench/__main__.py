@@ -1,0 +1,147 @@
+"""python -m bench [--quick]: every figure as a ratio against a baseline measured in the same
+run, on this machine; writes bench/results.md."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench.timing import ms
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.md"
+WORK = HERE / "work"
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}")
+
+
+class Report:
+    def __init__(self):
+        self.rows: list[tuple] = []  # section, figure, value, baseline, ratio, target, verdict
+        self.notes: list[str] = []
+
+    def add(self, section, figure, value, baseline="", ratio="", target="", ok: bool | None = None):
+        verdict = "" if ok is None else ("✅" if ok else "❌")
+        self.rows.append((section, figure, value, baseline, ratio, target, verdict))
+        print(f"  {figure}: {value}  {baseline and 'baseline ' + baseline}  {ratio}  {verdict}", flush=True)
+
+    def write(self, path: Path, quick: bool, seconds: float):
+        lines = [
+            "# Benchmark results", "",
+            f"Run: `python -m bench{' --quick' if quick else ''}` on {dt.datetime.now():%Y-%m-%d %H:%M}, {seconds:.0f} s in all.",
+            f"Machine: {machine()}.", "",
+            "Every ratio is taken in the same run on the same machine (baseline ÷ ours, or ours ÷ baseline where the target is a ceiling).", "",
+            "| section | figure | value | baseline | ratio | target | |", "|---|---|---|---|---|---|---|",
+        ]
+        lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in self.rows]
+        if self.notes:
+            lines += ["", "## Notes", ""] + [f"- {n}" for n in self.notes]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def sample_inputs(work: Path) -> tuple[Path, Path]:
+    """The sample archive and its warehouse, made fresh in the work folder."""
+    from etl.build import build
+    from etl.sample import generate
+
+    raw, wh = work / "raw", work / "da06.duckdb"
+    if not any(raw.rglob("*.json")) if raw.exists() else True:
+        generate(raw, progress=False)
+    build(wh, raw, progress=False)
+    return raw, wh
+
+
+def section_build(rep: Report, raw: Path, quick: bool):
+    from bench.build import time_build_command, time_naive_replay
+
+    print("build", flush=True)
+    b = time_build_command(raw)
+    n = time_naive_replay(raw, 60 if quick else 300)
+    rep.add("build", "`python -m etl build`, whole sample (1.148 files)", f"{b['seconds']:.2f} s",
+            f"{n['seconds']:.1f} s (one file at a time, {n['files']} of {n['of']} files timed, scaled)",
+            f"{n['seconds'] / b['seconds']:.1f}× faster", "< 10 s", b["seconds"] < 10)
+    rep.add("build", "peak memory of the build", f"{b['peak_rss_mb']:.0f} MB", "", "", "", None)
+
+
+def section_views(rep: Report, wh: Path, national: Path | None, quick: bool):
+    from bench.views import time_views
+
+    print("views", flush=True)
+    scales = [("province", wh, "38", dt.date(2024, 6, 1), 0.050)]
+    if national:
+        scales.append(("national", national, "P05", dt.date(2022, 6, 1), 0.500))
+    for scale, path, unit, period, limit in scales:
+        for r in time_views(path, unit, period, repeat=7 if quick else 21):
+            rep.add(f"views ({scale})", f"`{r['view']}` — {r['query']}", f"median {ms(r['median'])}, p95 {ms(r['p95'])}", "", "",
+                    f"< {limit * 1000:.0f} ms", r["p95"] < limit)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    ap.add_argument("--quick", action="store_true", help="smaller national warehouse, fewer repeats, fewer sessions (under a minute)")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    rep = Report()
+    WORK.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=WORK) as tmp:
+        work = Path(tmp)
+        raw, wh = sample_inputs(work)
+        section_build(rep, raw, args.quick)
+        national = None
+        from bench.national import build_national
+
+        print("national warehouse", flush=True)
+        months = 6 if args.quick else 60
+        stats = build_national(work / "national.duckdb", months=months)
+        national = work / "national.duckdb"
+        rep.notes.append(f"National scale: 34 provinces, 3.321 communes, {months} months — "
+                         f"{stats['fact_service_volume']:,} service rows, {stats['fact_cleaning']:,} cleaning rows, "
+                         f"{stats['fact_identity']:,} identity rows (generated in {stats['seconds']} s).".replace(",", "."))
+        section_views(rep, wh, national, args.quick)
+        for name in ("intake", "pages", "concurrency"):
+            fn = globals().get(f"section_{name}")
+            if fn:
+                fn(rep, raw, wh, national, args.quick)
+    rep.write(RESULTS, args.quick, time.perf_counter() - t0)
+    print(f"written {RESULTS}")
+    return 0
+
+
+def section_concurrency(rep: Report, raw: Path, wh: Path, national, quick: bool):
+    from bench.concurrency import run
+
+    print("concurrency", flush=True)
+    n = 5 if quick else 20
+    single = run(wh, raw, 1)
+    many = run(wh, raw, n)
+    rep.add("concurrency", f"{n} browser sessions open the overview while an upload runs: p95",
+            f"{many['p95']:.1f} s", f"{single['median']:.1f} s (one session alone)", f"{many['p95'] / single['median']:.1f}×", "", None)
+    rep.add("concurrency", "errors (Streamlit exceptions, console errors, time-outs)", str(len(many["errors"])), "", "", "0", not many["errors"])
+    rep.add("concurrency", "server peak memory", f"{many['peak_rss_mb']:.0f} MB", f"{single['peak_rss_mb']:.0f} MB (one session)", "", "", None)
+    rep.add("concurrency", "the upload during the sessions", "loaded" if many["upload_exit"] == 0 else f"exit {many['upload_exit']}", "", "", "loaded", many["upload_exit"] == 0)
+    if many["errors"]:
+        rep.notes.append("Concurrency errors: " + "; ".join(many["errors"][:5]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
