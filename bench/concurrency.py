@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, peak_rss_mb, streamlit_server
+from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, cpu_seconds, peak_rss_mb, streamlit_server
 
 CHART = "[data-testid='stPlotlyChart'] .main-svg, [data-testid='stMetric']"
 
@@ -66,13 +66,15 @@ def run(warehouse: Path, raw: Path, sessions: int = 20, timeout_ms: int = 120_00
 
             loader = subprocess.Popen([sys.executable, "-m", "etl", "-q", "load", str(f), "--user", "bench"],
                                       cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            cpu0, wall0 = cpu_seconds(proc.pid), time.perf_counter()
             times, errors = asyncio.run(_run(url, sessions, timeout_ms))
+            server_cpu, wall = cpu_seconds(proc.pid) - cpu0, time.perf_counter() - wall0
             out = loader.communicate(timeout=120)[0].decode(errors="replace")
             mem = peak_rss_mb(proc.pid)
         times.sort()
         p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
         return {"sessions": sessions, "median": times[len(times) // 2], "p95": p95, "errors": errors,
-                "peak_rss_mb": mem, "upload_exit": loader.returncode, "upload_output": out.strip()}
+                "peak_rss_mb": mem, "server_cpu_s": server_cpu, "wall_s": wall, "upload_exit": loader.returncode, "upload_output": out.strip()}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
