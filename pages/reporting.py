@@ -12,7 +12,14 @@ from etl.periods import period_label
 
 TOPIC_VI = {None: "Tất cả nội dung", "services": "Dịch vụ công", "identity": "CCCD - VNeID", "cleaning": "Làm sạch dữ liệu", "tasks": "Nhiệm vụ"}
 LEVEL_VI = {None: "Huyện và sở, ngành", "district": "Cấp huyện", "agency": "Sở, ngành"}
-CELL = {"on_time": "✅", "late": "🟧", "missing": "❌"}
+UNIT_LEVEL_VI = {"district": "Cấp huyện", "agency": "Sở, ngành", "commune": "Cấp xã"}
+STATUS_VI = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa nộp"}
+STATUS_CODE = {"on_time": 0, "late": 1, "missing": 2}
+COLOURS = [[0, "#2e7d32"], [0.333, "#2e7d32"], [0.333, "#f9a825"], [0.666, "#f9a825"], [0.666, "#c62828"], [1, "#c62828"]]
+
+
+def topics_vi(text: str) -> str:
+    return ", ".join(TOPIC_VI.get(t.strip(), t) for t in text.split(","))
 
 st.title("Tình hình báo cáo")
 wh = warehouse()
@@ -41,20 +48,28 @@ st.subheader(f"Chưa nộp báo cáo {period_label(last)}")
 if missing_now.empty:
     st.success("Tất cả đơn vị đã nộp.")
 else:
-    st.dataframe(missing_now.assign(deadline=missing_now["deadline"].map(lambda d: d.strftime("%d/%m/%Y")))
+    st.dataframe(missing_now.assign(deadline=missing_now["deadline"].map(lambda d: d.strftime("%d/%m/%Y")),
+                                    topics=missing_now["topics"].map(topics_vi), unit_level=missing_now["unit_level"].map(UNIT_LEVEL_VI))
                  .rename(columns={"unit_code": "Mã", "unit_name": "Đơn vị", "unit_level": "Cấp", "topics": "Nội dung chưa nộp", "deadline": "Hạn nộp"}),
                  hide_index=True, width="stretch")
 
 st.subheader("Đơn vị × tháng")
-st.caption("✅ đúng hạn · 🟧 muộn · ❌ chưa nộp · 🔁 đã nộp lại (thay thế). Một ô gộp các nội dung của đơn vị: lấy tình trạng kém nhất.")
+st.caption("Xanh: đúng hạn · vàng: muộn · đỏ: chưa nộp · ô có dấu ● : đã nộp lại (bản sau thay thế bản trước). "
+           "Mỗi ô gộp các nội dung của đơn vị trong tháng và lấy tình trạng kém nhất.")
 m = q.reporting_matrix(wh, first, last, topic, level)
-m["cell"] = m["status"].map(CELL) + m["replaced"].map({True: "🔁", False: ""})
-m["month"] = m["period"].map(lambda d: f"{d.month}/{d.year}")
-order = list(dict.fromkeys(m["unit_name"]))
-matrix = m.pivot(index="unit_name", columns="month", values="cell").reindex(order)
-matrix = matrix[[f"{p.month}/{p.year}" for p in periods if first <= p <= last]]
-matrix.index.name = "Đơn vị"
-st.dataframe(matrix, width="stretch", height=min(38 * (len(matrix) + 1), 900))
+months = [p for p in periods if first <= p <= last]
+labels = [f"{p.month}/{p.year}" for p in months]
+names = list(dict.fromkeys(m["unit_name"]))
+grid = m.pivot(index="unit_name", columns="period", values="status").reindex(index=names, columns=months)
+replaced = m.pivot(index="unit_name", columns="period", values="replaced").reindex(index=names, columns=months).fillna(False)
+heat = go.Figure(go.Heatmap(
+    z=grid.apply(lambda col: col.map(STATUS_CODE)).values, x=labels, y=names, zmin=0, zmax=2, colorscale=COLOURS, showscale=False,
+    text=[["●" if r else "" for r in row] for row in replaced.values], texttemplate="%{text}", textfont=dict(color="white", size=12),
+    customdata=grid.apply(lambda col: col.map(STATUS_VI)).values,
+    hovertemplate="%{y}<br>Tháng %{x}: %{customdata}<extra></extra>", xgap=2, ygap=2))
+heat.update_layout(height=max(300, 22 * len(names) + 80), margin=dict(l=10, r=10, t=10, b=10),
+                   yaxis=dict(autorange="reversed", tickfont=dict(size=12)), xaxis=dict(side="top", type="category"))
+st.plotly_chart(heat, width="stretch", key="rep_matrix")
 
 st.subheader("Tỷ lệ báo cáo theo tháng")
 fig = go.Figure()
@@ -67,7 +82,8 @@ st.plotly_chart(fig, width="stretch", key="rep_chart")
 
 st.subheader("Theo đơn vị (đúng hạn thấp nhất trước)")
 by_unit = q.reporting_rates_by_unit(wh, first, last, topic, level)
-st.dataframe(by_unit.assign(reporting_rate=by_unit["reporting_rate"].map(format_rate), on_time_rate=by_unit["on_time_rate"].map(format_rate))
+st.dataframe(by_unit.assign(reporting_rate=by_unit["reporting_rate"].map(format_rate), on_time_rate=by_unit["on_time_rate"].map(format_rate),
+                            unit_level=by_unit["unit_level"].map(UNIT_LEVEL_VI))
              .rename(columns={"unit_code": "Mã", "unit_name": "Đơn vị", "unit_level": "Cấp", "expected": "Phải nộp", "received": "Đã nhận",
                               "on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa nộp", "replaced": "Nộp lại",
                               "reporting_rate": "Tỷ lệ báo cáo", "on_time_rate": "Tỷ lệ đúng hạn"}),

@@ -26,15 +26,14 @@ def test_rates_for_the_latest_month(page):
     assert [m.value for m in page.metric] == ["1,6 %", "0,8 %", "48"]
 
 
-def test_matrix_marks_on_time_late_missing(page):
-    matrix = page.dataframe[1].value
-    assert matrix.loc["Thành phố Thanh Hóa", "1/2024"] == "❌"  # identity on time, other topics missing
-    assert list(matrix.columns)[-1] == "1/2024"
+def test_missing_list_names_topics_in_vietnamese(page):
+    missing = page.dataframe[0].value
+    row = missing[missing["Mã"] == "380"].iloc[0]
+    assert (row["Nội dung chưa nộp"], row["Cấp"], row["Hạn nộp"]) == ("Làm sạch dữ liệu, Dịch vụ công, Nhiệm vụ", "Cấp huyện", "15/02/2024")
 
 
 def test_topic_filter(page):
     page.selectbox(key="rep_topic").set_value("identity").run()
     # identity: 27 districts due, 2 received, 1 on time, 25 still missing
     assert [m.value for m in page.metric] == ["7,4 %", "3,7 %", "25"]
-    matrix = page.dataframe[1].value
-    assert (matrix.loc["Thành phố Thanh Hóa", "1/2024"], matrix.loc["Thị xã Bỉm Sơn", "1/2024"]) == ("✅", "🟧")
+    assert "380" not in set(page.dataframe[0].value["Mã"]) and "381" not in set(page.dataframe[0].value["Mã"])
