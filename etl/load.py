@@ -4,6 +4,11 @@ A file is recorded in `submission` whether it is accepted or rejected; its figur
 fact tables only when it has no blocking error, in one transaction. A later accepted file for
 the same unit, period and topic replaces the earlier one, which stays in the log as
 superseded. The same file twice (same sha256) changes nothing.
+
+load_files() loads many files in one writer session (one private copy of the warehouse, one
+atomic swap at the end, see etl.warehouse): each file is still all-or-nothing in its own
+transaction, and readers see the whole batch at once. A dry run opens the warehouse read-only
+and writes nothing, not even the archive.
 """
 from __future__ import annotations
 
@@ -21,8 +26,8 @@ import duckdb
 from etl.config import raw_dir
 from etl.issues import Issue, Rejected
 from etl.numbers import format_count
-from etl.periods import add_months, period_text
-from etl.read import read_workbook
+from etl.periods import add_months, period_label, period_text
+from etl.read import MAX_FILE_BYTES, read_workbook
 from etl.reference import catalogue
 from etl.validate import Validated, validate
 
@@ -68,7 +73,7 @@ def submission_id_for(submitted_at: dt.datetime, sha: str) -> str:
     return f"{submitted_at:%Y%m%dT%H%M%S}-{sha[:12]}"
 
 
-def archive_file(src: Path, manifest: dict, root: Path | None = None) -> Path:
+def archive_file(src: Path | bytes, manifest: dict, root: Path | None = None) -> Path:
     """Copy a received file into data/raw/<period>/<unit>/<submission_id><ext> (or
     data/raw/unsorted/ when unit or period is unknown) with a JSON manifest beside it. Nothing
     of the uploaded file name reaches the path: unit and period are checked codes."""
@@ -81,51 +86,66 @@ def archive_file(src: Path, manifest: dict, root: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / f"{manifest['submission_id']}{safe_extension(manifest['file_name'])}"
     tmp = dest.with_suffix(dest.suffix + ".part")
-    shutil.copyfile(src, tmp)
+    if isinstance(src, bytes):
+        tmp.write_bytes(src)
+    else:
+        shutil.copyfile(src, tmp)
     os.replace(tmp, dest)
     mpath = folder / f"{manifest['submission_id']}.json"
     mpath.write_text(json.dumps({**manifest, "archive_name": dest.name}, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return dest
 
 
+STOCK_LABELS = {"cccd_records": "Hồ sơ CCCD gắn chíp", "vneid_applications": "Hồ sơ đề nghị cấp tài khoản ĐDĐT",
+                "vneid_activated": "Tài khoản ĐDĐT đã kích hoạt", "records_cleaned": "Số bản ghi đã làm sạch"}
+
+
+def _warn(rec: dict, key: str, message: str) -> Issue:
+    return Issue("warning", message, rec.get("_sheet"), rec.get("_refs", {}).get(key))
+
+
 def _history_warnings(cur, v: Validated) -> list[Issue]:
-    """Warnings that need the warehouse: a stock that falls, a jump far outside history."""
+    """Warnings that need the warehouse: a stock that falls below the unit's latest earlier
+    figure, a monthly total far outside the unit's last twelve months."""
     out: list[Issue] = []
     if not v.unit_code or not v.period:
         return out
-    prev = add_months(v.period, -1)
+    cat = catalogue()
     for rec in v.records.get("identity", []):
         row = cur.execute(
-            "select cccd_records, vneid_applications, vneid_activated from fact_identity where unit_code = ? and period = ?",
-            [v.unit_code, prev]).fetchone()
+            """select period, cccd_records, vneid_applications, vneid_activated from fact_identity
+               where unit_code = ? and period < ? order by period desc limit 1""", [v.unit_code, v.period]).fetchone()
         if row:
-            for key, old in zip(("cccd_records", "vneid_applications", "vneid_activated"), row):
+            for key, old in zip(("cccd_records", "vneid_applications", "vneid_activated"), row[1:]):
                 new = rec.get(key)
                 if new is not None and old is not None and new < old:
-                    out.append(Issue("warning", f"Số lũy kế giảm so với kỳ trước ({format_count(old)} → {format_count(new)}). Số lũy kế thường không giảm: hãy kiểm tra lại.", "CCCD - VNeID", f"dòng {rec['_row']}"))
+                    out.append(_warn(rec, key, f"{STOCK_LABELS[key]} (lũy kế) giảm so với {period_label(row[0]).lower()} "
+                                               f"({format_count(old)} → {format_count(new)}). Số lũy kế thường không giảm: hãy kiểm tra lại."))
     if v.records.get("cleaning"):
-        prev_rows = dict(cur.execute(
-            "select dataset_code, records_cleaned from fact_cleaning where unit_code = ? and period = ?",
-            [v.unit_code, prev]).fetchall())
+        prev = {code: (p, c) for code, p, c in cur.execute(
+            """select dataset_code, max(period), arg_max(records_cleaned, period) from fact_cleaning
+               where unit_code = ? and period < ? and records_cleaned is not null group by dataset_code""",
+            [v.unit_code, v.period]).fetchall()}
         for rec in v.records["cleaning"]:
-            old, new = prev_rows.get(rec["dataset_code"]), rec.get("records_cleaned")
-            if old is not None and new is not None and new < old:
-                out.append(Issue("warning", f"Số đã làm sạch lũy kế của '{rec['dataset_code']}' giảm so với kỳ trước ({format_count(old)} → {format_count(new)}).", "Làm sạch dữ liệu", f"dòng {rec['_row']}"))
+            old, new = prev.get(rec["dataset_code"]), rec.get("records_cleaned")
+            if old is not None and new is not None and new < old[1]:
+                out.append(_warn(rec, "records_cleaned", f"Số đã làm sạch (lũy kế) của '{cat.datasets[rec['dataset_code']]['dataset_name']}' giảm so với "
+                                                         f"{period_label(old[0]).lower()} ({format_count(old[1])} → {format_count(new)}). "
+                                                         "Số lũy kế thường không giảm: hãy kiểm tra lại."))
     if v.records.get("services"):
-        hist = {}
-        for code, med, n in cur.execute(
+        hist = {code: (med, n) for code, med, n in cur.execute(
             """select service_code, median(total_dossiers), count(*) from fact_service_volume
                where unit_code = ? and period < ? and period >= ? and total_dossiers is not null
-               group by service_code""", [v.unit_code, v.period, add_months(v.period, -12)]).fetchall():
-            hist[code] = (med, n)
+               group by service_code""", [v.unit_code, v.period, add_months(v.period, -12)]).fetchall()}
         for rec in v.records["services"]:
             t = rec.get("total_dossiers")
             h = hist.get(rec["service_code"])
             if t is None or not h or h[1] < 3:
                 continue
-            med = h[0] or 0
+            med = float(h[0] or 0)
             if (med >= 20 and (t > 5 * med or t < med / 5)) or (med < 20 and t > 100 and t > 10 * max(med, 1)):
-                out.append(Issue("warning", f"Tổng số hồ sơ {format_count(t)} khác xa mức thường thấy của đơn vị (trung vị 12 tháng: {format_count(med)}). Hãy kiểm tra lại.", "Dịch vụ công", f"dòng {rec['_row']}"))
+                out.append(_warn(rec, "total_dossiers", f"Tổng số hồ sơ {format_count(t)} khác xa mức thường thấy của đơn vị "
+                                                        f"(trung vị {h[1]} tháng trước: {format_count(med)}). Hãy kiểm tra lại số liệu."))
     return out
 
 

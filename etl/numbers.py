@@ -1,41 +1,54 @@
-"""Vietnamese numbers and rates as people type them: '11.343', '3.421.346', '33,9%', '101.86 %'."""
+"""Vietnamese numbers and rates as people type them: '11.343', '3.421.346', '33,9%', '101.86 %'.
+
+Parsing never crashes on what a cell may hold: it returns a value, None for a blank, or raises
+NotANumber (NotWhole for a count with a fraction). Digits are ASCII only; text is parsed with
+Decimal, so '9' * 400 is a (very large) whole number, not an overflow.
+"""
 from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal, InvalidOperation
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_INT_PLAIN = re.compile(r"^[+-]?\d+$")
-_INT_DOTS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
-_INT_COMMAS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
-_DEC_COMMA = re.compile(r"^[+-]?\d+(\.\d{3})*,\d+$")
-_DEC_DOT = re.compile(r"^[+-]?\d+(,\d{3})*\.\d+$")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_INT_PLAIN = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_INT_DOTS = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+", re.ASCII)
+_INT_COMMAS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII)
+_DEC_COMMA = re.compile(r"[+-]?[0-9]+(?:\.[0-9]{3})*,[0-9]+", re.ASCII)
+_DEC_DOT = re.compile(r"[+-]?[0-9]+(?:,[0-9]{3})*\.[0-9]+", re.ASCII)
+_BLANKS = ("", "-", "–", "—")
+MAX_TEXT = 60  # longer text in a number cell is not a number anyone typed
 
 
 class NotANumber(ValueError):
-    pass
+    """The cell holds something that is not a number."""
 
 
-def _to_float_text(text: str) -> float:
-    t = _SPACES.sub("", text)
-    if not t:
+class NotWhole(NotANumber):
+    """A number with a fraction where a whole count is needed."""
+
+
+def _decimal_text(text: str) -> Decimal:
+    """'11.343' -> 11343, '3.421.346' -> 3421346, '33,9' -> 33.9, '101.86' -> 101.86, '11,343' -> 11343."""
+    t = _SPACES.sub("", text).replace("\u2212", "-")  # U+2212 minus sign, as some fonts type it
+    if not t or len(t) > MAX_TEXT:
         raise NotANumber(text)
-    if _INT_PLAIN.match(t):
-        return float(int(t))
-    if _INT_DOTS.match(t):
-        return float(int(t.replace(".", "")))
-    if _INT_COMMAS.match(t):
-        return float(int(t.replace(",", "")))
-    if _DEC_COMMA.match(t):
-        return float(t.replace(".", "").replace(",", "."))
-    if _DEC_DOT.match(t):
-        return float(t.replace(",", ""))
+    if _INT_PLAIN.fullmatch(t):
+        return Decimal(t)
+    if _INT_DOTS.fullmatch(t):
+        return Decimal(t.replace(".", ""))
+    if _INT_COMMAS.fullmatch(t):
+        return Decimal(t.replace(",", ""))
+    if _DEC_COMMA.fullmatch(t):
+        return Decimal(t.replace(".", "").replace(",", "."))
+    if _DEC_DOT.fullmatch(t):
+        return Decimal(t.replace(",", ""))
     raise NotANumber(text)
 
 
 def parse_count(value) -> int | None:
-    """A whole, non-negative-or-negative count from a cell value. Blank -> None.
-    Raises NotANumber for text that is not a number or a number with a fraction."""
+    """A whole count from a cell value (may be negative: the caller judges). Blank -> None.
+    Raises NotANumber for text that is not a number, NotWhole for a number with a fraction."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -45,21 +58,28 @@ def parse_count(value) -> int | None:
     if isinstance(value, float):
         if math.isnan(value):
             return None
-        if not math.isfinite(value) or value != int(value):
+        if not math.isfinite(value):
             raise NotANumber(str(value))
+        if value != int(value):
+            raise NotWhole(str(value))
         return int(value)
-    text = str(value).strip()
-    if text in ("", "-", "–", "—"):
+    if not isinstance(value, str):
+        raise NotANumber(str(value))  # a date, a time, anything else a cell may hold
+    text = value.strip()
+    if text in _BLANKS:
         return None
-    f = _to_float_text(text)
-    if f != int(f):
+    d = _decimal_text(text)
+    try:
+        if d != d.to_integral_value():
+            raise NotWhole(text)
+    except InvalidOperation:  # pragma: no cover - Decimal of a validated pattern is finite
         raise NotANumber(text)
-    return int(f)
+    return int(d)
 
 
 def parse_rate(value) -> float | None:
     """A rate as a fraction: '33,9%' -> 0.339, '101.86 %' -> 1.0186, 0.339 -> 0.339, '0' -> 0.
-    A bare number above 1 is read as a percentage (33.9 -> 0.339)."""
+    A bare number above 1.5 is read as a percentage (33.9 -> 0.339)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -68,13 +88,17 @@ def parse_rate(value) -> float | None:
         if isinstance(value, float) and math.isnan(value):
             return None
         v = float(value)
+        if not math.isfinite(v):
+            raise NotANumber(str(value))
         return v / 100 if v > 1.5 else v
-    text = _SPACES.sub("", str(value))
-    if text in ("", "-", "–", "—"):
+    if not isinstance(value, str):
+        raise NotANumber(str(value))
+    text = _SPACES.sub("", value)
+    if text in _BLANKS:
         return None
     if text.endswith("%"):
-        return _to_float_text(text[:-1]) / 100
-    v = _to_float_text(text)
+        return float(_decimal_text(text[:-1]) / 100)
+    v = float(_decimal_text(text))
     return v / 100 if v > 1.5 else v
 
 

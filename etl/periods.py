@@ -5,11 +5,13 @@ import datetime as dt
 import re
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
-_VN = re.compile(r"^\s*(?:tháng\s*)?(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$", re.IGNORECASE)
+_VN = re.compile(r"^\s*(?:tháng|thang|t)?\s*(\d{1,2})\s*(?:[/.\-]|\s+năm\s+|\s+nam\s+)\s*(\d{4})\s*$", re.IGNORECASE)
+_DMY = re.compile(r"^\s*\d{1,2}\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
 
 
 def parse_period(value) -> dt.date | None:
-    """'2023-09', '09/2023', 'Tháng 9/2023', a date or datetime -> date(2023, 9, 1); None if not a month."""
+    """'2023-09', '09/2023', 'Tháng 9/2023', 'tháng 9 năm 2023', 'T9/2023', '15/09/2023', a date or
+    datetime -> date(2023, 9, 1); None if not a month."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -21,7 +23,7 @@ def parse_period(value) -> dt.date | None:
     if m:
         y, mo = int(m.group(1)), int(m.group(2))
     else:
-        m = _VN.match(text)
+        m = _VN.match(text) or _DMY.match(text)
         if not m:
             return None
         mo, y = int(m.group(1)), int(m.group(2))

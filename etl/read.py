@@ -1,33 +1,50 @@
 """Read a submission workbook (.xlsx, .xlsm, .xls, .ods) into rows of raw cell values.
 
-Accepts the project's template and tables typed by hand or copied from a report appendix:
-title rows above the table, one- or two-row headers with varying wording, blank rows,
-subtotal, group-heading and footnote rows, headers repeated mid-table. Values stay raw here;
+Accepts the project's template and the tables agencies already send instead of it, such as
+an appendix of the monthly report typed into Excel: title rows above the table, one- to
+three-row headers (a merged group title over its sub-columns), header wording that differs,
+an 'STT' column, a row of column numbers under the header, blank rows, group-heading rows (an
+agency's name), subtotal rows, footnote and signature rows below, headers repeated mid-table
+(a copied report with page breaks) and formulas (their cached values). Values stay raw here;
 etl.validate turns them into typed figures and reports every problem with its cell.
+
+What cannot be read safely is reported, never guessed: merged cells inside the figures, a
+formula whose result the file does not store, a file that is not a spreadsheet.
 """
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from etl.issues import Issue, Rejected, cell_ref
+from etl.numbers import NotANumber, parse_rate
 from etl.periods import parse_period
-from etl.template import SAMPLE_MARK
 from etl.text import fold, fold_no_parens
-from etl.topics import INSTRUCTIONS_SHEET, TOPICS, Topic
+from etl.topics import CATALOGUE_SHEET, INSTRUCTIONS_SHEET, SAMPLE_MARK, TOPICS, Topic
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+MAX_ZIP_MEMBERS = 2000
 MAX_ROWS = 5000
+HEADER_SEARCH_ROWS = 30
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
-SUBTOTAL_WORDS = {"tong", "tong cong", "cong", "tong so", "toan tinh", "tong toan tinh", "cong toan tinh"}
+SUBTOTAL_WORDS = {"tong", "tong cong", "cong", "tong so", "toan tinh", "tong toan tinh", "cong toan tinh", "tong chung", "cong chung"}
+SUBTOTAL_PREFIXES = ("tong cong", "cong toan", "tong toan", "tong so chung", "cong chung", "tong chung")
+SEQ_HEADERS = {"stt", "tt", "so tt", "so thu tu", "thu tu"}
+UNIT_LABELS = {"don vi", "ma don vi", "don vi bao cao", "ten don vi", "co quan", "co quan bao cao", "ma dv"}
+PERIOD_LABELS = {"ky bao cao", "thang bao cao", "ky", "thang", "thoi gian bao cao", "ky bc"}
+SKIP_SHEETS = {fold(INSTRUCTIONS_SHEET), fold(CATALOGUE_SHEET)}
+FIGURE_KINDS = ("count", "rate", "status")
+LABEL_KINDS = ("code", "name")
 
 
 @dataclass
@@ -54,46 +71,92 @@ class WorkbookData:
     is_sample: bool
     sheets: list[SheetData]
     issues: list[Issue]
+    unit_text: str | None = None  # the unit as the file wrote it (a code or a name)
 
 
-def check_container(path: Path, display_name: str) -> None:
+def _mb(n: int) -> str:
+    return f"{n / 1048576:.1f}".replace(".", ",")
+
+
+def check_container(data: bytes, display_name: str) -> None:
     """Reject what is not a spreadsheet before any parser sees it: size, content type (by the
     bytes, not the name), truncated or encrypted files, zip bombs."""
-    size = path.stat().st_size
+    size = len(data)
     if size == 0:
         raise Rejected([Issue("error", f"Tệp '{display_name}' rỗng (0 byte). Hãy xuất lại tệp Excel từ biểu mẫu và nộp lại.")])
-    if size > MAX_FILE_BYTES:
-        raise Rejected([Issue("error", f"Tệp '{display_name}' quá lớn ({size / 1048576:.1f} MB, tối đa {MAX_FILE_BYTES // 1048576} MB). "
-                                       "Biểu mẫu báo cáo tháng chỉ vài chục KB: hãy xóa các trang tính, hình ảnh không cần thiết.")])
-    with open(path, "rb") as f:
-        head = f.read(8)
+    head = data[:8]
     if head[:2] == b"PK":
         try:
-            with zipfile.ZipFile(path) as z:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
                 infos = z.infolist()
                 unzipped = sum(i.file_size for i in infos)
                 packed = sum(i.compress_size for i in infos) or 1
-                if unzipped > MAX_UNZIPPED_BYTES or unzipped / packed > MAX_ZIP_RATIO and unzipped > 10 * 1024 * 1024:
-                    raise Rejected([Issue("error", f"Tệp '{display_name}' có nội dung nén bất thường ({unzipped / 1048576:.0f} MB khi giải nén): "
-                                                   "có thể là tệp độc hại nên không được mở. Hãy nộp đúng biểu mẫu báo cáo.")])
+                if (len(infos) > MAX_ZIP_MEMBERS or unzipped > MAX_UNZIPPED_BYTES
+                        or (unzipped / packed > MAX_ZIP_RATIO and unzipped > 10 * 1024 * 1024)):
+                    raise Rejected([Issue("error", f"Tệp '{display_name}' có nội dung nén bất thường ({unzipped / 1048576:.0f} MB khi giải nén "
+                                                   f"từ {_mb(packed)} MB): có thể là tệp độc hại nên không được mở. Hãy nộp đúng biểu mẫu báo cáo.")])
                 names = {i.filename for i in infos}
-                bad = z.testzip()
-                if bad is not None:
-                    raise zipfile.BadZipFile(bad)
-        except zipfile.BadZipFile:
-            raise Rejected([Issue("error", f"Tệp '{display_name}' bị hỏng hoặc không đầy đủ (tải lên bị ngắt?). Hãy mở tệp bằng Excel, lưu lại và nộp lại.")])
+                # Reading checks every member's CRC and stops at its declared size, which is
+                # bounded above: a member that lies about its size fails here, not in the parser.
+                if z.testzip() is not None:
+                    raise zipfile.BadZipFile()
+        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError):
+            raise Rejected([Issue("error", f"Tệp '{display_name}' bị hỏng hoặc không đầy đủ (tải lên bị ngắt?). "
+                                           "Hãy mở tệp bằng Excel, lưu lại và nộp lại.")])
         if "xl/workbook.xml" not in names and "content.xml" not in names:
-            raise Rejected([Issue("error", f"Tệp '{display_name}' là tệp nén nhưng không phải bảng tính Excel/ODS. Hãy nộp tệp .xlsx theo biểu mẫu.")])
+            raise Rejected([Issue("error", f"Tệp '{display_name}' là tệp nén nhưng không phải bảng tính Excel/ODS "
+                                           "(có thể là tệp Word hoặc tệp .zip đổi tên). Hãy nộp tệp .xlsx theo biểu mẫu.")])
         return
     if head == OLE_MAGIC:
-        with open(path, "rb") as f:
-            blob = f.read(min(size, 4 * 1024 * 1024))
-        if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
+        probe = data[: 4 * 1024 * 1024]
+        if "EncryptionInfo".encode("utf-16-le") in probe or "EncryptedPackage".encode("utf-16-le") in probe:
             raise Rejected([Issue("error", f"Tệp '{display_name}' được đặt mật khẩu nên hệ thống không đọc được. "
                                            "Hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi nộp lại.")])
         return  # legacy .xls
     raise Rejected([Issue("error", f"Tệp '{display_name}' không phải là tệp Excel (.xlsx, .xlsm, .xls) hay .ods, dù tên tệp có thể ghi như vậy. "
                                    "Hãy mở biểu mẫu bằng Excel và lưu đúng định dạng .xlsx.")])
+
+
+_SHEET_REL = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
+_REL2 = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+def _xml_unescape(b: bytes) -> str:
+    return b.decode("utf-8").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def uncached_formulas(data: bytes) -> dict[str, list[str]]:
+    """Cells of an .xlsx/.xlsm that hold a formula but no stored result, per sheet name (files
+    written by programs that do not calculate; Excel and LibreOffice always store results)."""
+    out: dict[str, list[str]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            blobs = {n: z.read(n) for n in parts}
+            if not any(b"<f" in b for b in blobs.values()):
+                return out
+            book, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile):
+        return out
+    targets = {i: t for i, t in _REL.findall(rels)} | {i: t for t, i in _REL2.findall(rels)}
+    for name, rid in _SHEET_REL.findall(book):
+        target = targets.get(rid, b"").decode()
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        blob = blobs.get(part)
+        if not blob or b"<f" not in blob:
+            continue
+        refs = []
+        for attrs, body in _CELL.findall(blob):
+            if body and b"<f" in body and b"<v" not in body and b"<is>" not in body:
+                m = _REF.search(attrs)
+                if m:
+                    refs.append(m.group(1).decode())
+        if refs:
+            out[_xml_unescape(name)] = refs
+    return out
 
 
 def _match_topic(sheet_name: str) -> Topic | None:
@@ -119,154 +182,287 @@ def _header_lookup(topic: Topic) -> dict[str, str]:
 
 
 def _header_key(topic: Topic, text) -> str | None:
-    if text is None or text == "" or not isinstance(text, str) or len(text) > 200:
+    if not isinstance(text, str) or not text or len(text) > 200:
         return None
     lookup = _header_lookup(topic)
     return lookup.get(fold(text)) or lookup.get(fold_no_parens(text))
 
 
-def _find_header(topic: Topic, grid: list[list]) -> tuple[int, int, dict[int, str]] | None:
-    """(first header row, last header row, column index -> key) for the best header of the
-    first 30 rows; a header may span two rows (merged group titles above)."""
+@dataclass
+class Header:
+    first: int  # zero-based first and last header rows
+    last: int
+    mapping: dict[int, str]  # column index -> column key
+    seq_col: int | None  # the 'STT' column, if any
+
+
+def _find_header(topic: Topic, grid: list[list]) -> Header | None:
+    """The best header among the first rows; it may span up to three rows (merged group titles
+    above their sub-columns): the lowest row that names a column wins."""
     best = None
-    for r in range(min(30, len(grid))):
-        for span in (1, 2):
+    n = min(HEADER_SEARCH_ROWS, len(grid))
+    for r in range(n):
+        for span in (1, 2, 3):
             if r + span > len(grid):
                 continue
             mapping: dict[int, str] = {}
             width = max(len(grid[r + k]) for k in range(span))
             for c in range(width):
-                key = None
-                for k in reversed(range(span)):  # the lower row names the column more precisely
+                for k in reversed(range(span)):
                     row = grid[r + k]
                     key = _header_key(topic, row[c] if c < len(row) else None)
                     if key:
+                        if key not in mapping.values():
+                            mapping[c] = key
                         break
-                if key and key not in mapping.values():
-                    mapping[c] = key
             score = len(mapping)
             if best is None or score > best[0] or (score == best[0] and span < best[2]):
                 best = (score, r, span, mapping)
     if not best or best[0] < 2:
         return None
-    _, r, span, mapping = best
-    return r, r + span - 1, mapping
-
-
-def _read_header_block(grid: list[list], stop_row: int):
-    unit = period = None
-    unit_cell = period_cell = None
-    sample = False
-    for r in range(min(stop_row, len(grid))):
-        row = grid[r]
-        for c, v in enumerate(row):
-            if v is None or v == "":
-                continue
-            if isinstance(v, str) and SAMPLE_MARK in v.upper():
-                sample = True
-            label = fold(v) if isinstance(v, str) else ""
-            nxt = next((row[k] for k in range(c + 1, len(row)) if row[k] not in (None, "")), None)
-            if label in ("don vi", "ma don vi") and nxt is not None and unit is None:
-                unit = str(int(nxt)) if isinstance(nxt, float) and nxt.is_integer() else str(nxt).strip()
-                unit_cell = (str(nxt), cell_ref(r, c + 1))
-            elif label in ("ky bao cao", "thang bao cao", "ky") and nxt is not None and period is None:
-                period = parse_period(nxt)
-                period_cell = (str(nxt), cell_ref(r, c + 1))
-    return unit, unit_cell, period, period_cell, sample
+    score, r, span, mapping = best
+    kinds = {topic.column(k).kind for k in mapping.values()}
+    if not kinds & set(LABEL_KINDS) or not kinds & set(FIGURE_KINDS):
+        return None
+    seq_col = None
+    for c in range(max(len(grid[r + k]) for k in range(span))):
+        if c in mapping:
+            continue
+        for k in range(span):
+            row = grid[r + k]
+            v = row[c] if c < len(row) else None
+            if isinstance(v, str) and fold(v) in SEQ_HEADERS:
+                seq_col = c
+        if seq_col is not None:
+            break
+    return Header(r, r + span - 1, mapping, seq_col)
 
 
 def _is_blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def read_workbook(path: Path, display_name: str | None = None) -> WorkbookData:
+def _split_label(v) -> tuple[str, object] | None:
+    """'Đơn vị: Huyện Thọ Xuân' -> ('don vi', 'Huyện Thọ Xuân')."""
+    if not isinstance(v, str) or ":" not in v:
+        return None
+    label, rest = v.split(":", 1)
+    return fold(label), rest.strip()
+
+
+def _cell_text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _read_header_block(grid: list[list], stop_row: int):
+    """Unit and period from the rows above the table: 'Đơn vị:' | '395' (the template), or one
+    cell 'Đơn vị: Huyện Thọ Xuân' / 'Kỳ báo cáo: tháng 9 năm 2023' (typed by hand)."""
+    unit = period = None
+    unit_cell = period_cell = None
+    period_raw = None
+    sample = False
+    for r in range(min(stop_row, len(grid))):
+        row = grid[r]
+        for c, v in enumerate(row):
+            if _is_blank(v):
+                continue
+            if isinstance(v, str) and SAMPLE_MARK in v.upper():
+                sample = True
+            if not isinstance(v, str):
+                continue
+            label, value, ref = fold(v), None, None
+            split = _split_label(v)
+            if split and split[1] not in ("", None):
+                label, value, ref = split[0], split[1], cell_ref(r, c)
+            elif label in UNIT_LABELS or label in PERIOD_LABELS or (split and split[1] == ""):
+                label = split[0] if split else label
+                k = next((k for k in range(c + 1, len(row)) if not _is_blank(row[k])), None)
+                if k is not None:
+                    value, ref = row[k], cell_ref(r, k)
+            if value is None:
+                continue
+            if label in UNIT_LABELS and unit is None:
+                unit, unit_cell = _cell_text(value), ref
+            elif label in PERIOD_LABELS and period is None and period_raw is None:
+                period, period_cell, period_raw = parse_period(value), ref, value
+    return unit, unit_cell, period, period_cell, period_raw, sample
+
+
+_NUMBERING = re.compile(r"^\(?[0-9A-Za-z]{1,3}\)?(\s*[=x*/+\-:]\s*\(?[0-9A-Za-z]{1,3}\)?)*$")
+
+
+def _is_numbering_row(values: list) -> bool:
+    """The row of column numbers under a Vietnamese table header: 1 2 3 … or (1) (2) (3)=(2)/(1)."""
+    non_blank = [v for v in values if not _is_blank(v)]
+    if len(non_blank) < 3:
+        return False
+    ints = []
+    for v in non_blank:
+        t = _cell_text(v)
+        if not _NUMBERING.match(t):
+            return False
+        m = re.match(r"^\(?([0-9]+)\)?", t)
+        if m:
+            ints.append(int(m.group(1)))
+    return len(ints) >= 3 and ints == sorted(ints) and len(set(ints)) == len(ints) and max(ints) <= 40
+
+
+def _is_subtotal(text: str) -> bool:
+    f = fold(text)
+    return f in SUBTOTAL_WORDS or f.startswith(SUBTOTAL_PREFIXES) or fold_no_parens(text) in SUBTOTAL_WORDS
+
+
+def _looks_numeric(v) -> bool:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return True
+    try:
+        return parse_rate(v) is not None
+    except NotANumber:
+        return False
+
+
+def _read_sheet(name: str, topic: Topic, grid: list[list], header: Header, merged, formulas: list[str],
+                issues: list[Issue]) -> SheetData:
+    mapping = header.mapping
+    kind = {c: topic.column(k).kind for c, k in mapping.items()}
+    figure_cols = sorted(c for c, k in kind.items() if k in FIGURE_KINDS)
+    first_figure = figure_cols[0] if figure_cols else max(mapping) + 1
+    sheet = SheetData(topic, name)
+
+    # Merged cells inside the figures: only the first cell holds the value, so the rows they
+    # cover cannot be read as the person meant them.
+    bad_rows: set[int] = set()
+    for (r0, c0), (r1, c1) in merged or ():
+        if r1 <= header.last:
+            continue  # merged header cells are normal
+        cols = [c for c in range(c0, c1 + 1) if c in mapping]
+        if not cols:
+            continue
+        touches_figures = any(kind[c] in FIGURE_KINDS for c in cols)
+        v = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else None
+        if r1 == r0 and (not touches_figures or not _looks_numeric(v)):
+            continue  # a heading or a footnote written across the row
+        if r0 <= header.last:
+            continue  # a header cell merged down into the table: its rows are header rows
+        issues.append(Issue("error", f"Các ô {cell_ref(r0, c0)}:{cell_ref(r1, c1)} được gộp (Merge) trong vùng số liệu nên chỉ ô đầu có giá trị. "
+                                     "Hãy bỏ gộp ô và ghi số liệu riêng cho từng ô.", name, cell_ref(r0, c0)))
+        bad_rows.update(range(r0, r1 + 1))
+
+    uncached = set(formulas)
+    missing_results: list[str] = []
+    group = None
+    first_body = True
+    for r in range(header.last + 1, len(grid)):
+        raw = grid[r]
+        if all(_is_blank(v) for v in raw):
+            continue
+        if first_body:
+            first_body = False
+            if _is_numbering_row(raw):
+                continue
+        if r in bad_rows:
+            continue
+        cells = {key: (raw[c] if c < len(raw) else None, cell_ref(r, c)) for c, key in mapping.items()}
+        # a header repeated mid-table (a copied report with page breaks)
+        hits = sum(1 for c, key in mapping.items() if c < len(raw) and _header_key(topic, raw[c]) == key)
+        if hits >= 2:
+            issues.append(Issue("warning", "Dòng tiêu đề cột lặp lại giữa bảng; hệ thống đã bỏ qua dòng này.", name, cell_ref(r, min(mapping))))
+            continue
+        lead = next((raw[c] for c in range(min(first_figure, len(raw))) if not _is_blank(raw[c]) and isinstance(raw[c], str)), None)
+        if lead is not None and _is_subtotal(lead):
+            continue  # subtotal rows are recomputed, never loaded
+        has_figure = any(not _is_blank(raw[c]) for c in figure_cols if c < len(raw))
+        has_label = any(not _is_blank(v) for key, (v, _) in cells.items() if topic.column(key).kind in LABEL_KINDS)
+        if not has_figure and not has_label:
+            non_blank = [v for v in raw if not _is_blank(v)]
+            if len(non_blank) == 1 and isinstance(non_blank[0], str):
+                group = non_blank[0].strip()  # a group heading (an agency) or a footnote
+            elif header.seq_col is not None and len(non_blank) == 2 and isinstance(non_blank[-1], str):
+                group = non_blank[-1].strip()  # 'I | Sở Tư pháp'
+            continue  # headings, footnotes, signatures: nothing to load
+        for c in figure_cols:
+            if (c >= len(raw) or _is_blank(raw[c])) and cell_ref(r, c) in uncached:
+                missing_results.append(cell_ref(r, c))
+        sheet.rows.append(Row(r + 1, cells, group))
+    if missing_results:
+        more = f" và {len(missing_results) - 1} ô khác" if len(missing_results) > 1 else ""
+        issues.append(Issue("error", f"Ô này{more} có công thức nhưng tệp không lưu kết quả tính (tệp do phần mềm không tính công thức tạo ra). "
+                                     "Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nộp.", name, missing_results[0]))
+    return sheet
+
+
+def read_workbook(path: Path, display_name: str | None = None, data: bytes | None = None) -> WorkbookData:
     path = Path(path)
     display_name = display_name or path.name
     if os.path.splitext(display_name)[1].lower() not in EXTENSIONS:
         raise Rejected([Issue("error", f"Tệp '{display_name}' không có đuôi .xlsx, .xlsm, .xls hoặc .ods. Hãy nộp tệp Excel theo biểu mẫu.")])
-    check_container(path, display_name)
+    size = path.stat().st_size if data is None else len(data)
+    if size > MAX_FILE_BYTES:  # judged before a byte is read
+        raise Rejected([Issue("error", f"Tệp '{display_name}' quá lớn ({_mb(size)} MB, tối đa {MAX_FILE_BYTES // 1048576} MB). "
+                                       "Biểu mẫu báo cáo tháng chỉ vài chục KB: hãy xóa các trang tính, hình ảnh không cần thiết.")])
+    if data is None:
+        data = path.read_bytes()
+    check_container(data, display_name)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as e:  # calamine raises its own error types for broken files
-        text = str(e).lower()
-        if "password" in text or "encrypt" in text:
-            msg = f"Tệp '{display_name}' được đặt mật khẩu nên hệ thống không đọc được. Hãy bỏ mật khẩu rồi nộp lại."
-        else:
-            msg = f"Không đọc được tệp '{display_name}': tệp bị hỏng hoặc không phải bảng tính. Hãy mở bằng Excel, lưu lại dạng .xlsx và nộp lại."
-        raise Rejected([Issue("error", msg)])
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))  # the format is judged by content, not by the name
+        meta = {m.name: m for m in wb.sheets_metadata}
+    except PasswordError:
+        raise Rejected([Issue("error", f"Tệp '{display_name}' được đặt mật khẩu nên hệ thống không đọc được. "
+                                       "Hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi nộp lại.")])
+    except Exception:  # calamine raises its own error types for broken files
+        raise Rejected([Issue("error", f"Không đọc được tệp '{display_name}': tệp bị hỏng hoặc không phải bảng tính. "
+                                       "Hãy mở bằng Excel, lưu lại dạng .xlsx và nộp lại.")])
+    formulas = uncached_formulas(data) if data[:2] == b"PK" else {}
 
     issues: list[Issue] = []
     sheets: list[SheetData] = []
     unit = period = unit_cell = period_cell = None
     sample = False
-    seen_topics: dict[str, str] = {}
     unknown_sheets = []
     for name in wb.sheet_names:
-        if fold(name) == fold(INSTRUCTIONS_SHEET):
+        if fold(name) in SKIP_SHEETS:
             continue
+        m = meta.get(name)
+        hidden = m is not None and m.visible != SheetVisibleEnum.Visible
         topic = _match_topic(name)
         try:
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = wb.get_sheet_by_name(name)
+            grid = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
+            merged = sheet.merged_cell_ranges
         except Exception:
             issues.append(Issue("error", "Không đọc được trang tính này (có thể bị hỏng). Hãy sao chép dữ liệu sang biểu mẫu mới.", name))
             continue
+        header = None
         if topic is None:
-            # A sheet with an unknown name may still hold a known table (e.g. 'Sheet1').
-            for t in TOPICS.values():
-                if _find_header(t, grid):
-                    topic = t
-                    break
+            # A sheet with another name may still hold a known table (e.g. 'Sheet1').
+            found = [(len(h.mapping), t, h) for t in TOPICS.values() if (h := _find_header(t, grid))]
+            if found:
+                _, topic, header = max(found, key=lambda x: x[0])
         if topic is None:
-            if any(not _is_blank(v) for row in grid for v in row):
+            if not hidden and any(not _is_blank(v) for row in grid for v in row):
                 unknown_sheets.append(name)
             continue
-        if topic.key in seen_topics:
-            issues.append(Issue("error", f"Nội dung '{topic.sheet}' xuất hiện ở hai trang tính ('{seen_topics[topic.key]}' và '{name}'). Hãy giữ một trang tính.", name))
-            continue
-        seen_topics[topic.key] = name
         if len(grid) > MAX_ROWS:
-            issues.append(Issue("error", f"Trang tính có {len(grid)} dòng, vượt quá giới hạn {MAX_ROWS} dòng của một báo cáo tháng.", name))
+            issues.append(Issue("error", f"Trang tính có hơn {MAX_ROWS} dòng, vượt quá giới hạn của một báo cáo tháng. "
+                                         "Hãy xóa các dòng thừa (kể cả dòng trống đã định dạng) rồi nộp lại.", name))
             continue
-        header = _find_header(topic, grid)
+        header = header or _find_header(topic, grid)
         if header is None:
-            issues.append(Issue("error", f"Không tìm thấy dòng tiêu đề cột (cần các cột như: "
-                                         f"{', '.join(repr(c.headers[0]) for c in topic.columns if c.kind in ('code', 'name', 'count'))}). "
+            wanted = ", ".join(repr(c.headers[0]) for c in topic.columns if c.kind in ("code", "name", "count", "status"))
+            issues.append(Issue("error", f"Không tìm thấy dòng tiêu đề cột (cần các cột như: {wanted}). "
                                          "Hãy dùng biểu mẫu của hệ thống và không đổi tên cột.", name))
             continue
-        h_first, h_last, mapping = header
-        u, uc, p, pc, s = _read_header_block(grid, h_first)
+        u, uc, p, pc, praw, s = _read_header_block(grid, header.first)
         sample = sample or s
         if u and unit is None:
-            unit, unit_cell = u, (name, uc[1])
-        if p and period is None:
-            period, period_cell = p, (name, pc[1])
-        elif pc and p is None and period_cell is None:
-            issues.append(Issue("error", f"Kỳ báo cáo '{pc[0]}' không đúng dạng tháng (ví dụ 2023-09 hoặc 09/2023).", name, pc[1]))
-        sheet = SheetData(topic, name)
-        group = None
-        for r in range(h_last + 1, len(grid)):
-            raw = grid[r]
-            cells = {key: (raw[c] if c < len(raw) else None, cell_ref(r, c)) for c, key in mapping.items()}
-            values = [v for v, _ in cells.values()]
-            if all(_is_blank(v) for v in values):
-                continue
-            # a header repeated mid-table (a copied report with page breaks)
-            hits = sum(1 for c, key in mapping.items() if c < len(raw) and _header_key(topic, raw[c]) == key)
-            if hits >= 2:
-                issues.append(Issue("warning", "Dòng tiêu đề cột lặp lại giữa bảng; hệ thống đã bỏ qua dòng này.", name, cell_ref(r, min(mapping))))
-                continue
-            label_vals = [v for key, (v, _) in cells.items() if TOPICS[topic.key].column(key).kind in ("code", "name")]
-            num_vals = [v for key, (v, _) in cells.items() if TOPICS[topic.key].column(key).kind in ("count", "rate")]
-            label_text = " ".join(str(v) for v in label_vals if not _is_blank(v))
-            if fold(label_text) in SUBTOTAL_WORDS or fold(label_text).startswith(("tong cong", "cong toan")):
-                continue  # subtotal rows are recomputed, never loaded
-            if all(_is_blank(v) for v in num_vals) and topic.key != "tasks":
-                non_blank = [v for v in raw if not _is_blank(v)]
-                if len(non_blank) == 1 and isinstance(non_blank[0], str):
-                    group = non_blank[0].strip()  # group heading (an agency) or a footnote
-                    continue
-            sheet.rows.append(Row(r + 1, cells, group))
-        sheets.append(sheet)
+            unit, unit_cell = u, (name, uc)
+        if praw is not None and period is None and period_cell is None:
+            if p is None:
+                issues.append(Issue("error", f"Kỳ báo cáo '{_cell_text(praw)}' không đúng dạng tháng (ví dụ 2023-09, 09/2023 hoặc tháng 9 năm 2023).", name, pc))
+            period, period_cell = p, (name, pc)
+        sheets.append(_read_sheet(name, topic, grid, header, merged, formulas.get(name, []), issues))
 
     if not sheets and not issues:
         if unknown_sheets:
@@ -278,4 +474,4 @@ def read_workbook(path: Path, display_name: str | None = None) -> WorkbookData:
     elif unknown_sheets:
         for s in unknown_sheets:
             issues.append(Issue("warning", "Trang tính không thuộc biểu mẫu nên không được đọc.", s))
-    return WorkbookData(display_name, unit, unit_cell, period, period_cell, sample, sheets, issues)
+    return WorkbookData(display_name, unit, unit_cell, period, period_cell, sample, sheets, issues, unit)

@@ -59,3 +59,20 @@ def catalogue() -> Catalogue:
     datasets = {r["dataset_code"]: r for r in read_csv("datasets.csv")}
     tasks = {r["task_code"]: r for r in read_csv("tasks.csv")} if (REFERENCE_DIR / "tasks.csv").exists() else {}
     return Catalogue(units, services, datasets, tasks)
+
+
+@lru_cache(maxsize=1)
+def official_keys() -> frozenset[tuple[str, str, str]]:
+    """(topic, unit_code, 'YYYY-MM') that the official report covers (data/reference/official_*):
+    a submitted file never overwrites them."""
+    from etl.config import settings
+
+    s = settings()
+    keys = set()
+    for topic, name in (("services", "official_service_volume_2023_09.csv"), ("identity", "official_identity_2023_09.csv"),
+                        ("cleaning", "official_cleaning_2023_09.csv")):
+        if (REFERENCE_DIR / name).exists() and read_csv(name):
+            keys.add((topic, s.province_code, s.official_period[:7]))
+    if (REFERENCE_DIR / "official_task_status_2023_09.csv").exists():
+        keys |= {("tasks", s.province_code, r["period"][:7]) for r in read_csv("official_task_status_2023_09.csv")}
+    return frozenset(keys)

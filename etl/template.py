@@ -2,7 +2,9 @@
 
 Layout of every topic sheet: title (row 1), header block (rows 2-4: unit, period, kind of
 data), column headers on row 6, one pre-filled catalogue row per line from row 7. Catalogue
-cells are locked; figure cells are unlocked, formatted and validated (whole numbers >= 0).
+cells are locked; figure cells are unlocked, formatted and validated (whole numbers >= 0);
+coded cells offer a drop-down list (status; the codes, from the hidden sheet 'Danh mục', so a
+row stays valid even if someone unprotects the sheet and edits it).
 """
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ import xlsxwriter
 
 from etl.periods import period_label, period_text
 from etl.reference import catalogue
-from etl.topics import INSTRUCTIONS_SHEET, STATUS_LABELS, TOPICS
+from etl.topics import CATALOGUE_SHEET, INSTRUCTIONS_SHEET, SAMPLE_MARK, STATUS_LABELS, TOPICS
 
 HEADER_ROW = 5  # zero-based: row 6 in Excel
 FIRST_DATA_ROW = 6
-SAMPLE_MARK = "DỮ LIỆU MẪU"
+__all__ = ["write_template", "SAMPLE_MARK", "HEADER_ROW", "FIRST_DATA_ROW", "INSTRUCTIONS"]
 
 INSTRUCTIONS = [
     "HƯỚNG DẪN ĐIỀN BIỂU MẪU BÁO CÁO ĐỀ ÁN 06 HẰNG THÁNG",
@@ -91,7 +93,12 @@ def write_template(
         ws.write(len(INSTRUCTIONS) + 2, 0, f"{SAMPLE_MARK}: tệp do bộ sinh dữ liệu mẫu tạo ra, không phải số liệu thật.", f_sample)
     ws.protect()
 
-    for topic_key in cat.topics_for(unit_code):
+    # The codes each topic sheet may hold, for the drop-down lists of the code columns.
+    topics = cat.topics_for(unit_code)
+    code_lists = {t: [code for code, _, _ in _rows_for(t, unit_code)] for t in topics}
+    code_ranges = {t: f"='{CATALOGUE_SHEET}'!${chr(65 + j)}$2:${chr(65 + j)}${len(code_lists[t]) + 1}" for j, t in enumerate(topics)}
+
+    for topic_key in topics:
         topic = TOPICS[topic_key]
         ws = wb.add_worksheet(topic.sheet)
         cols = [c for c in topic.columns if c.kind != "rate"]
@@ -142,6 +149,12 @@ def write_template(
                     "error_title": "Giá trị không hợp lệ",
                     "error_message": "Nhập số nguyên không âm (ví dụ 11343).",
                 })
+            elif c.kind == "code":
+                ws.data_validation(FIRST_DATA_ROW, j, last, j, {
+                    "validate": "list", "source": code_ranges[topic_key],
+                    "error_title": "Mã không có trong danh mục",
+                    "error_message": "Chọn một mã trong danh sách (danh mục của hệ thống).",
+                })
             elif c.kind == "status":
                 ws.data_validation(FIRST_DATA_ROW, j, last, j, {
                     "validate": "list", "source": list(STATUS_LABELS.values()),
@@ -150,5 +163,12 @@ def write_template(
                 })
         ws.freeze_panes(FIRST_DATA_ROW, 2)
         ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
+    lists = wb.add_worksheet(CATALOGUE_SHEET)
+    for j, topic_key in enumerate(topics):
+        lists.write(0, j, TOPICS[topic_key].sheet)
+        for i, code in enumerate(code_lists[topic_key]):
+            lists.write_string(i + 1, j, code)
+    lists.hide()
+    lists.protect()
     wb.close()
     return path

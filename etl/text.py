@@ -57,9 +57,13 @@ class NameIndex:
         return best if best_score >= 0.9 else None
 
     def closest(self, text, n: int = 3) -> list[str]:
+        """The n catalogue entries nearest to text, by name or by code (best first)."""
         key2 = fold_no_parens(text)
-        scored = sorted(
-            ((difflib.SequenceMatcher(None, key2, f, autojunk=False).ratio(), code) for code, f in self.folded.items()),
-            reverse=True,
-        )
-        return [code for _, code in scored[:n]]
+
+        def score(code: str, f: str) -> float:
+            by_name = difflib.SequenceMatcher(None, key2, f, autojunk=False).ratio()
+            by_code = difflib.SequenceMatcher(None, key2, fold(code), autojunk=False).ratio()
+            return max(by_name, by_code)
+
+        scored = sorted(((-score(code, f), i, code) for i, (code, f) in enumerate(self.folded.items())))
+        return [code for _, _, code in scored[:n]]

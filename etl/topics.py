@@ -104,3 +104,5 @@ STATUS_ALIASES = {
 }
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
+CATALOGUE_SHEET = "Danh mục"  # hidden sheet of the template: the codes its drop-down lists offer
+SAMPLE_MARK = "DỮ LIỆU MẪU"

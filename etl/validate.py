@@ -2,24 +2,34 @@
 
 Blocking errors: wrong or missing sheets and columns, non-numbers, negatives, fractions,
 online > total, on-time + overdue > online, a typed rate that disagrees with its counts,
-unknown unit / service / dataset / task, duplicate rows, a period in the future, a unit the
-submitter may not report for. Warnings that need history (a stock that falls, a jump far
-outside the unit's history) are added by etl.load, which can see the warehouse.
+unknown unit / service / dataset / task (with the closest catalogue entries), a task not
+assigned to the unit, duplicate rows, a period in the future, a unit the submitter may not
+report for, a month and unit the official report already covers. Warnings that need history
+(a stock that falls, a jump far outside the unit's history) are added by etl.load, which can
+see the warehouse.
+
+Why no validation library (pandera, pydantic): every message must name the sheet and cell in
+the workbook and say in Vietnamese how to fix it, rows are identified by fuzzy catalogue
+names, and most rules compare cells of one row. A schema library would add a translation
+layer from its own (English, index-based) failure reports back to cells and messages, for
+about a dozen rules that fit on one screen here (_count, _row_rules).
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from etl.issues import Issue
-from etl.numbers import NotANumber, format_count, parse_count, parse_rate
+from etl.numbers import NotANumber, NotWhole, format_count, parse_count, parse_rate
 from etl.periods import period_label, period_text
 from etl.read import WorkbookData
-from etl.reference import Catalogue
+from etl.reference import Catalogue, official_keys
 from etl.text import NameIndex, fold
 from etl.topics import STATUS_ALIASES, STATUS_LABELS, TOPICS
 
 RATE_TOLERANCE = 0.005  # half a percentage point: typed rates are rounded
+MAX_COUNT = 10**12  # no monthly count of a province comes near; guards the BIGINT columns
 
 REQUIRED = {
     "services": (("service_code", "service_name"), ("total_dossiers",), ("online_dossiers",)),
@@ -28,6 +38,8 @@ REQUIRED = {
     "tasks": (("task_code", "task_name"), ("status",)),
 }
 ID_KEYS = {"services": "service_code", "identity": "unit_code", "cleaning": "dataset_code", "tasks": "task_code"}
+_CODE_AND_NAME = re.compile(r"^\s*([0-9A-Za-z][0-9A-Za-z.]*)\s*[-–:]\s*(.+)$")
+_UNIT_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 
 
 @dataclass
@@ -35,7 +47,7 @@ class Validated:
     unit_code: str | None
     period: dt.date | None
     is_sample: bool
-    records: dict[str, list[dict]] = field(default_factory=dict)  # topic -> records (with '_row')
+    records: dict[str, list[dict]] = field(default_factory=dict)  # topic -> records ('_row', '_sheet', '_refs')
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -73,6 +85,29 @@ def _index(cat: Catalogue, topic: str) -> tuple[dict, NameIndex]:
     return table, _INDEX_CACHE[k]
 
 
+def resolve_unit(text: str, cat: Catalogue) -> str | None:
+    """A unit code from what a file or the command line says: '395', '395 - Huyện Thọ Xuân',
+    'Huyện Thọ Xuân', 'huyen tho xuan', 'UBND huyện Thọ Xuân'."""
+    t = str(text).strip()
+    if t in cat.units:
+        return t
+    m = _CODE_AND_NAME.match(t)
+    if m and m.group(1) in cat.units:
+        return m.group(1)
+    _, index = _index(cat, "identity")
+    code = index.match(t)
+    if code is None:
+        f = fold(t)
+        for p in _UNIT_PREFIXES:
+            if f.startswith(p):
+                code = index.match(f[len(p):])
+    return code
+
+
+def _closest(index: NameIndex, text, n: int = 3) -> str:
+    return "; ".join(f"{k} - {_short(index.names[k])}" for k in index.closest(text, n))
+
+
 def validate(
     wb: WorkbookData,
     cat: Catalogue,
@@ -85,149 +120,206 @@ def validate(
     today = today or dt.date.today()
 
     # Unit: the file's header block, else the command line; both given must agree.
-    unit = wb.unit_code
-    if declared_unit and unit and declared_unit != unit:
-        s, c = wb.unit_cell
-        issues.append(Issue("error", f"Tệp ghi đơn vị '{unit}' nhưng lệnh nạp chỉ định đơn vị '{declared_unit}'. Hãy kiểm tra lại tệp hoặc tham số --unit.", s, c))
-    unit = unit or declared_unit
-    if unit is not None and unit not in cat.units:
-        by_name = NameIndex({c: u["unit_name"] for c, u in cat.units.items()}).match(unit)
-        if by_name:
-            unit = by_name
-        else:
-            where = wb.unit_cell or (None, None)
-            close = NameIndex({c: u["unit_name"] for c, u in cat.units.items()}).closest(unit)
-            issues.append(Issue("error", f"Mã đơn vị '{unit}' không có trong danh mục. Gần nhất: "
-                                         + "; ".join(f"{c} - {cat.units[c]['unit_name']}" for c in close) + ".", *where))
-            unit = None
-    if unit is None and not any(i.severity == "error" for i in issues) and wb.sheets:
-        issues.append(Issue("error", "Tệp không ghi đơn vị báo cáo (ô 'Đơn vị:' ở đầu trang tính). Hãy dùng biểu mẫu của hệ thống hoặc chỉ định --unit MÃ_ĐƠN_VỊ."))
+    unit = None
+    if wb.unit_code:
+        unit = resolve_unit(wb.unit_code, cat)
+        if unit is None:
+            _, index = _index(cat, "identity")
+            issues.append(Issue("error", f"Đơn vị '{_short(wb.unit_code)}' không có trong danh mục. Gần nhất: {_closest(index, wb.unit_code)}. "
+                                         "Hãy ghi đúng mã hoặc tên đơn vị.", *(wb.unit_cell or (None, None))))
+    if declared_unit:
+        d_unit = resolve_unit(declared_unit, cat)
+        if d_unit is None:
+            _, index = _index(cat, "identity")
+            issues.append(Issue("error", f"Đơn vị '{declared_unit}' (tham số --unit) không có trong danh mục. Gần nhất: {_closest(index, declared_unit)}."))
+        elif unit and d_unit != unit:
+            s, c = wb.unit_cell
+            issues.append(Issue("error", f"Tệp ghi đơn vị '{wb.unit_code}' nhưng lệnh nạp chỉ định đơn vị '{declared_unit}'. "
+                                         "Hãy kiểm tra lại tệp hoặc tham số --unit.", s, c))
+        elif not wb.unit_code:
+            unit = d_unit
+    if unit is None and not wb.unit_code and not declared_unit and wb.sheets and not any(i.severity == "error" for i in issues):
+        issues.append(Issue("error", "Tệp không ghi đơn vị báo cáo (ô 'Đơn vị:' ở đầu trang tính). "
+                                     "Hãy dùng biểu mẫu của hệ thống hoặc chỉ định --unit MÃ_ĐƠN_VỊ."))
     if unit and allowed_units is not None and unit not in allowed_units:
-        where = wb.unit_cell or (None, None)
         issues.append(Issue("error", f"Tài khoản này không được nộp số liệu cho đơn vị {unit} - {cat.units[unit]['unit_name']}. "
-                                     "Chỉ nộp cho đơn vị được phân công; liên hệ quản trị viên nếu cần thêm quyền.", *where))
+                                     "Chỉ nộp cho đơn vị được phân công; liên hệ quản trị viên nếu cần thêm quyền.",
+                            *(wb.unit_cell or (None, None))))
 
     # Period: the file, else the command line; both given must agree; never in the future.
     period = wb.period
     if declared_period and period and declared_period != period:
         s, c = wb.period_cell
-        issues.append(Issue("error", f"Tệp ghi kỳ báo cáo {period_text(period)} nhưng lệnh nạp chỉ định {period_text(declared_period)}. Hãy kiểm tra lại.", s, c))
-    period = period or declared_period
-    if period is None and wb.sheets and not any("Kỳ báo cáo" in i.message for i in issues):
-        issues.append(Issue("error", "Tệp không ghi kỳ báo cáo (ô 'Kỳ báo cáo:' ở đầu trang tính). Hãy dùng biểu mẫu hoặc chỉ định --period YYYY-MM."))
+        issues.append(Issue("error", f"Tệp ghi kỳ báo cáo {period_text(period)} nhưng lệnh nạp chỉ định {period_text(declared_period)}. "
+                                     "Hãy kiểm tra lại tệp hoặc tham số --period.", s, c))
+    if wb.period_cell is None or wb.period is not None:
+        period = period or declared_period
+    if period is None and wb.period_cell is None and wb.sheets and not any(i.severity == "error" for i in issues):
+        issues.append(Issue("error", "Tệp không ghi kỳ báo cáo (ô 'Kỳ báo cáo:' ở đầu trang tính). "
+                                     "Hãy dùng biểu mẫu hoặc chỉ định --period YYYY-MM."))
     if period and period > dt.date(today.year, today.month, 1):
-        where = wb.period_cell or (None, None)
-        issues.append(Issue("error", f"Kỳ báo cáo {period_label(period)} ở tương lai (hôm nay {today:%d/%m/%Y}). Hãy sửa kỳ báo cáo.", *where))
+        issues.append(Issue("error", f"Kỳ báo cáo {period_label(period)} ở tương lai (hôm nay {today:%d/%m/%Y}). Hãy sửa kỳ báo cáo.",
+                            *(wb.period_cell or (None, None))))
 
     expected_topics = set(cat.topics_for(unit)) if unit else None
     out = Validated(unit, period, wb.is_sample, {}, issues)
+    seen: dict[str, dict[str, tuple[str, str, int]]] = {}  # topic -> code -> (sheet, cell, row)
+    blank_status: dict[str, list[str]] = {}
+    official = official_keys()
     for sheet in wb.sheets:
         topic = sheet.topic
         if expected_topics is not None and topic.key not in expected_topics:
-            issues.append(Issue("error", f"Đơn vị {unit} không báo cáo nội dung '{topic.sheet}'. Hãy xóa trang tính này hoặc dùng biểu mẫu của đơn vị.", sheet.sheet_name))
+            issues.append(Issue("error", f"Đơn vị {unit} - {cat.units[unit]['unit_name']} không báo cáo nội dung '{topic.sheet}'. "
+                                         "Hãy xóa trang tính này hoặc dùng biểu mẫu của đơn vị.", sheet.sheet_name))
             continue
-        present = {k for r in sheet.rows for k in r.cells} or set()
+        if unit and period and (topic.key, unit, period_text(period)) in official:
+            issues.append(Issue("error", f"{period_label(period)} của {unit} - {cat.units[unit]['unit_name']} đã có số liệu chính thức "
+                                         "(báo cáo của Tổ công tác Đề án 06); tệp nộp không ghi đè số liệu chính thức. "
+                                         "Hãy kiểm tra kỳ báo cáo và đơn vị.", sheet.sheet_name))
+            continue
         if not sheet.rows:
             issues.append(Issue("warning", "Trang tính không có dòng số liệu nào.", sheet.sheet_name))
             continue
+        present = {k for r in sheet.rows for k in r.cells}
         missing = [alts for alts in REQUIRED[topic.key] if not any(a in present for a in alts)]
         if missing:
             names = "; ".join(" hoặc ".join(f"'{topic.column(a).headers[0]}'" for a in alts) for alts in missing)
             issues.append(Issue("error", f"Thiếu cột {names}. Hãy dùng biểu mẫu của hệ thống và không xóa cột.", sheet.sheet_name))
             continue
-        recs = _rows(topic.key, sheet, cat, unit, issues)
+        recs = _rows(topic.key, sheet, cat, unit, issues, seen.setdefault(topic.key, {}), blank_status)
         if recs:
-            out.records[topic.key] = recs
+            out.records.setdefault(topic.key, []).extend(recs)
+    for sname, refs in blank_status.items():
+        if "tasks" in out.records:
+            issues.append(Issue("warning", f"{len(refs)} nhiệm vụ chưa chọn trạng thái nên chưa được cập nhật tiến độ. "
+                                           "Hãy chọn trạng thái nếu đơn vị đã có kết quả.", sname, refs[0]))
     if not out.records and wb.sheets and not any(i.severity == "error" for i in issues):
-        issues.append(Issue("error", "Tệp không có dòng số liệu nào để nạp."))
+        issues.append(Issue("error", "Tệp không có dòng số liệu nào để nạp. Hãy điền số liệu vào biểu mẫu rồi nộp lại."))
     return out
 
 
-def _rows(topic_key: str, sheet, cat: Catalogue, unit: str | None, issues: list[Issue]) -> list[dict]:
+def _count(raw, ref: str, sname: str, issues: list[Issue]) -> tuple[bool, int | None]:
+    """(ok, value) of a count cell; every problem becomes an issue at the cell."""
+    if isinstance(raw, (dt.date, dt.datetime)):
+        issues.append(Issue("error", f"Ô chứa ngày tháng ({raw:%d/%m/%Y}), không phải số: Excel có thể đã tự đổi số vừa gõ thành ngày. "
+                                     "Hãy định dạng ô là Số (Number) rồi nhập lại.", sname, ref))
+        return False, None
+    try:
+        v = parse_count(raw)
+    except NotWhole:
+        issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải là số nguyên (số hồ sơ, bản ghi không có phần lẻ). "
+                                     "Hãy nhập số nguyên, ví dụ 11343.", sname, ref))
+        return False, None
+    except NotANumber:
+        issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải là số. Hãy nhập số nguyên không âm, ví dụ 11343 hoặc 11.343.", sname, ref))
+        return False, None
+    if v is not None and v < 0:
+        issues.append(Issue("error", f"Số âm ({format_count(v)}) không hợp lệ. Hãy nhập số không âm.", sname, ref))
+        return False, None
+    if v is not None and v > MAX_COUNT:
+        issues.append(Issue("error", f"Số {_short(format_count(v), 30)} quá lớn (tối đa {format_count(MAX_COUNT)}). Hãy kiểm tra lại ô này.", sname, ref))
+        return False, None
+    return True, v
+
+
+def _text(raw) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+def _has_figures(topic, row) -> bool:
+    return any(row.cells.get(c.key, (None,))[0] not in (None, "") for c in topic.columns if c.kind in ("count", "rate", "status"))
+
+
+def _rows(topic_key: str, sheet, cat: Catalogue, unit: str | None, issues: list[Issue],
+          seen: dict[str, tuple[str, str, int]], blank_status: dict[str, list[str]]) -> list[dict]:
     topic = TOPICS[topic_key]
     table, index = _index(cat, topic_key)
     id_key = ID_KEYS[topic_key]
     name_key = next(c.key for c in topic.columns if c.kind == "name")
     sname = sheet.sheet_name
-    seen: dict[str, int] = {}
+    unit_tasks = set(cat.tasks_for(unit)) if topic_key == "tasks" and unit else None
     records = []
     for row in sheet.rows:
-        rec: dict = {"_row": row.excel_row}
+        rec: dict = {"_row": row.excel_row, "_sheet": sname, "_refs": {k: ref for k, (_, ref) in row.cells.items()}}
         ok = True
+        figures = _has_figures(topic, row)
         # identity of the row: its code, else its name
         code_raw, code_cell = row.cells.get(id_key, (None, None))
         name_raw, name_cell = row.cells.get(name_key, (None, None))
         code = None
         if code_raw not in (None, ""):
-            c = str(int(code_raw)) if isinstance(code_raw, float) and code_raw.is_integer() else str(code_raw).strip()
-            if c in table:
-                code = c
-            else:
-                code = index.match(c)
-                if code is None:
-                    close = index.closest(c)
-                    issues.append(Issue("error", f"Mã '{c}' không có trong danh mục. Gần nhất: " + "; ".join(f"{k} - {_short(index.names[k])}" for k in close) + ".", sname, code_cell))
-                    continue
+            c = _text(code_raw).strip()
+            code = c if c in table else index.match(c)
+            if code is None:
+                if figures:
+                    issues.append(Issue("error", f"Mã '{_short(c)}' không có trong danh mục. Gần nhất: {_closest(index, c)}. "
+                                                 "Hãy ghi mã đúng danh mục.", sname, code_cell))
+                continue
+            by_name = index.match(name_raw) if name_raw not in (None, "") else None
+            if by_name is not None and by_name != code and figures:
+                issues.append(Issue("error", f"Mã {code} và tên '{_short(_text(name_raw), 40)}' (ô {name_cell}, ứng với {by_name}) không khớp nhau. "
+                                             "Hãy sửa mã hoặc tên cho cùng một mục.", sname, code_cell))
+                continue
         elif name_raw not in (None, ""):
             code = index.match(name_raw)
             if code is None:
-                close = index.closest(name_raw)
-                issues.append(Issue("error", f"Không nhận ra '{_short(str(name_raw))}' trong danh mục. Gần nhất: "
-                                             + "; ".join(f"{k} - {_short(index.names[k])}" for k in close)
-                                             + ". Hãy sửa tên cho đúng danh mục hoặc ghi mã.", sname, name_cell))
+                if figures:  # without figures it is a heading or a note: nothing is lost
+                    issues.append(Issue("error", f"Không nhận ra '{_short(_text(name_raw))}' trong danh mục. Gần nhất: {_closest(index, name_raw)}. "
+                                                 "Hãy sửa tên cho đúng danh mục hoặc ghi mã.", sname, name_cell))
                 continue
         else:
-            if any(v not in (None, "") for v, _ in row.cells.values()):
-                first_cell = min(row.cells.values(), key=lambda x: x[1])[1]
-                issues.append(Issue("error", "Dòng có số liệu nhưng không có mã hoặc tên để biết là dòng nào.", sname, first_cell))
+            if figures:
+                first_cell = next(ref for key, (v, ref) in row.cells.items() if v not in (None, ""))
+                issues.append(Issue("error", "Dòng có số liệu nhưng không có mã hoặc tên để biết là dòng nào. "
+                                             "Hãy ghi mã hoặc tên theo danh mục, hoặc xóa số liệu của dòng.", sname, first_cell))
             continue
+        if not figures and topic_key != "tasks":
+            continue  # a catalogue row left empty: the unit has nothing to report for it
+        where = code_cell if code_raw not in (None, "") else name_cell
         if code in seen:
-            issues.append(Issue("error", f"'{code}' lặp lại: đã có ở dòng {seen[code]}. Mỗi mục chỉ khai một dòng; hãy xóa dòng trùng.", sname, code_cell or name_cell))
+            s0, c0, r0 = seen[code]
+            at = f"dòng {r0}" if s0 == sname else f"{s0}!{c0}"
+            issues.append(Issue("error", f"{code} - {_short(index.names[code], 40)} lặp lại: đã có ở {at}. "
+                                         "Mỗi mục chỉ khai một dòng; hãy xóa dòng trùng.", sname, where))
             continue
-        seen[code] = row.excel_row
+        seen[code] = (sname, where, row.excel_row)
         rec[id_key] = code
         if topic_key == "identity" and unit and code != unit:
-            issues.append(Issue("error", f"Dòng ghi đơn vị {code} nhưng tệp là báo cáo của đơn vị {unit}. Mỗi đơn vị nộp tệp riêng.", sname, code_cell or name_cell))
+            issues.append(Issue("error", f"Dòng ghi đơn vị {code} nhưng tệp là báo cáo của đơn vị {unit}. Mỗi đơn vị nộp tệp riêng.", sname, where))
+            continue
+        if unit_tasks is not None and code not in unit_tasks:
+            issues.append(Issue("error", f"Nhiệm vụ {code} không giao cho đơn vị {unit}. Hãy xóa dòng này hoặc dùng biểu mẫu của đơn vị.", sname, where))
             continue
         for col in topic.columns:
+            raw, ref = row.cells.get(col.key, (None, None))
             if col.kind == "count":
-                raw, ref = row.cells.get(col.key, (None, None))
-                try:
-                    v = parse_count(raw)
-                except NotANumber:
-                    issues.append(Issue("error", f"\"{_short(str(raw))}\" không phải là số nguyên. Hãy nhập số, ví dụ 11343.", sname, ref))
-                    ok = False
-                    continue
-                if v is not None and v < 0:
-                    issues.append(Issue("error", f"Số âm ({format_count(v)}) không hợp lệ. Hãy nhập số không âm.", sname, ref))
-                    ok = False
-                    continue
+                good, v = _count(raw, ref, sname, issues)
+                ok = ok and good
                 rec[col.key] = v
             elif col.kind == "rate":
-                raw, ref = row.cells.get(col.key, (None, None))
                 try:
                     rec["_" + col.key] = (parse_rate(raw), raw, ref)
                 except NotANumber:
-                    issues.append(Issue("error", f"\"{_short(str(raw))}\" không phải là tỷ lệ. Hãy nhập dạng 33,9%.", sname, ref))
+                    issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải là tỷ lệ. Hãy nhập dạng 33,9%.", sname, ref))
                     ok = False
             elif col.kind == "status":
-                raw, ref = row.cells.get(col.key, (None, None))
                 if raw in (None, ""):
-                    issues.append(Issue("warning", "Chưa chọn trạng thái: dòng này được bỏ qua (không cập nhật tiến độ).", sname, ref))
+                    blank_status.setdefault(sname, []).append(ref)
                     ok = False
                     continue
                 st = _STATUS.get(fold(raw))
                 if st is None:
-                    issues.append(Issue("error", f"\"{_short(str(raw))}\" không phải trạng thái hợp lệ. Chọn: " + ", ".join(STATUS_LABELS.values()) + ".", sname, ref))
+                    issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải trạng thái hợp lệ. Chọn: " + ", ".join(STATUS_LABELS.values()) + ".", sname, ref))
                     ok = False
                 rec["status"] = st
             elif col.kind == "text" and col.key == "status_text":
-                raw, _ = row.cells.get(col.key, (None, None))
-                rec["status_text"] = str(raw).strip() if raw not in (None, "") else None
+                rec["status_text"] = _text(raw).strip() if raw not in (None, "") else None
         if not ok:
             continue
         if topic_key != "tasks" and all(rec.get(c.key) is None for c in topic.columns if c.kind == "count"):
-            continue  # a catalogue row left empty: the unit has nothing to report for it
+            continue  # only a typed rate: nothing to store
         if not _row_rules(topic_key, rec, row, sname, issues):
             continue
         records.append(rec)
@@ -243,13 +335,14 @@ def _row_rules(topic_key: str, rec: dict, row, sname: str, issues: list[Issue]) 
             issues.append(Issue("error", f"Hồ sơ trực tuyến ({format_count(o)}) lớn hơn tổng số hồ sơ ({format_count(t)}).", sname, ref("online_dossiers")))
             ok = False
         if o is not None and (ot or 0) + (od or 0) > o:
-            issues.append(Issue("error", f"Đúng hạn + quá hạn ({format_count((ot or 0) + (od or 0))}) lớn hơn số hồ sơ trực tuyến ({format_count(o)}).", sname, ref("on_time")))
+            issues.append(Issue("error", f"Đúng hạn + quá hạn ({format_count((ot or 0) + (od or 0))}) lớn hơn số hồ sơ trực tuyến ({format_count(o)}).",
+                                sname, ref("on_time") if ot is not None else ref("overdue")))
             ok = False
         typed = rec.pop("_online_rate", None)
-        if ok and typed and typed[0] is not None and t:
-            actual = o / t if o is not None else None
-            if actual is not None and abs(typed[0] - actual) > RATE_TOLERANCE:
-                issues.append(Issue("error", f"Tỷ lệ ghi \"{typed[1]}\" không khớp với số hồ sơ: {format_count(o)}/{format_count(t)} = "
+        if ok and typed and typed[0] is not None and t and o is not None:
+            actual = o / t
+            if abs(typed[0] - actual) > RATE_TOLERANCE:
+                issues.append(Issue("error", f"Tỷ lệ ghi \"{_text(typed[1])}\" không khớp với số hồ sơ: {format_count(o)}/{format_count(t)} = "
                                              f"{actual * 100:.2f}%".replace(".", ",") + ". Hãy sửa tỷ lệ hoặc số hồ sơ.", sname, typed[2]))
                 ok = False
     elif topic_key == "identity":
@@ -263,14 +356,15 @@ def _row_rules(topic_key: str, rec: dict, row, sname: str, issues: list[Issue]) 
             issues.append(Issue("error", f"Số đã làm sạch ({format_count(c)}) lớn hơn tổng số cần làm sạch ({format_count(t)}).", sname, ref("records_cleaned")))
             ok = False
         typed = rec.pop("_cleaning_ratio", None)
-        if ok and typed and typed[0] is not None and t:
+        if ok and typed and typed[0] is not None and t and c is not None:
             actual = c / t
             if abs(typed[0] - actual) > RATE_TOLERANCE:
-                issues.append(Issue("error", f"Tỷ lệ ghi \"{typed[1]}\" không khớp: {format_count(c)}/{format_count(t)} = {actual * 100:.2f}%".replace(".", ",") + ".", sname, typed[2]))
+                issues.append(Issue("error", f"Tỷ lệ ghi \"{_text(typed[1])}\" không khớp: {format_count(c)}/{format_count(t)} = "
+                                             f"{actual * 100:.2f}%".replace(".", ",") + ". Hãy sửa tỷ lệ hoặc số liệu.", sname, typed[2]))
                 ok = False
     return ok
 
 
 def _short(text: str, n: int = 60) -> str:
-    text = " ".join(text.split())
+    text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
