@@ -1,8 +1,117 @@
-"""Named queries behind the pages. Every value is bound with `?`; pages never hold SQL."""
+"""Named queries behind the pages. Every value is bound with `?`; pages never hold SQL.
+
+Conventions shared by the dashboard queries:
+
+* `first`, `last`: the first and last month of the selected period (dates, first of month);
+  a single month has first == last.
+* `units`: the selected territorial units (district codes) or None. None means the province:
+  its own rows in the public views (official figures where there are any, else the rollup of
+  its districts). With units, their own rows are added up (stocks: each unit's latest figure at
+  or before the month, from identity_unit_monthly / cleaning_unit_monthly).
+* `agency`: a responsible agency code or None: narrows services (dim_service.agency_code),
+  datasets (sector_agency_code) and tasks (responsible unit). It does not apply to CCCD/VNeID.
+* Flows (dossiers) add up over the period; stocks (CCCD, VNeID, cleaned records) are the value of
+  the period's last month; rates are sum(numerator) / sum(denominator) over rows where both are
+  known, never an average of rates.
+* Every result carries the sources of its figures (`source` or `sources`, comma-separated), so
+  the pages can say when they show sample data.
+"""
 from __future__ import annotations
 
-from dashboard.db import Warehouse
+import datetime as dt
 
+import pandas as pd
+
+from dashboard.db import Warehouse
+from etl.periods import add_months
+
+# KPI status: green when the value reaches the target, amber when it is at most AMBER_BAND
+# (10 percentage points) below it, red further below; grey when there is no target.
+AMBER_BAND = 0.10
+# Data cleaning has no target in the sources: the aim is every record (100 %).
+CLEANING_TARGET = 1.0
+# VNeID activation is measured against vneid_target (100 %).
+ACTIVATION_TARGET = 1.0
+# Online-rate target when no service in scope has one configured.
+DEFAULT_ONLINE_TARGET = 0.5
+# Tasks: green with no overdue task, amber while overdue tasks are at most this share of tasks.
+TASKS_AMBER_SHARE = 0.10
+# "Falls due soon": within this many days after the as-of date (the last day of the period).
+DUE_SOON_DAYS = 30
+
+# Filter parameters, bound once per query: (first, last, units, agency).
+_PARAMS = """
+    params as (
+        select cast(? as date) as first_period, cast(? as date) as last_period,
+               cast(? as varchar[]) as units, cast(? as varchar) as agency,
+               (select province_code from stg_settings) as province_code
+    )"""
+
+# Service rows in scope: the province's own rows, or the selected units' rows.
+_SERVICES_IN_SCOPE = _PARAMS + """,
+    scope as (
+        select v.*
+        from service_volume_monthly as v, params as p
+        where v.period between p.first_period and p.last_period
+          and (case when p.units is null then v.unit_code = p.province_code
+                    else list_contains(p.units, v.unit_code) end)
+          and (p.agency is null or v.agency_code = p.agency)
+    )"""
+
+# Every district's service rows (for rankings and district breakdowns), agency applied.
+_SERVICES_BY_DISTRICT = _PARAMS + """,
+    districts as (
+        select u.unit_code, u.unit_name
+        from stg_units as u, params as p
+        where u.unit_level in ('district', 'commune') and u.parent_code = p.province_code
+          and (p.units is null or list_contains(p.units, u.unit_code))
+    ),
+    scope as (
+        select v.*
+        from service_volume_monthly as v
+        join districts as d using (unit_code)
+        cross join params as p
+        where v.period between p.first_period and p.last_period
+          and (p.agency is null or v.agency_code = p.agency)
+    )"""
+
+# The rate rule: sum(online) / sum(total) over rows where both are known.
+_RATE_COLUMNS = """
+        sum(total_dossiers) filter (where online_dossiers is not null) as total_dossiers,
+        sum(online_dossiers) filter (where total_dossiers is not null) as online_dossiers,
+        sum(online_dossiers) filter (where total_dossiers is not null)
+            / nullif(sum(total_dossiers) filter (where online_dossiers is not null), 0) as online_rate,
+        sum(total_dossiers * coalesce(target, 0)) filter (where online_dossiers is not null and target is not null)
+            / nullif(sum(total_dossiers) filter (where online_dossiers is not null and target is not null), 0)
+            as target_rate,
+        string_agg(distinct source, ',' order by source) as sources"""
+
+
+def _units(units) -> list[str] | None:
+    return list(units) if units else None
+
+
+def _p(first: dt.date, last: dt.date, units, agency) -> list:
+    return [first, last, _units(units), agency or None]
+
+
+def _with_target(sql_scope: str) -> str:
+    """The scope plus each service's configured online-rate target as `target`."""
+    return sql_scope + """,
+    scoped as (
+        select s.*, sv.online_rate_target as target
+        from scope as s
+        join stg_services as sv using (service_code)
+    )"""
+
+
+def previous_window(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length just before [first, last]."""
+    n = (last.year - first.year) * 12 + last.month - first.month + 1
+    return add_months(first, -n), add_months(first, -1)
+
+
+# --------------------------------------------------------------------------- filters, context
 
 def warehouse_summary(wh: Warehouse) -> dict:
     """What the warehouse holds: months covered, sources, file counts."""
@@ -20,3 +129,867 @@ def warehouse_summary(wh: Warehouse) -> dict:
         """
     )
     return df.iloc[0].to_dict()
+
+
+def filter_options(wh: Warehouse) -> dict:
+    """What the filters offer: the months with data (any topic), the province's territorial
+    units and the agencies (names in Vietnamese order), the default month (the latest month of
+    service_volume_monthly) and the source labels."""
+    months = wh.query(
+        """
+        select distinct period from (
+            select period from service_volume_monthly
+            union all select period from identity_monthly
+            union all select period from cleaning_monthly
+            union all select period from task_status
+        ) order by period
+        """
+    )
+    units = wh.query(
+        """
+        select u.unit_code, u.unit_name, u.unit_level
+        from stg_units as u
+        where u.unit_level in ('district', 'commune')
+          and u.parent_code = (select province_code from stg_settings)
+        order by u.unit_name collate vi
+        """
+    )
+    agencies = wh.query(
+        """
+        select u.unit_code, u.unit_name
+        from stg_units as u
+        where u.unit_level = 'agency' and u.parent_code = (select province_code from stg_settings)
+        order by u.unit_name collate vi
+        """
+    )
+    s = wh.query(
+        """
+        select s.province_code, u.unit_name as province_name, s.official_label, s.sample_label,
+               (select max(period) from service_volume_monthly) as default_period
+        from stg_settings as s
+        left join stg_units as u on u.unit_code = s.province_code
+        """
+    ).iloc[0]
+    periods = [pd.Timestamp(p).date() for p in months["period"]]
+    default = pd.Timestamp(s["default_period"]).date() if pd.notna(s["default_period"]) else (periods[-1] if periods else None)
+    return {
+        "periods": periods,
+        "default_period": default,
+        "units": list(zip(units["unit_code"], units["unit_name"])),
+        "agencies": list(zip(agencies["unit_code"], agencies["unit_name"])),
+        "province_code": s["province_code"],
+        "province_name": s["province_name"] or s["province_code"],
+        "official_label": s["official_label"],
+        "sample_label": s["sample_label"],
+    }
+
+
+# --------------------------------------------------------------------------- public services
+
+def online_rate_summary(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row: dossiers, online dossiers, online rate and the dossier-weighted target over the
+    period, for the province (or the selected units)."""
+    return wh.query(
+        "with " + _with_target(_SERVICES_IN_SCOPE) + f"""
+        select {_RATE_COLUMNS}
+        from scoped
+        """,
+        _p(first, last, units, agency),
+    )
+
+
+def online_rate_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row per month: dossiers, online dossiers, online rate and target."""
+    return wh.query(
+        "with " + _with_target(_SERVICES_IN_SCOPE) + f"""
+        select period, {_RATE_COLUMNS}
+        from scoped
+        group by period
+        order by period
+        """,
+        _p(first, last, units, agency),
+    )
+
+
+def online_rate_trend_by_group(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row per month and service group (e06_essential, qd422, ...)."""
+    return wh.query(
+        "with " + _with_target(_SERVICES_IN_SCOPE) + f"""
+        select period, service_group, {_RATE_COLUMNS}
+        from scoped
+        group by period, service_group
+        order by service_group, period
+        """,
+        _p(first, last, units, agency),
+    )
+
+
+def service_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row per service of the catalogue in scope, with its dossiers, online rate, target,
+    the shortfall (online dossiers missing to reach the target) and `pull`: how many points the
+    overall rate would gain without the service (positive = the service pulls the rate down).
+    Ordered by service code."""
+    return wh.query(
+        "with " + _with_target(_SERVICES_IN_SCOPE) + f""",
+        per_service as (
+            select service_code, {_RATE_COLUMNS}
+            from scoped
+            group by service_code
+        ),
+        overall as (
+            select sum(total_dossiers) as t, sum(online_dossiers) as o from per_service
+        ),
+        final as (
+            select
+                sv.service_code, sv.service_name, sv.service_group, sv.agency_code,
+                coalesce(a.unit_name, sv.agency_code) as agency_name,
+                ps.total_dossiers, ps.online_dossiers, ps.online_rate,
+                sv.online_rate_target as target_rate,
+                greatest(ceil(ps.total_dossiers * sv.online_rate_target - ps.online_dossiers), 0) as shortfall,
+                case when ov.t - ps.total_dossiers > 0 and ps.total_dossiers > 0
+                     then (ov.o - ps.online_dossiers) / (ov.t - ps.total_dossiers) - ov.o / ov.t end as pull,
+                ps.sources
+            from stg_services as sv
+            cross join params as p
+            cross join overall as ov
+            left join per_service as ps using (service_code)
+            left join stg_units as a on a.unit_code = sv.agency_code
+            where p.agency is null or sv.agency_code = p.agency
+        )
+        select * from final order by service_code
+        """,
+        _p(first, last, units, agency),
+    )
+
+
+def services_below_target(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """Services whose online rate is below their target, those pulling the overall rate down
+    the most first."""
+    df = service_rates(wh, first, last, units, agency)
+    below = df[df["online_rate"].notna() & df["target_rate"].notna() & (df["online_rate"] < df["target_rate"])]
+    return below.sort_values(["pull", "shortfall"], ascending=[False, False], na_position="last").reset_index(drop=True)
+
+
+def agency_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row per responsible agency: dossiers, online rate, target; names in Vietnamese order."""
+    return wh.query(
+        "with " + _with_target(_SERVICES_IN_SCOPE) + f"""
+        select s.agency_code, coalesce(u.unit_name, s.agency_code) as agency_name,
+               count(distinct s.service_code) as services, {_RATE_COLUMNS}
+        from scoped as s
+        left join stg_units as u on u.unit_code = s.agency_code
+        group by s.agency_code, u.unit_name
+        order by coalesce(u.unit_name, s.agency_code) collate vi
+        """,
+        _p(first, last, units, agency),
+    )
+
+
+def district_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None, service: str | None = None) -> pd.DataFrame:
+    """One row per district (the selected ones, else all): dossiers, online rate, target and its
+    rank (1 = highest rate; districts without dossiers are not ranked). Optionally one service.
+    Names in Vietnamese order."""
+    return wh.query(
+        "with " + _with_target(_SERVICES_BY_DISTRICT) + f""",
+        per_unit as (
+            select unit_code, {_RATE_COLUMNS}
+            from scoped
+            where cast(? as varchar) is null or service_code = cast(? as varchar)
+            group by unit_code
+        ),
+        final as (
+            select d.unit_code, d.unit_name, r.total_dossiers, r.online_dossiers, r.online_rate, r.target_rate,
+                   case when r.online_rate is not null
+                        then rank() over (order by r.online_rate desc nulls last) end as rank,
+                   r.sources
+            from districts as d
+            left join per_unit as r using (unit_code)
+        )
+        select * from final order by unit_name collate vi
+        """,
+        _p(first, last, units, agency) + [service, service],
+    )
+
+
+def district_services(wh: Warehouse, first: dt.date, last: dt.date, unit: str, agency=None) -> pd.DataFrame:
+    """One district's services over the period: dossiers, online rate, target."""
+    return service_rates(wh, first, last, [unit], agency)
+
+
+# --------------------------------------------------------------------------- CCCD and VNeID
+
+_IDENTITY_AT = _PARAMS + """,
+    at_month as (
+        select period, sum(cccd_records) as cccd_records, sum(vneid_applications) as vneid_applications,
+               sum(vneid_activated) as vneid_activated, sum(vneid_target) as vneid_target,
+               string_agg(distinct source, ',' order by source) as sources,
+               count(*) as units, count(*) filter (where carried_forward) as units_carried
+        from identity_unit_monthly, params as p
+        where p.units is not null and list_contains(p.units, unit_code)
+          and period between p.first_period and p.last_period
+        group by period
+        union all
+        select period, cccd_records, vneid_applications, vneid_activated, vneid_target, source,
+               1, 0
+        from identity_monthly, params as p
+        where p.units is null and unit_code = p.province_code
+          and period between p.first_period and p.last_period
+    )"""
+
+
+def identity_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> pd.DataFrame:
+    """One row per month: CCCD records, VNeID applications, activations and target (stocks),
+    activation rate, for the province (or the sum of the selected units)."""
+    return wh.query(
+        "with " + _IDENTITY_AT + """
+        select period, cccd_records, vneid_applications, vneid_activated, vneid_target,
+               vneid_activated / nullif(vneid_target, 0) as activation_rate, sources, units, units_carried
+        from at_month
+        order by period
+        """,
+        [first, last, _units(units), None],
+    )
+
+
+def identity_by_district(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
+    """One row per district (the selected ones, else all) at the month: CCCD records, VNeID
+    applications, activations, target, activation rate, the change in activations from the
+    previous month, the rank by activation rate (1 = highest) and the month the figures come
+    from. Names in Vietnamese order."""
+    return wh.query(
+        """
+        with p as (
+            select cast(? as date) as period, cast(? as varchar[]) as units,
+                   (select province_code from stg_settings) as province_code
+        ),
+        cur as (
+            select i.* from identity_unit_monthly as i, p
+            where i.period = p.period and i.parent_code = p.province_code
+              and (p.units is null or list_contains(p.units, i.unit_code))
+        ),
+        prev as (
+            select i.unit_code, i.vneid_activated, i.cccd_records from identity_unit_monthly as i, p
+            where i.period = p.period - interval 1 month
+        ),
+        final as (
+            select c.unit_code, c.unit_name, c.cccd_records, c.vneid_applications, c.vneid_activated,
+                   c.vneid_target, c.activation_rate,
+                   c.vneid_activated - pr.vneid_activated as activated_change,
+                   c.cccd_records - pr.cccd_records as cccd_change,
+                   case when c.activation_rate is not null
+                        then rank() over (order by c.activation_rate desc nulls last) end as rank,
+                   c.reported_period, c.carried_forward, c.source as sources
+            from cur as c
+            left join prev as pr using (unit_code)
+        )
+        select * from final order by unit_name collate vi
+        """,
+        [period, _units(units)],
+    )
+
+
+# --------------------------------------------------------------------------- data cleaning
+
+def _cleaning_scope() -> str:
+    return _PARAMS + """,
+    rows_in_scope as (
+        select c.period, c.dataset_code, c.records_cleaned, c.records_total, c.source
+        from cleaning_unit_monthly as c, params as p
+        where p.units is not null and list_contains(p.units, c.unit_code)
+          and c.period between p.first_period and p.last_period
+        union all
+        select c.period, c.dataset_code, c.records_cleaned, c.records_total, c.source
+        from cleaning_monthly as c, params as p
+        where p.units is null and c.unit_code = p.province_code
+          and c.period between p.first_period and p.last_period
+    ),
+    scoped as (
+        select r.*, d.dataset_name, d.sector_agency_code, d.has_total
+        from rows_in_scope as r
+        join stg_datasets as d using (dataset_code)
+        cross join params as p
+        where p.agency is null or d.sector_agency_code = p.agency
+    )"""
+
+
+_CLEANING_COLUMNS = """
+        sum(records_cleaned) as records_cleaned,
+        sum(records_cleaned) filter (where records_total is not null) as records_cleaned_with_total,
+        sum(records_total) filter (where records_cleaned is not null) as records_total,
+        sum(records_cleaned) filter (where records_total is not null)
+            / nullif(sum(records_total) filter (where records_cleaned is not null), 0) as cleaning_ratio,
+        string_agg(distinct source, ',' order by source) as sources"""
+
+
+def cleaning_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row per month: records cleaned and the overall cleaning ratio over the datasets that
+    have a total (stocks of each month)."""
+    return wh.query(
+        "with " + _cleaning_scope() + f"""
+        select period, {_CLEANING_COLUMNS}
+        from scoped
+        group by period
+        order by period
+        """,
+        _p(first, last, units, agency),
+    )
+
+
+def cleaning_trend_by_dataset(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row per month and dataset: records cleaned, total, ratio."""
+    return wh.query(
+        "with " + _cleaning_scope() + f"""
+        select period, dataset_code, dataset_name, {_CLEANING_COLUMNS}
+        from scoped
+        group by period, dataset_code, dataset_name
+        order by dataset_name collate vi, period
+        """,
+        _p(first, last, units, agency),
+    )
+
+
+def cleaning_by_dataset(wh: Warehouse, period: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row per dataset at the month: records cleaned, total, ratio, the sector agency, and
+    the change in cleaned records from the previous month. Names in Vietnamese order."""
+    return wh.query(
+        "with " + _cleaning_scope() + f""",
+        per_dataset as (
+            select period, dataset_code, {_CLEANING_COLUMNS}
+            from scoped
+            group by period, dataset_code
+        ),
+        final as (
+            select d.dataset_code, d.dataset_name, d.sector_agency_code,
+                   coalesce(a.unit_name, d.sector_agency_code) as agency_name,
+                   cur.records_cleaned, cur.records_total, cur.cleaning_ratio,
+                   cur.records_cleaned - prev.records_cleaned as cleaned_change,
+                   cur.sources
+            from stg_datasets as d
+            cross join params as p
+            left join per_dataset as cur on cur.dataset_code = d.dataset_code and cur.period = p.last_period
+            left join per_dataset as prev on prev.dataset_code = d.dataset_code
+                                         and prev.period = p.last_period - interval 1 month
+            left join stg_units as a on a.unit_code = d.sector_agency_code
+            where p.agency is null or d.sector_agency_code = p.agency
+        )
+        select * from final order by dataset_name collate vi
+        """,
+        # The previous month is read too, for the change.
+        _p(add_months(period, -1), period, units, agency),
+    )
+
+
+def cleaning_matrix(wh: Warehouse, period: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row per district and dataset at the month (the heat map): cleaning ratio, counts and
+    whether the figure is carried forward. Districts and datasets (dataset_order) in Vietnamese
+    order."""
+    return wh.query(
+        """
+        with p as (
+            select cast(? as date) as period, cast(? as varchar[]) as units, cast(? as varchar) as agency,
+                   (select province_code from stg_settings) as province_code
+        ),
+        datasets as (
+            select dataset_code, dataset_name, sector_agency_code,
+                   row_number() over (order by dataset_name collate vi) as dataset_order
+            from stg_datasets
+        ),
+        final as (
+            select c.unit_code, c.unit_name, c.dataset_code, d.dataset_name, d.dataset_order,
+                   c.records_cleaned, c.records_total, c.cleaning_ratio, c.carried_forward, c.source
+            from cleaning_unit_monthly as c
+            join datasets as d using (dataset_code)
+            cross join p
+            where c.period = p.period and c.parent_code = p.province_code
+              and (p.units is null or list_contains(p.units, c.unit_code))
+              and (p.agency is null or d.sector_agency_code = p.agency)
+        )
+        select * from final order by unit_name collate vi, dataset_order
+        """,
+        [period, _units(units), agency or None],
+    )
+
+
+def cleaning_by_district(wh: Warehouse, period: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """One row per district at the month: overall cleaning ratio over the datasets with a total,
+    and its rank (1 = highest). Names in Vietnamese order."""
+    return wh.query(
+        """
+        with p as (
+            select cast(? as date) as period, cast(? as varchar[]) as units, cast(? as varchar) as agency,
+                   (select province_code from stg_settings) as province_code
+        ),
+        per_unit as (
+            select c.unit_code, c.unit_name,
+                   sum(c.records_cleaned) filter (where c.records_total is not null) as records_cleaned,
+                   sum(c.records_total) filter (where c.records_cleaned is not null) as records_total,
+                   string_agg(distinct c.source, ',' order by c.source) as sources
+            from cleaning_unit_monthly as c
+            join stg_datasets as d using (dataset_code)
+            cross join p
+            where c.period = p.period and c.parent_code = p.province_code
+              and (p.units is null or list_contains(p.units, c.unit_code))
+              and (p.agency is null or d.sector_agency_code = p.agency)
+            group by c.unit_code, c.unit_name
+        ),
+        final as (
+            select unit_code, unit_name, records_cleaned, records_total,
+                   records_cleaned / nullif(records_total, 0) as cleaning_ratio,
+                   case when records_cleaned / nullif(records_total, 0) is not null
+                        then rank() over (order by records_cleaned / nullif(records_total, 0) desc nulls last) end as rank,
+                   sources
+            from per_unit
+        )
+        select * from final order by unit_name collate vi
+        """,
+        [period, _units(units), agency or None],
+    )
+
+
+# --------------------------------------------------------------------------- tasks
+
+def task_tracker(wh: Warehouse, period: dt.date, agency=None, statuses=None) -> pd.DataFrame:
+    """Every task of the catalogue with its status as of the month (carried forward from its
+    latest report), responsible unit, deadline, days overdue and source document. Optionally
+    only some statuses ('done', 'in_progress', 'not_started', 'no_report', or 'overdue').
+    Overdue first (most days first), then by task code."""
+    st = list(statuses) if statuses else None
+    return wh.query(
+        """
+        select task_code, task_group, task_name, responsible_unit_code, responsible_unit_name,
+               deadline, deadline_text, recurring, status, status_period, status_text,
+               is_overdue, days_overdue, days_to_deadline, units_reporting, units_done,
+               source_document, source as sources
+        from task_tracker
+        where period = cast(? as date) and (cast(? as varchar) is null or responsible_unit_code = cast(? as varchar))
+          and (cast(? as varchar[]) is null or list_contains(cast(? as varchar[]), status)
+               or (is_overdue and list_contains(cast(? as varchar[]), 'overdue')))
+        order by is_overdue desc, days_overdue desc nulls last, task_group, try_cast(task_number as integer) nulls last, task_code
+        """,
+        [period, agency or None, agency or None, st, st, st],
+    )
+
+
+def task_counts(wh: Warehouse, period: dt.date, agency=None) -> pd.DataFrame:
+    """One row: tasks in scope, done, in progress, not started, without a report, overdue, for
+    the month and the month before."""
+    return wh.query(
+        """
+        select period,
+               count(*) as tasks,
+               count(*) filter (where status = 'done') as done,
+               count(*) filter (where status = 'in_progress') as in_progress,
+               count(*) filter (where status = 'not_started') as not_started,
+               count(*) filter (where status = 'no_report') as no_report,
+               count(*) filter (where is_overdue) as overdue,
+               string_agg(distinct source, ',' order by source) as sources
+        from task_tracker
+        where period between cast(? as date) - interval 1 month and cast(? as date)
+          and (cast(? as varchar) is null or responsible_unit_code = cast(? as varchar))
+        group by period
+        order by period
+        """,
+        [period, period, agency or None, agency or None],
+    )
+
+
+def task_counts_by_agency(wh: Warehouse, period: dt.date, agency=None) -> pd.DataFrame:
+    """One row per responsible unit: tasks, done, in progress, not started, no report, overdue.
+    Names in Vietnamese order."""
+    return wh.query(
+        """
+        select responsible_unit_code, responsible_unit_name,
+               count(*) as tasks,
+               count(*) filter (where status = 'done') as done,
+               count(*) filter (where status = 'in_progress') as in_progress,
+               count(*) filter (where status = 'not_started') as not_started,
+               count(*) filter (where status = 'no_report') as no_report,
+               count(*) filter (where is_overdue) as overdue,
+               string_agg(distinct source, ',' order by source) as sources
+        from task_tracker
+        where period = cast(? as date) and (cast(? as varchar) is null or responsible_unit_code = cast(? as varchar))
+        group by responsible_unit_code, responsible_unit_name
+        order by responsible_unit_name collate vi
+        """,
+        [period, agency or None, agency or None],
+    )
+
+
+def tasks_due_soon(wh: Warehouse, period: dt.date, agency=None, days: int = DUE_SOON_DAYS) -> pd.DataFrame:
+    """Tasks not done whose deadline falls within `days` days after the as-of date (the last day
+    of the month), soonest first."""
+    return wh.query(
+        """
+        select task_code, task_name, responsible_unit_name, deadline, deadline_text, status,
+               days_to_deadline, source_document, source as sources
+        from task_tracker
+        where period = cast(? as date)
+          and (cast(? as varchar) is null or responsible_unit_code = cast(? as varchar))
+          and status <> 'done' and days_to_deadline between 1 and ?
+        order by deadline, task_code
+        """,
+        [period, agency or None, agency or None, days],
+    )
+
+
+def district_task_status(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
+    """Tasks assigned to every district: each district's own status as of the month (its latest
+    report at or before it). One row per district and task; names in Vietnamese order."""
+    return wh.query(
+        """
+        with p as (
+            select cast(? as date) as period, cast(? as varchar[]) as units,
+                   (select province_code from stg_settings) as province_code
+        ),
+        districts as (
+            select u.unit_code, u.unit_name from stg_units as u, p
+            where u.unit_level in ('district', 'commune') and u.parent_code = p.province_code
+              and (p.units is null or list_contains(p.units, u.unit_code))
+        ),
+        grid as (
+            select d.unit_code, d.unit_name, t.task_code, t.task_name, t.deadline, p.period
+            from districts as d
+            cross join stg_tasks as t
+            cross join p
+            where t.responsible_unit_code = 'DISTRICTS'
+        ),
+        latest as (
+            select g.*, r.period as status_period, r.status, r.source
+            from grid as g
+            asof left join stg_task_reports as r
+                on r.unit_code = g.unit_code and r.task_code = g.task_code and g.period >= r.period
+        ),
+        final as (
+            select unit_code, unit_name, task_code, task_name, deadline,
+                   coalesce(status, 'no_report') as status, status_period,
+                   coalesce(status is not null and status <> 'done' and deadline <= last_day(period), false) as is_overdue,
+                   source as sources
+            from latest
+        )
+        select * from final order by unit_name collate vi, task_code
+        """,
+        [period, _units(units)],
+    )
+
+
+# --------------------------------------------------------------------------- overview KPIs
+
+def _status(value, target, band: float = AMBER_BAND) -> str:
+    if value is None or target is None or pd.isna(value) or pd.isna(target):
+        return "none"
+    if value >= target:
+        return "green"
+    if value >= target - band:
+        return "amber"
+    return "red"
+
+
+def _num(v):
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def _sources(*values) -> str:
+    out: set[str] = set()
+    for v in values:
+        if v is not None and not (isinstance(v, float) and pd.isna(v)):
+            out.update(s for s in str(v).split(",") if s)
+    return ",".join(sorted(out))
+
+
+def overview_kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> list[dict]:
+    """The leadership KPIs for the period: value, target, the previous value (the same-length
+    period before for flows, the month before the period for stocks), status
+    ('green' | 'amber' | 'red' | 'none') and sources. Each a dict with key, value, previous,
+    target, status, sources and the figures behind it."""
+    pf, pl = previous_window(first, last)
+    kpis: list[dict] = []
+
+    # Online-submission rate (flow over the period).
+    cur = online_rate_summary(wh, first, last, units, agency).iloc[0]
+    prev = online_rate_summary(wh, pf, pl, units, agency).iloc[0]
+    target = _num(cur["target_rate"]) if _num(cur["target_rate"]) is not None else DEFAULT_ONLINE_TARGET
+    kpis.append({
+        "key": "online_rate", "value": _num(cur["online_rate"]), "previous": _num(prev["online_rate"]),
+        "target": target, "status": _status(_num(cur["online_rate"]), target),
+        "total": _num(cur["total_dossiers"]), "online": _num(cur["online_dossiers"]),
+        "sources": _sources(cur["sources"]),
+    })
+
+    # CCCD records and VNeID (stocks at the period's last month vs the month before the period).
+    idt = identity_trend(wh, add_months(first, -1), last, units)
+    idt_cur = idt[idt["period"].dt.date == last]
+    idt_prev = idt[idt["period"].dt.date == add_months(first, -1)]
+    c = idt_cur.iloc[0] if len(idt_cur) else None
+    p = idt_prev.iloc[0] if len(idt_prev) else None
+    kpis.append({
+        "key": "cccd_records", "value": _num(c["cccd_records"]) if c is not None else None,
+        "previous": _num(p["cccd_records"]) if p is not None else None,
+        "target": None, "status": "none", "sources": _sources(c["sources"]) if c is not None else "",
+    })
+    act = _num(c["vneid_activated"]) if c is not None else None
+    tgt = _num(c["vneid_target"]) if c is not None else None
+    rate = act / tgt if act is not None and tgt else None
+    p_rate = (_num(p["vneid_activated"]) / _num(p["vneid_target"])) if p is not None and _num(p["vneid_target"]) else None
+    kpis.append({
+        "key": "vneid_activation", "value": rate, "previous": p_rate, "target": ACTIVATION_TARGET,
+        "activated": act, "vneid_target": tgt,
+        "activated_previous": _num(p["vneid_activated"]) if p is not None else None,
+        "status": _status(rate, ACTIVATION_TARGET), "sources": _sources(c["sources"]) if c is not None else "",
+    })
+
+    # Data cleaning (stock).
+    cl = cleaning_trend(wh, add_months(first, -1), last, units, agency)
+    cl_cur = cl[cl["period"].dt.date == last]
+    cl_prev = cl[cl["period"].dt.date == add_months(first, -1)]
+    cc = cl_cur.iloc[0] if len(cl_cur) else None
+    cp = cl_prev.iloc[0] if len(cl_prev) else None
+    ratio = _num(cc["cleaning_ratio"]) if cc is not None else None
+    kpis.append({
+        "key": "cleaning", "value": ratio, "previous": _num(cp["cleaning_ratio"]) if cp is not None else None,
+        "target": CLEANING_TARGET, "status": _status(ratio, CLEANING_TARGET),
+        "cleaned": _num(cc["records_cleaned_with_total"]) if cc is not None else None,
+        "total": _num(cc["records_total"]) if cc is not None else None,
+        "sources": _sources(cc["sources"]) if cc is not None else "",
+    })
+
+    # Tasks (status as of the period's last month; the province's tracker).
+    tc = task_counts(wh, last, agency)
+    t_cur = tc[tc["period"].dt.date == last]
+    t_prev = tc[tc["period"].dt.date == add_months(last, -1)]
+    t = t_cur.iloc[0] if len(t_cur) else None
+    tp = t_prev.iloc[0] if len(t_prev) else None
+    tasks = int(t["tasks"]) if t is not None else 0
+    overdue = int(t["overdue"]) if t is not None else None
+    if t is None or tasks == 0:
+        status = "none"
+    elif overdue == 0:
+        status = "green"
+    elif overdue <= TASKS_AMBER_SHARE * tasks:
+        status = "amber"
+    else:
+        status = "red"
+    kpis.append({
+        "key": "tasks", "value": int(t["done"]) if t is not None else None,
+        "previous": int(tp["done"]) if tp is not None else None,
+        "tasks": tasks, "overdue": overdue,
+        "overdue_previous": int(tp["overdue"]) if tp is not None else None,
+        "target": tasks, "status": status, "sources": _sources(t["sources"]) if t is not None else "",
+    })
+    for k in kpis:
+        k["change"] = (k["value"] - k["previous"]) if k["value"] is not None and k["previous"] is not None else None
+    return kpis
+
+
+def best_worst_districts(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None, n: int = 5) -> pd.DataFrame:
+    """The n districts with the highest and the n with the lowest online rate over the period
+    (column `group`: 'best' | 'worst', worst listed lowest first). With 2n districts or fewer
+    ranked, every district once, as 'all', best first."""
+    df = district_rates(wh, first, last, units, agency)
+    ranked = df[df["rank"].notna()].sort_values(["rank", "online_dossiers"], ascending=[True, False])
+    if len(ranked) <= 2 * n:
+        return ranked.assign(group="all").reset_index(drop=True)
+    best = ranked.head(n).assign(group="best")
+    worst = ranked.tail(n).iloc[::-1].assign(group="worst")
+    return pd.concat([best, worst], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- district profile
+
+def district_profile(wh: Warehouse, first: dt.date, last: dt.date, unit: str) -> pd.DataFrame:
+    """One district across every KPI, against the province and its rank among the districts:
+    one row per indicator (key, district value, province value, rank, ranked units)."""
+    rows = []
+    dr = district_rates(wh, first, last, None, None)
+    prov = online_rate_summary(wh, first, last, None, None).iloc[0]
+    mine = dr[dr["unit_code"] == unit]
+    n_ranked = int(dr["rank"].notna().sum())
+    m = mine.iloc[0] if len(mine) else None
+    rows.append({"key": "online_rate", "district": _num(m["online_rate"]) if m is not None else None,
+                 "province": _num(prov["online_rate"]),
+                 "rank": _num(m["rank"]) if m is not None else None, "ranked": n_ranked,
+                 "sources": _sources(m["sources"] if m is not None else None, prov["sources"])})
+    rows.append({"key": "total_dossiers", "district": _num(m["total_dossiers"]) if m is not None else None,
+                 "province": _num(prov["total_dossiers"]),
+                 "rank": _num(dr["total_dossiers"].rank(ascending=False, method="min")[mine.index[0]]) if m is not None and pd.notna(m["total_dossiers"]) else None,
+                 "ranked": int(dr["total_dossiers"].notna().sum()),
+                 "sources": _sources(m["sources"] if m is not None else None, prov["sources"])})
+
+    idd = identity_by_district(wh, last, None)
+    pid = identity_trend(wh, last, last, None)
+    mi = idd[idd["unit_code"] == unit]
+    i = mi.iloc[0] if len(mi) else None
+    pi = pid.iloc[0] if len(pid) else None
+    for key, col in (("cccd_records", "cccd_records"), ("vneid_activated", "vneid_activated"),
+                     ("activation_rate", "activation_rate")):
+        rank = None
+        if i is not None and pd.notna(i[col]):
+            rank = _num(idd[col].rank(ascending=False, method="min")[mi.index[0]])
+        rows.append({"key": key, "district": _num(i[col]) if i is not None else None,
+                     "province": _num(pi[col]) if pi is not None else None, "rank": rank,
+                     "ranked": int(idd[col].notna().sum()),
+                     "sources": _sources(i["sources"] if i is not None else None, pi["sources"] if pi is not None else None)})
+
+    cd = cleaning_by_district(wh, last, None, None)
+    pc = cleaning_trend(wh, last, last, None, None)
+    mc = cd[cd["unit_code"] == unit]
+    c = mc.iloc[0] if len(mc) else None
+    rows.append({"key": "cleaning_ratio", "district": _num(c["cleaning_ratio"]) if c is not None else None,
+                 "province": _num(pc["cleaning_ratio"].iloc[0]) if len(pc) else None,
+                 "rank": _num(c["rank"]) if c is not None else None, "ranked": int(cd["rank"].notna().sum()),
+                 "sources": _sources(c["sources"] if c is not None else None, pc["sources"].iloc[0] if len(pc) else None)})
+
+    dt_ = district_task_status(wh, last, None)
+    done = dt_.assign(done=dt_["status"].eq("done")).groupby("unit_code")["done"].sum()
+    total = dt_.groupby("unit_code")["task_code"].count()
+    share = (done / total).rename("share")
+    rank = share.rank(ascending=False, method="min")
+    rows.append({"key": "district_tasks_done", "district": _num(share.get(unit)),
+                 "province": _num(done.sum() / total.sum()) if total.sum() else None,
+                 "rank": _num(rank.get(unit)), "ranked": int(share.notna().sum()),
+                 "done": _num(done.get(unit)), "tasks": _num(total.get(unit)),
+                 "sources": _sources(*dt_.loc[dt_["unit_code"] == unit, "sources"].dropna().unique())})
+    return pd.DataFrame(rows)
+
+
+def district_trend(wh: Warehouse, first: dt.date, last: dt.date, unit: str) -> pd.DataFrame:
+    """One row per month: the district's and the province's online rate and VNeID activation
+    rate."""
+    d = online_rate_trend(wh, first, last, [unit], None)[["period", "online_rate", "sources"]]
+    p = online_rate_trend(wh, first, last, None, None)[["period", "online_rate", "sources"]]
+    di = identity_trend(wh, first, last, [unit])[["period", "activation_rate"]]
+    pi = identity_trend(wh, first, last, None)[["period", "activation_rate"]]
+    out = (p.rename(columns={"online_rate": "province_online_rate", "sources": "province_sources"})
+           .merge(d.rename(columns={"online_rate": "district_online_rate"}), on="period", how="outer")
+           .merge(pi.rename(columns={"activation_rate": "province_activation_rate"}), on="period", how="outer")
+           .merge(di.rename(columns={"activation_rate": "district_activation_rate"}), on="period", how="outer"))
+    out["sources"] = [_sources(a, b) for a, b in zip(out["sources"], out["province_sources"])]
+    return out.drop(columns=["province_sources"]).sort_values("period").reset_index(drop=True)
+
+
+# The functions the pages call, for the benchmark (bench/pages.py) and the query-time test.
+PAGE_QUERIES = (
+    "filter_options", "online_rate_summary", "online_rate_trend", "online_rate_trend_by_group",
+    "service_rates", "agency_rates", "district_rates", "identity_trend", "identity_by_district",
+    "cleaning_trend", "cleaning_trend_by_dataset", "cleaning_by_dataset", "cleaning_matrix",
+    "cleaning_by_district", "task_tracker", "task_counts", "task_counts_by_agency", "tasks_due_soon",
+    "district_task_status",
+)
+
+
+# --------------------------------------------------------------------------- reporting completeness and submissions
+STATUS_RANK = "case status when 'missing' then 3 when 'late' then 2 else 1 end"
+
+
+def reporting_periods(wh: Warehouse) -> list[dt.date]:
+    df = wh.query("select distinct period from reporting_status order by period")
+    return [p.date() if hasattr(p, "date") else p for p in df["period"]]
+
+
+def reporting_matrix(wh: Warehouse, first: dt.date, last: dt.date, topic: str | None, level: str | None) -> pd.DataFrame:
+    """One row per unit and month: the worst status over the unit's topics (missing > late >
+    on time) and whether any topic was replaced. Units sorted in Vietnamese order."""
+    return wh.query(
+        f"""
+        with s as (
+            select * from reporting_status
+            where period between ? and ? and (? is null or topic = ?) and (? is null or unit_level = ?)
+        ),
+        per_unit as (
+            select period, unit_code, unit_name, unit_level,
+                   max({STATUS_RANK}) as rank,
+                   bool_or(replaced) as replaced,
+                   count(*) as expected,
+                   count(*) filter (where status <> 'missing') as reported
+            from s
+            group by period, unit_code, unit_name, unit_level
+        ),
+        final as (
+            select period, unit_code, unit_name, unit_level,
+                   case rank when 3 then 'missing' when 2 then 'late' else 'on_time' end as status,
+                   replaced, expected, reported
+            from per_unit
+        )
+        select * from final order by unit_name collate vi, period
+        """,
+        [first, last, topic, topic, level, level],
+    )
+
+
+def reporting_rates_by_month(wh: Warehouse, first: dt.date, last: dt.date, topic: str | None, level: str | None) -> pd.DataFrame:
+    """Reporting rate (reports received / expected) and on-time rate per month."""
+    return wh.query(
+        """
+        select period,
+               count(*) as expected,
+               count(*) filter (where status <> 'missing') as received,
+               count(*) filter (where status = 'on_time') as on_time,
+               count(*) filter (where status <> 'missing') / count(*) as reporting_rate,
+               count(*) filter (where status = 'on_time') / count(*) as on_time_rate
+        from reporting_status
+        where period between ? and ? and (? is null or topic = ?) and (? is null or unit_level = ?)
+        group by period
+        order by period
+        """,
+        [first, last, topic, topic, level, level],
+    )
+
+
+def reporting_rates_by_unit(wh: Warehouse, first: dt.date, last: dt.date, topic: str | None, level: str | None) -> pd.DataFrame:
+    return wh.query(
+        """
+        select unit_code, unit_name, unit_level,
+               count(*) as expected,
+               count(*) filter (where status <> 'missing') as received,
+               count(*) filter (where status = 'on_time') as on_time,
+               count(*) filter (where status = 'late') as late,
+               count(*) filter (where status = 'missing') as missing,
+               count(*) filter (where replaced) as replaced,
+               count(*) filter (where status <> 'missing') / count(*) as reporting_rate,
+               count(*) filter (where status = 'on_time') / count(*) as on_time_rate
+        from reporting_status
+        where period between ? and ? and (? is null or topic = ?) and (? is null or unit_level = ?)
+        group by unit_code, unit_name, unit_level
+        order by on_time_rate, unit_name collate vi
+        """,
+        [first, last, topic, topic, level, level],
+    )
+
+
+def not_yet_reported(wh: Warehouse, period: dt.date, topic: str | None = None, level: str | None = None) -> pd.DataFrame:
+    """Units and topics with no report for the month, with the deadline."""
+    return wh.query(
+        """
+        select unit_code, unit_name, unit_level, string_agg(topic, ', ' order by topic) as topics, min(deadline) as deadline
+        from reporting_status
+        where period = ? and status = 'missing' and (? is null or topic = ?) and (? is null or unit_level = ?)
+        group by unit_code, unit_name, unit_level
+        order by unit_name collate vi
+        """,
+        [period, topic, topic, level, level],
+    )
+
+
+def submission_history(wh: Warehouse, units: list[str] | None, limit: int = 200) -> pd.DataFrame:
+    """The latest received files, for the given units (None = all)."""
+    return wh.query(
+        """
+        select submitted_at, file_name, unit_code, period, topic, row_count, status, submitted_by, message, submission_id
+        from submission_log
+        where (? is null or list_contains(?, unit_code))
+        order by submitted_at desc
+        limit ?
+        """,
+        [None if units is None else 1, units, limit],
+    )
+
+
+def reportable_units(wh: Warehouse, units: list[str] | None) -> pd.DataFrame:
+    """Units a person may pick for a template: the given ones (None = every district and agency)."""
+    return wh.query(
+        """
+        select unit_code, unit_name, unit_level from stg_units
+        where unit_level in ('district', 'agency', 'commune') and (? is null or list_contains(?, unit_code))
+        order by unit_level, unit_name collate vi
+        """,
+        [None if units is None else 1, units],
+    )

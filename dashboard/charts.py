@@ -1,0 +1,232 @@
+"""Plotly figures in the dashboard's calm style, Vietnamese number formats (3.421.346, 33,9 %)
+and month labels. Presentation only: every figure is built from a query result."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+FONT = "'Source Sans', 'Source Sans Pro', 'Segoe UI', Roboto, Arial, sans-serif"
+INK = "#1f2933"
+MUTED = "#6b7785"
+GRID = "#e6e9ee"
+BLUE = "#1f5f8b"
+TEAL = "#2a9d8f"
+SAND = "#c9a227"
+PLUM = "#7b5ea7"
+SLATE = "#8895a7"
+GREEN = "#2e7d32"
+AMBER = "#d98c00"
+RED = "#c62828"
+GREY = "#9aa5b1"
+SERIES = [BLUE, TEAL, SAND, PLUM, "#d1495b", "#577590", "#43aa8b", "#f3722c", SLATE]
+STATUS_COLOURS = {"done": GREEN, "in_progress": AMBER, "not_started": RED, "no_report": GREY}
+MONTH_TICKS = "T%-m<br>%Y"
+MONTH_HOVER = "Tháng %{x|%-m/%Y}"
+
+
+def short(text: str, n: int = 42) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def wrap(text: str, width: int = 16, lines: int = 3) -> str:
+    """Break a label into lines of about `width` characters (plotly <br>)."""
+    words, out, cur = str(text).split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1] + "…"
+    return "<br>".join(out)
+
+
+def _layout(fig: go.Figure, title: str | None, height: int, **kw) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17, "color": INK}} if title else None,
+        font={"family": FONT, "size": 14, "color": INK},
+        separators=",.",
+        height=height,
+        margin={"l": 10, "r": 20, "t": 50 if title else 15, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT, "size": 14}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "title": None},
+        **kw,
+    )
+    fig.update_xaxes(gridcolor=GRID, zerolinecolor=GRID, automargin=True)
+    fig.update_yaxes(gridcolor=GRID, zerolinecolor=GRID, automargin=True)
+    return fig
+
+
+def _month_axis(fig: go.Figure) -> None:
+    fig.update_xaxes(type="date", tickformat=MONTH_TICKS, dtick="M1", tickangle=0)
+
+
+def _pct(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce") * 100
+
+
+def rate_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | None = None,
+               target: float | None = None, target_label: str = "Chỉ tiêu", height: int = 360) -> go.Figure:
+    """Monthly rate lines (0–1 values shown as %). series: (column, label)."""
+    fig = go.Figure()
+    for i, (col, label) in enumerate(series):
+        fig.add_trace(go.Scatter(
+            x=df["period"], y=_pct(df[col]), name=label, mode="lines+markers",
+            line={"color": SERIES[i % len(SERIES)], "width": 3}, marker={"size": 7},
+            hovertemplate=f"{label}<br>{MONTH_HOVER}: %{{y:.1f}} %<extra></extra>", connectgaps=False,
+        ))
+    if target is not None:
+        fig.add_hline(y=target * 100, line={"color": MUTED, "dash": "dash", "width": 1.5},
+                      annotation_text=f"{target_label} {target * 100:.0f} %".replace(".", ","),
+                      annotation_position="top left", annotation_font={"color": MUTED})
+    _layout(fig, title, height, showlegend=len(series) > 1)
+    _month_axis(fig)
+    fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
+    n = df["period"].nunique() if len(df) else 0
+    if n > 12:
+        fig.update_xaxes(dtick="M3")
+    return fig
+
+
+def rate_trend_groups(overall: pd.DataFrame, by_group: pd.DataFrame, group_col: str, labels: dict,
+                      overall_label: str, rate_col: str = "online_rate", target: float | None = None,
+                      height: int = 360) -> go.Figure:
+    """The overall monthly rate and one line per group (long data: period, group, rate)."""
+    wide = by_group.pivot_table(index="period", columns=group_col, values=rate_col, aggfunc="first").reset_index()
+    wide = overall[["period", rate_col]].merge(wide, on="period", how="outer").sort_values("period")
+    series = [(rate_col, overall_label)] + [(g, labels.get(g, g)) for g in by_group[group_col].unique()]
+    fig = rate_trend(wide, series, target=target, height=height)
+    fig.update_traces(selector={"name": overall_label}, line={"color": INK, "width": 4})
+    for tr in fig.data:
+        if tr.name != overall_label:
+            tr.line.width = 2
+            tr.marker.size = 5
+    return fig
+
+
+def count_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | None = None,
+                height: int = 360, dashed: tuple[str, ...] = ()) -> go.Figure:
+    """Monthly count lines (3.421.346). series: (column, label); columns in `dashed` are drawn
+    dashed (targets)."""
+    fig = go.Figure()
+    for i, (col, label) in enumerate(series):
+        fig.add_trace(go.Scatter(
+            x=df["period"], y=df[col], name=label, mode="lines" if col in dashed else "lines+markers",
+            line={"color": MUTED if col in dashed else SERIES[i % len(SERIES)], "width": 2 if col in dashed else 3,
+                  "dash": "dash" if col in dashed else "solid"},
+            marker={"size": 6},
+            hovertemplate=f"{label}<br>{MONTH_HOVER}: %{{y:,.0f}}<extra></extra>",
+        ))
+    _layout(fig, title, height)
+    _month_axis(fig)
+    fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
+    if df["period"].nunique() > 12:
+        fig.update_xaxes(dtick="M3")
+    return fig
+
+
+def rate_bars(df: pd.DataFrame, label_col: str, rate_col: str, key_col: str, title: str | None = None,
+              target_col: str | None = None, target: float | None = None, hover_col: str | None = None,
+              count_col: str | None = None, label_len: int = 42, highlight: str | None = None,
+              amber_band: float = 0.10) -> go.Figure:
+    """Horizontal bars of a rate, highest on top, coloured against the target (green reached,
+    amber within `amber_band`, red below, blue without a target). key_col goes into customdata
+    (for click-to-drill-down)."""
+    d = df[df[rate_col].notna()].sort_values(rate_col, ascending=True)
+    tgt = d[target_col] if target_col else pd.Series(target, index=d.index)
+    colours = []
+    for r, t in zip(d[rate_col], tgt):
+        if t is None or pd.isna(t):
+            colours.append(BLUE)
+        elif r >= t:
+            colours.append(GREEN)
+        elif r >= t - amber_band:
+            colours.append(AMBER)
+        else:
+            colours.append(RED)
+    labels = [short(v, label_len) for v in d[label_col]]
+    full = d[hover_col] if hover_col else d[label_col]
+    counts = d[count_col] if count_col else pd.Series([None] * len(d), index=d.index)
+    custom = list(zip(d[key_col], full, counts))
+    line_w = [3 if highlight is not None and k == highlight else 0 for k in d[key_col]]
+    fig = go.Figure(go.Bar(
+        x=_pct(d[rate_col]), y=labels, orientation="h", marker={"color": colours, "line": {"color": INK, "width": line_w}},
+        customdata=custom, text=_pct(d[rate_col]), texttemplate="%{text:.1f} %", textposition="auto",
+        insidetextanchor="end", insidetextfont={"color": "white"}, outsidetextfont={"color": INK}, cliponaxis=False,
+        hovertemplate="%{customdata[1]}<br>Tỷ lệ: %{x:.1f} %" + ("<br>Hồ sơ: %{customdata[2]:,.0f}" if count_col else "")
+                      + "<extra></extra>",
+    ))
+    t_line = target if target is not None else (float(tgt.dropna().iloc[0]) if target_col and tgt.notna().any() and tgt.nunique() == 1 else None)
+    if t_line is not None:
+        fig.add_vline(x=t_line * 100, line={"color": MUTED, "dash": "dash", "width": 1.5},
+                      annotation_text=f"Chỉ tiêu {t_line * 100:.0f} %".replace(".", ","),
+                      annotation_position="top left", annotation_font={"color": MUTED})
+    height = max(260, 30 * len(d) + 90)
+    _layout(fig, title, height, showlegend=False, bargap=0.25)
+    fig.update_xaxes(ticksuffix=" %", range=[0, max(105, float(_pct(d[rate_col]).max() or 0) * 1.04)])
+    fig.update_yaxes(tickfont={"size": 13})
+    return fig
+
+
+def heatmap(df: pd.DataFrame, row_col: str, col_col: str, value_col: str, title: str | None = None,
+            row_order: list[str] | None = None, col_order: list[str] | None = None) -> go.Figure:
+    """A rows × columns heat map of a ratio (0–1, shown as %), values written in the cells."""
+    pivot = df.pivot_table(index=row_col, columns=col_col, values=value_col, aggfunc="first", sort=False)
+    if row_order:
+        pivot = pivot.reindex([r for r in row_order if r in pivot.index])
+    if col_order:
+        pivot = pivot.reindex(columns=[c for c in col_order if c in pivot.columns])
+    z = pivot.to_numpy(dtype=float) * 100
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[wrap(c, 16) for c in pivot.columns], y=list(pivot.index), zmin=0, zmax=100,
+        colorscale=[[0, "#f7d4cf"], [0.5, "#f6e7b8"], [0.8, "#cfe8d4"], [1, "#2e7d32"]],
+        texttemplate="%{z:.0f}", textfont={"size": 12}, xgap=2, ygap=2,
+        colorbar={"title": {"text": "%"}, "ticksuffix": " %", "thickness": 12},
+        hovertemplate="%{y}<br>%{x}: %{z:.1f} %<extra></extra>",
+    ))
+    _layout(fig, title, max(320, 26 * len(pivot.index) + 160))
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 13})
+    fig.update_xaxes(side="top", tickangle=0, tickfont={"size": 12})
+    fig.update_layout(margin={"t": 90 if not title else 120})
+    return fig
+
+
+def status_bars(df: pd.DataFrame, label_col: str, columns: list[tuple[str, str]], title: str | None = None,
+                label_len: int = 38) -> go.Figure:
+    """Horizontal stacked bars of task counts by status. columns: (column, label)."""
+    d = df.iloc[::-1]
+    fig = go.Figure()
+    for col, label in columns:
+        fig.add_trace(go.Bar(
+            x=d[col], y=[short(v, label_len) for v in d[label_col]], name=label, orientation="h",
+            marker={"color": STATUS_COLOURS.get(col, GREY)}, customdata=d[label_col],
+            hovertemplate="%{customdata}<br>" + label + ": %{x:,.0f}<extra></extra>",
+        ))
+    _layout(fig, title, max(280, 26 * len(d) + 110), barmode="stack", bargap=0.3)
+    fig.update_layout(legend={"traceorder": "normal"})
+    fig.update_xaxes(tickformat=",.0f", dtick=1 if d[[c for c, _ in columns]].sum(axis=1).max() <= 12 else None)
+    return fig
+
+
+def comparison_bars(labels: list[str], district: list[float | None], province: list[float | None],
+                    district_name: str, province_name: str, title: str | None = None) -> go.Figure:
+    """Grouped horizontal bars of rates (0–1): a district against the province."""
+    fig = go.Figure()
+    for vals, name, colour in ((province, province_name, SLATE), (district, district_name, BLUE)):
+        fig.add_trace(go.Bar(
+            y=labels, x=[None if v is None else v * 100 for v in vals], name=name, orientation="h",
+            marker={"color": colour}, text=[None if v is None else v * 100 for v in vals],
+            texttemplate="%{text:.1f} %", textposition="outside", cliponaxis=False,
+            hovertemplate=name + "<br>%{y}: %{x:.1f} %<extra></extra>",
+        ))
+    _layout(fig, title, max(260, 60 * len(labels) + 90), barmode="group", bargap=0.3)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(ticksuffix=" %", range=[0, 130])
+    return fig

@@ -1,0 +1,128 @@
+"""The shared filters (period, districts, agency) and their query-string form.
+
+    ?period=2023-09                 one month
+    ?period=2023-01..2023-09        a range of months (inclusive)
+    ?unit=395&unit=396  or  ?unit=395,396   districts (none = the whole province)
+    ?agency=38.CA                   a responsible agency (none = every agency)
+
+Parsing never raises: a value that is not valid for this warehouse is dropped with a notice in
+Vietnamese and the default is used instead.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from etl.periods import add_months, parse_period, period_label, period_text
+
+RANGE_SEP = ".."
+TREND_MONTHS = 12  # a single month's trend charts show the 12 months up to it
+
+
+@dataclass(frozen=True)
+class Filters:
+    first: dt.date
+    last: dt.date
+    units: tuple[str, ...] = ()
+    agency: str | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.first != self.last
+
+    @property
+    def units_or_none(self) -> tuple[str, ...] | None:
+        return self.units or None
+
+    def trend_first(self, periods: list[dt.date]) -> dt.date:
+        """The first month of trend charts: the range's first month, or for a single month the
+        12 months up to it (not before the first month with data)."""
+        if self.is_range:
+            return self.first
+        start = add_months(self.last, -(TREND_MONTHS - 1))
+        return max(start, periods[0]) if periods else start
+
+    def period_text(self) -> str:
+        return period_text(self.first) if not self.is_range else f"{period_text(self.first)}{RANGE_SEP}{period_text(self.last)}"
+
+    def period_label(self) -> str:
+        if not self.is_range:
+            return period_label(self.last)
+        return f"{period_label(self.first)} – {period_label(self.last)}"
+
+    def to_params(self) -> dict[str, str]:
+        out = {"period": self.period_text()}
+        if self.units:
+            out["unit"] = ",".join(self.units)
+        if self.agency:
+            out["agency"] = self.agency
+        return out
+
+
+@dataclass
+class Parsed:
+    filters: Filters
+    notices: list[str] = field(default_factory=list)
+
+
+def _values(params: dict, key: str) -> list[str]:
+    """All values of a query parameter: repeated keys and comma-separated lists."""
+    v = params.get(key)
+    if v is None:
+        return []
+    items = v if isinstance(v, (list, tuple)) else [v]
+    out = []
+    for item in items:
+        out += [s.strip() for s in str(item).split(",") if s.strip()]
+    return out
+
+
+def parse_params(params: dict, options: dict) -> Parsed:
+    """Filters from query parameters (a dict of str or list of str) against the warehouse's
+    options (dashboard.queries.filter_options)."""
+    periods: list[dt.date] = options["periods"]
+    default = options["default_period"]
+    notices: list[str] = []
+    available = set(periods)
+
+    first = last = default
+    raw = _values(params, "period")
+    if raw:
+        text = raw[0]
+        ends = text.split(RANGE_SEP) if RANGE_SEP in text else [text, text]
+        parsed = [parse_period(e) for e in ends] if len(ends) == 2 else [None]
+        if any(p is None for p in parsed):
+            notices.append(f"Tham số kỳ báo cáo “{text}” không hợp lệ (dạng 2023-09 hoặc 2023-01..2023-09); "
+                           f"đang hiển thị {period_label(default)}.")
+        elif any(p not in available for p in parsed):
+            notices.append(f"Không có số liệu cho kỳ “{text}”; đang hiển thị {period_label(default)}.")
+        else:
+            first, last = sorted(parsed)
+
+    codes = {c for c, _ in options["units"]}
+    order = [c for c, _ in options["units"]]
+    wanted = _values(params, "unit")
+    bad = [u for u in wanted if u not in codes]
+    if bad:
+        notices.append("Không có đơn vị mã " + ", ".join(f"“{b}”" for b in bad) + "; đã bỏ qua.")
+    units = tuple(c for c in order if c in set(wanted))
+
+    agency = None
+    a = _values(params, "agency")
+    if a:
+        if a[0] in {c for c, _ in options["agencies"]}:
+            agency = a[0]
+        else:
+            notices.append(f"Không có cơ quan mã “{a[0]}”; đang hiển thị tất cả cơ quan.")
+    return Parsed(Filters(first, last, units, agency), notices)
+
+
+def describe(f: Filters, options: dict) -> list[tuple[str, str]]:
+    """The filters in words, for exports and captions: (label, value) pairs."""
+    names = dict(options["units"])
+    agencies = dict(options["agencies"])
+    return [
+        ("Kỳ báo cáo", f.period_label()),
+        ("Địa bàn", ", ".join(names.get(u, u) for u in f.units) if f.units else options["province_name"]),
+        ("Cơ quan chủ trì", agencies.get(f.agency, f.agency) if f.agency else "Tất cả"),
+    ]

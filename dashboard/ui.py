@@ -1,0 +1,363 @@
+"""Shared Streamlit building blocks: the page context (warehouse, filters), cached query calls,
+the source banner, KPI cards, tables with .xlsx download and charts with PNG download.
+Presentation only: figures come from dashboard.queries."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import export, queries
+from dashboard.db import Warehouse
+from dashboard.filters import Filters, describe
+from etl.numbers import format_count, format_rate
+from etl.periods import period_label, period_text
+
+CTX_KEY = "da06_ctx"
+
+STATUS_LABELS = {"done": "Đã hoàn thành", "in_progress": "Đang thực hiện", "not_started": "Chưa triển khai",
+                 "no_report": "Chưa có báo cáo"}
+KPI_STATUS = {"green": ("green", "Đạt chỉ tiêu"), "amber": ("orange", "Gần đạt (thiếu ≤ 10 điểm %)"),
+              "red": ("red", "Chưa đạt chỉ tiêu"), "none": ("gray", "Không có chỉ tiêu")}
+TASK_KPI_STATUS = {"green": "Không có nhiệm vụ quá hạn", "amber": "Có nhiệm vụ quá hạn (≤ 10 %)",
+                   "red": "Nhiều nhiệm vụ quá hạn (> 10 %)", "none": "Chưa có báo cáo nhiệm vụ"}
+SOURCE_NAMES = {"official": "số liệu chính thức", "sample": "dữ liệu mẫu", "submitted": "số liệu đơn vị gửi"}
+GROUP_LABELS = {"e06_essential": "25 DVC thiết yếu (Đề án 06)", "qd422": "DVC theo QĐ 422/QĐ-TTg"}
+
+CSS = """
+<style>
+  .block-container {padding-top: 2.2rem; max-width: 1500px;}
+  h1 {font-size: 2.0rem !important; font-weight: 650 !important; color: #1f2933;}
+  h2, h3 {color: #1f2933; font-weight: 600 !important;}
+  [data-testid="stMetricValue"] {font-size: 2.0rem; font-weight: 650;}
+  [data-testid="stMetricLabel"] p {font-size: 1.0rem; color: #3e4c59;}
+  div[class*="st-key-kpi-"] {border-left: 7px solid #9aa5b1 !important; border-radius: 0.5rem;}
+  div[class*="st-key-kpi-green-"] {border-left-color: #2e7d32 !important;}
+  div[class*="st-key-kpi-amber-"] {border-left-color: #d98c00 !important;}
+  div[class*="st-key-kpi-red-"] {border-left-color: #c62828 !important;}
+  div[class*="st-key-dl-"] button {padding: 0.1rem 0.6rem; min-height: 1.8rem;}
+  div[class*="st-key-dl-"] button p {font-size: 0.85rem;}
+  [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {white-space: normal !important;
+      overflow: visible !important; text-overflow: clip !important;}
+  [data-testid="stMetricDelta"] div, [data-testid="stMetricDeltaDescription"],
+  [data-testid="stMetricDeltaDescription"] * {white-space: normal !important; overflow: visible !important;
+      text-overflow: clip !important;}
+  div:has(> [data-testid="stMetricDelta"]) {flex-wrap: wrap; row-gap: 0.15rem;}
+  [data-testid="stAppDeployButton"] {display: none;}
+</style>
+"""
+
+
+@dataclass
+class Ctx:
+    wh: Warehouse
+    filters: Filters
+    options: dict
+
+    @property
+    def periods(self) -> list[dt.date]:
+        return self.options["periods"]
+
+    def trend_first(self) -> dt.date:
+        return self.filters.trend_first(self.periods)
+
+    def describe(self) -> list[tuple[str, str]]:
+        return describe(self.filters, self.options)
+
+    def unit_name(self, code: str) -> str:
+        return dict(self.options["units"]).get(code, code)
+
+
+def context() -> Ctx:
+    ctx = st.session_state.get(CTX_KEY)
+    if ctx is None:
+        st.error("Hãy mở bảng điều khiển qua app.py (streamlit run app.py).")
+        st.stop()
+    return ctx
+
+
+# --------------------------------------------------------------------------- cached queries
+
+@st.cache_data(show_spinner=False, max_entries=2000, ttl=3600)
+def _cached(name: str, version: str, args: tuple, kwargs: tuple, _wh: Warehouse):
+    return getattr(queries, name)(_wh, *args, **dict(kwargs))
+
+
+def q(name: str, *args, **kwargs):
+    """Call dashboard.queries.<name>(wh, *args) through st.cache_data, keyed by the arguments
+    and the warehouse version (a rebuilt or reloaded warehouse is a new version)."""
+    ctx = context()
+    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    return _cached(name, ctx.wh.version(), args, tuple(sorted(kwargs.items())), ctx.wh)
+
+
+def clear_cache() -> None:
+    _cached.clear()
+
+
+# --------------------------------------------------------------------------- formatting
+
+def num(v) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def fmt_count(v) -> str:
+    return format_count(None if v is None or pd.isna(v) else v)
+
+
+def fmt_rate(v, digits: int = 1) -> str:
+    return format_rate(None if v is None or pd.isna(v) else float(v), digits)
+
+
+def fmt_signed_count(v) -> str | None:
+    if v is None or pd.isna(v):
+        return None
+    return ("+" if v >= 0 else "-") + format_count(abs(v))
+
+
+def fmt_points(v) -> str | None:
+    """A change of a rate in percentage points: +0,8 điểm %."""
+    if v is None or pd.isna(v):
+        return None
+    return f"{v * 100:+.1f}".replace(".", ",") + " điểm %"
+
+
+def sources_of(*items) -> set[str]:
+    """The sources named in query results (DataFrames with `source`/`sources`, dicts, strings)."""
+    out: set[str] = set()
+
+    def add(v):
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return
+        out.update(s for s in str(v).split(",") if s)
+
+    for it in items:
+        if isinstance(it, pd.DataFrame):
+            for col in ("sources", "source"):
+                if col in it.columns:
+                    for v in it[col].dropna().unique():
+                        add(v)
+        elif isinstance(it, dict):
+            add(it.get("sources"))
+        elif isinstance(it, (list, tuple)):
+            out |= sources_of(*it)
+        else:
+            add(it)
+    return out
+
+
+# --------------------------------------------------------------------------- page frame
+
+class Header:
+    """The page title, the filters in words, and (filled in once the page knows what it shows)
+    the as-of month and the data's source — with the sample-data banner when any is sample."""
+
+    def __init__(self, title: str, ctx: Ctx, note: str | None = None):
+        self.ctx = ctx
+        st.title(title)
+        self._banner = st.empty()
+        self._asof = st.empty()
+        if note:
+            st.caption(note)
+
+    def sources(self, sources: set[str], as_of: dt.date | None = None, scope: str | None = None) -> None:
+        ctx, o = self.ctx, self.ctx.options
+        as_of = as_of or ctx.filters.last
+        if "sample" in sources:
+            self._banner.warning(f"**DỮ LIỆU MẪU** — {o['sample_label']}. Các số liệu trên trang này có phần là "
+                                 "dữ liệu mẫu, không dùng để báo cáo.", icon="⚠️")
+        parts = []
+        if "official" in sources:
+            parts.append(f"Số liệu chính thức: {o['official_label']}")
+        if "submitted" in sources:
+            parts.append("Số liệu do các đơn vị gửi qua biểu mẫu báo cáo")
+        if "sample" in sources:
+            parts.append("Dữ liệu mẫu")
+        if not sources:
+            parts.append("Chưa có số liệu cho lựa chọn này")
+        described = ctx.describe()[1:]
+        if scope:
+            described = [(k, scope if k == "Địa bàn" else v) for k, v in described]
+        scope = " · ".join(f"{k}: **{v}**" for k, v in described)
+        self._asof.markdown(f"Số liệu đến **{period_label(as_of)}** · Kỳ: **{ctx.filters.period_label()}** · {scope}  \n"
+                            f"Nguồn: {'; '.join(parts)}.")
+
+
+def notice_for_units(ctx: Ctx, what: str) -> None:
+    if ctx.filters.units:
+        st.caption(what)
+
+
+# --------------------------------------------------------------------------- KPI cards
+
+def kpi_card(key: str, label: str, value: str, delta: str | None = None, status: str = "none",
+             detail: str = "", delta_color: str = "normal", help: str | None = None,
+             delta_description: str | None = None, status_texts: dict | None = None) -> None:
+    colour, text = KPI_STATUS[status]
+    text = (status_texts or {}).get(status, text)
+    if status == "none" and value in ("–", None):
+        text = "Chưa có số liệu"
+    if delta is None:
+        delta_description = None
+    flat = delta is not None and delta.lstrip("+-").startswith("0") and not any(ch in "123456789" for ch in delta)
+    with st.container(border=True, key=f"kpi-{status}-{key}"):
+        st.metric(label, value, delta, delta_color="off" if flat else delta_color, help=help,
+                  delta_description=delta_description, delta_arrow="off" if flat else "auto")
+        st.markdown(f":{colour}[● **{text}**]  \n{detail}")
+
+
+# --------------------------------------------------------------------------- tables and charts
+
+def _slug(text: str) -> str:
+    t = re.sub(r"[^0-9A-Za-z]+", "-", text.encode("ascii", "ignore").decode()).strip("-").lower()
+    return t or "bang"
+
+
+def _file_stub(title: str, ctx: Ctx) -> str:
+    import unicodedata
+
+    ascii_title = unicodedata.normalize("NFKD", title.replace("đ", "d").replace("Đ", "D"))
+    return f"{_slug(ascii_title)}_{ctx.filters.period_text().replace('..', '_')}"
+
+
+def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
+          height: int | None = None, caption: str | None = None) -> pd.DataFrame:
+    """Show df's columns per spec (column, Vietnamese label, kind[, width]) — kind: text | long |
+    count | rate | points | date | month | status | days | bool | group; width: small | medium |
+    large — with Vietnamese number formats, and offer it as .xlsx with the filters written above
+    it. Returns the displayed frame (Vietnamese headers, raw values)."""
+    ctx = context()
+    spec = [(s[0], s[1], s[2], s[3] if len(s) > 3 else None) for s in spec]
+    out = (pd.DataFrame({label: df[col].to_numpy() for col, label, _, _ in spec}) if len(df)
+           else pd.DataFrame(columns=[label for _, label, _, _ in spec]))
+    kinds = {}
+    widths = {}
+    for col, label, kind, width in spec:
+        if kind in ("text", "long", "status", "group", "month", "bool"):
+            widths[label] = width or ("medium" if kind == "long" else None)
+        elif width:
+            widths[label] = width
+        if kind == "status":
+            out[label] = out[label].map(lambda s: STATUS_LABELS.get(s, s))
+            kinds[label] = "text"
+        elif kind == "bool":
+            out[label] = out[label].map(lambda b: "Có" if b is True or b == 1 else ("Không" if b is False or b == 0 else None))
+            kinds[label] = "text"
+        elif kind in ("date", "month"):
+            out[label] = pd.to_datetime(out[label])
+            kinds[label] = "date" if kind == "date" else "text"
+            if kind == "month":
+                out[label] = out[label].map(lambda d: period_label(d.date()) if pd.notna(d) else None)
+        elif kind == "group":
+            out[label] = out[label].map(lambda g: GROUP_LABELS.get(g, g))
+            kinds[label] = "text"
+        elif kind in ("count", "days"):
+            out[label] = pd.to_numeric(out[label], errors="coerce")
+            kinds[label] = "count"
+        elif kind in ("rate", "points"):
+            out[label] = pd.to_numeric(out[label], errors="coerce")
+            kinds[label] = "rate"
+        else:
+            kinds[label] = "text"
+
+    fmt = {}
+    for col, label, kind, _ in spec:
+        if kind in ("count", "days"):
+            fmt[label] = lambda v: fmt_count(v) if pd.notna(v) else "–"
+        elif kind == "rate":
+            fmt[label] = lambda v: fmt_rate(v) if pd.notna(v) else "–"
+        elif kind == "points":
+            fmt[label] = lambda v: (fmt_points(v) or "–").replace(" điểm %", "")
+        elif kind == "date":
+            fmt[label] = lambda v: v.strftime("%d/%m/%Y") if pd.notna(v) else "–"
+    styled = out.style.format(fmt, na_rep="–") if len(out) else out
+    config = {label: st.column_config.Column(width=w) for label, w in widths.items() if w}
+    st.dataframe(styled, hide_index=True, width="stretch", height=height or "auto", column_config=config,
+                 placeholder="–")
+    if caption:
+        st.caption(caption)
+    note = ", ".join(SOURCE_NAMES.get(s, s) for s in sorted(sources_of(df))) or None
+
+    def make() -> bytes:
+        return export.to_xlsx(out, title, ctx.describe(), kinds, note=f"Nguồn: {note}" if note else None)
+
+    st.download_button("⬇ Tải bảng Excel (.xlsx)", data=make, file_name=f"{_file_stub(title, ctx)}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       on_click="ignore", key=f"dl-xlsx-{key}")
+    return out
+
+
+def chart(fig, key: str, title: str, on_select=None, alt: str | None = None):
+    """Show a plotly figure (config: no plotly logo, Vietnamese-free toolbar trimmed) with a PNG
+    download made on click by kaleido. With on_select (a callback), clicking a point selects it."""
+    ctx = context()
+    config = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"], "locale": "vi"}
+    kw = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    event = st.plotly_chart(fig, width="stretch", theme=None, key=f"chart-{key}", config=config,
+                            alt=alt or title, **kw)
+
+    def make() -> bytes:
+        f = fig.to_dict()
+        import plotly.graph_objects as go
+
+        g = go.Figure(f)
+        if not g.layout.title.text:
+            g.update_layout(title={"text": title, "x": 0}, margin={"t": 60})
+        return export.chart_png(g)
+
+    st.download_button("⬇ Tải biểu đồ (PNG)", data=make, file_name=f"{_file_stub(title, ctx)}.png",
+                       mime="image/png", on_click="ignore", key=f"dl-png-{key}")
+    return event
+
+
+def empty(message: str = "Chưa có số liệu cho lựa chọn này.") -> None:
+    st.info(message, icon="ℹ️")
+
+
+# --------------------------------------------------------------------------- page-level URL choices
+
+def url_choice(param: str, key: str, options: list, label: str, format_func=str, default=None,
+               placeholder: str = "— Chọn —", container=None):
+    """A selectbox bound to a page-level query parameter (?param=value): opening a link with
+    the parameter selects it; choosing another value rewrites the URL. Invalid values are
+    ignored with a notice."""
+    applied_key = f"_url_{param}"
+    url_val = st.query_params.get(param)
+    if url_val is not None and url_val != st.session_state.get(applied_key):
+        if url_val in options:
+            st.session_state[key] = url_val
+        else:
+            st.info(f"Không có lựa chọn “{url_val}” cho {label.lower()}; đã bỏ qua.", icon="ℹ️")
+        st.session_state[applied_key] = url_val
+    if key not in st.session_state or st.session_state[key] not in options + [None]:
+        st.session_state[key] = default
+    value = (container or st).selectbox(label, options, format_func=format_func, key=key, placeholder=placeholder)
+    if value is None:
+        if param in st.query_params:
+            del st.query_params[param]
+        st.session_state[applied_key] = None
+    else:
+        if st.query_params.get(param) != value:
+            st.query_params[param] = value
+        st.session_state[applied_key] = value
+    return value
+
+
+def month_text(d: dt.date) -> str:
+    return period_text(d)
+
+
+def drill_to(chart_key: str, target_key: str):
+    """A chart on_select callback: the clicked point's key (customdata[0]) becomes the value of
+    the widget `target_key` (a url_choice selectbox), so clicking a bar drills down."""
+
+    def callback() -> None:
+        event = st.session_state.get(f"chart-{chart_key}") or {}
+        points = (event.get("selection") or {}).get("points") or []
+        if points and points[0].get("customdata"):
+            st.session_state[target_key] = points[0]["customdata"][0]
+
+    return callback

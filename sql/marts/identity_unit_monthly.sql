@@ -1,0 +1,49 @@
+-- Grain: one row per period (first of month) and territorial unit (district or commune), for
+-- every month its parent has identity data, from the unit's first report on.
+-- Public view. The unit's latest CCCD records and VNeID applications, activations and target at
+-- or before the month (stocks, carried forward): reported_period says which month the figures
+-- come from, carried_forward = true when that is an earlier month. Adding these rows up over a
+-- parent's units gives identity_monthly's rollups; over a subset, that subset's figure.
+create or replace view identity_unit_monthly as
+with reported as (
+    select i.*, u.parent_code
+    from stg_identity as i
+    join stg_units as u using (unit_code)
+    where u.unit_level in ('district', 'commune')
+),
+months as (
+    select distinct period, parent_code from reported
+),
+grid as (
+    select m.period, u.unit_code, u.unit_name, u.unit_level, u.parent_code
+    from months as m
+    join stg_units as u on u.parent_code = m.parent_code and u.unit_level in ('district', 'commune')
+),
+latest as (
+    select
+        g.period, g.unit_code, g.unit_name, g.unit_level, g.parent_code,
+        r.period as reported_period, r.cccd_records, r.vneid_applications, r.vneid_activated,
+        r.vneid_target, r.source
+    from grid as g
+    asof left join reported as r
+        on r.unit_code = g.unit_code and g.period >= r.period
+),
+final as (
+    select
+        period,
+        unit_code,
+        unit_name,
+        unit_level,
+        parent_code,
+        cccd_records,
+        vneid_applications,
+        vneid_activated,
+        vneid_target,
+        case when vneid_target > 0 then vneid_activated / vneid_target end as activation_rate,
+        reported_period,
+        reported_period < period as carried_forward,
+        source
+    from latest
+    where reported_period is not null
+)
+select * from final

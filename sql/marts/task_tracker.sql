@@ -1,0 +1,62 @@
+-- Grain: one row per month (first of month) and task of the catalogue, for every month from the
+-- first to the latest month with a task report.
+-- Public view. A task's status in a month is the latest status task_status gives at or before
+-- that month, carried forward ('no_report' when none yet); status_period says which month it
+-- comes from. is_overdue: a reported status other than 'done' and a deadline on or before the
+-- month's last day; days_overdue counts from the deadline to the month's last day.
+-- days_to_deadline counts from the month's last day to the deadline (negative once past).
+-- responsible_unit_name: the unit's name; 'DISTRICTS' (every district) reads 'UBND cấp huyện'.
+create or replace view task_tracker as
+with bounds as (
+    select min(period) as first_period, max(period) as last_period from task_status
+),
+months as (
+    select cast(unnest(generate_series(b.first_period, b.last_period, interval 1 month)) as date) as period
+    from bounds as b
+    where b.first_period is not null
+),
+grid as (
+    select m.period, t.task_code
+    from months as m
+    cross join stg_tasks as t
+),
+latest as (
+    select
+        g.period, g.task_code,
+        s.period as status_period, s.status, s.status_text, s.units_reporting, s.units_done, s.source
+    from grid as g
+    asof left join task_status as s
+        on s.task_code = g.task_code and g.period >= s.period
+),
+final as (
+    select
+        l.period,
+        l.task_code,
+        t.task_group,
+        t.task_number,
+        t.task_name,
+        t.source_document,
+        t.responsible_unit_code,
+        coalesce(u.unit_name, case when t.responsible_unit_code = 'DISTRICTS' then 'UBND cấp huyện' end,
+                 t.responsible_unit_code) as responsible_unit_name,
+        t.deadline,
+        t.deadline_text,
+        t.recurring,
+        coalesce(l.status, 'no_report') as status,
+        l.status_period,
+        l.status_text,
+        l.units_reporting,
+        l.units_done,
+        coalesce(l.status is not null and l.status <> 'done' and t.deadline <= last_day(l.period), false)
+            as is_overdue,
+        case
+            when l.status is not null and l.status <> 'done' and t.deadline <= last_day(l.period)
+            then date_diff('day', t.deadline, last_day(l.period))
+        end as days_overdue,
+        date_diff('day', last_day(l.period), t.deadline) as days_to_deadline,
+        l.source
+    from latest as l
+    join stg_tasks as t using (task_code)
+    left join stg_units as u on u.unit_code = t.responsible_unit_code
+)
+select * from final
