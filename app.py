@@ -1,37 +1,183 @@
-"""Đề án 06 dashboard: entry point (st.navigation). Run: streamlit run app.py"""
+"""Đề án 06 dashboard: entry point. Run: streamlit run app.py
+
+Sets up the navigation (pages/), the one warehouse connection and the shared filters. The
+filters live in the query string, so a view can be bookmarked and sent:
+
+    ?period=2023-09                  a month            ?period=2023-01..2023-09   a range
+    ?unit=395,396 (or unit=395&unit=396)  districts     ?agency=38.CA              an agency
+
+Opening such a link shows exactly that view; changing a filter rewrites the link. Page links in
+the menu keep the filters (they are restored from the session when the menu clears the URL).
+"""
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.db import Warehouse
-from dashboard.queries import warehouse_summary
+from accounts import store
+from dashboard import auth, ui
+from dashboard.filters import Filters, parse_params
+from dashboard.state import warehouse
 from etl.numbers import format_count
-from etl.periods import period_label
+from etl.periods import add_months, period_label
 
-st.set_page_config(page_title="Đề án 06", page_icon="🪪", layout="wide")
+st.set_page_config(page_title="Đề án 06", page_icon="🪪", layout="wide", initial_sidebar_state="expanded")
+
+GLOBAL_PARAMS = ("period", "unit", "agency")
+MODE_MONTH, MODE_RANGE = "month", "range"
+MODE_LABELS = {MODE_MONTH: "Một tháng", MODE_RANGE: "Nhiều tháng"}
+ALL_AGENCIES = ""
+
+# The dashboard pages share the sidebar filters; the others have their own controls.
+DASHBOARD = [
+    st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True, url_path="overview"),
+    st.Page("pages/services.py", title="Dịch vụ công", icon=":material/description:", url_path="services"),
+    st.Page("pages/identity.py", title="CCCD và VNeID", icon=":material/badge:", url_path="identity"),
+    st.Page("pages/cleaning.py", title="Làm sạch dữ liệu", icon=":material/cleaning_services:", url_path="cleaning"),
+    st.Page("pages/tasks.py", title="Nhiệm vụ", icon=":material/checklist:", url_path="tasks"),
+    st.Page("pages/district.py", title="Hồ sơ địa phương", icon=":material/location_city:", url_path="district"),
+]
+REPORTING = st.Page("pages/reporting.py", title="Tình hình báo cáo", icon=":material/fact_check:", url_path="reporting")
+UPLOAD = st.Page("pages/upload.py", title="Nộp báo cáo", icon=":material/upload_file:", url_path="upload")
+LOGIN = st.Page("pages/login.py", title="Đăng nhập", icon=":material/login:", url_path="login")
+ADMIN = st.Page("pages/admin.py", title="Quản trị", icon=":material/admin_panel_settings:", url_path="admin")
+DASHBOARD_TITLES = {p.title for p in DASHBOARD}
+
+
+def navigation(user) -> dict:
+    """The menu for this user: pages a role may not use are not offered (each page checks the
+    role again). With require_login_to_view, a visitor who is not logged in sees only the login."""
+    if user is None and auth.require_login_to_view():
+        return {"Tài khoản": [LOGIN]}
+    reports = [REPORTING] + ([UPLOAD] if auth.has_role(user, "uploader", "admin") else [])
+    account = [LOGIN] + ([ADMIN] if auth.has_role(user, "admin") else [])
+    return {"Bảng điều khiển": DASHBOARD, "Báo cáo": reports, "Tài khoản": account}
 
 
 @st.cache_resource
-def warehouse() -> Warehouse:
-    return Warehouse()
+def _last_version() -> dict:
+    return {"version": None}
 
 
-def home() -> None:
-    st.title("Đề án 06 — theo dõi thực hiện hằng tháng")
+def _url_key(params: dict[str, list[str]]) -> str:
+    return "&".join(f"{k}={','.join(v)}" for k, v in sorted(params.items()) if v)
+
+
+def _apply(f: Filters) -> None:
+    """Put filters into the sidebar widgets' state."""
+    ss = st.session_state
+    ss["f_mode"] = MODE_RANGE if f.is_range else MODE_MONTH
+    ss["f_month"] = f.last
+    ss["f_range"] = (f.first, f.last)
+    ss["f_units"] = list(f.units)
+    ss["f_agency"] = f.agency or ALL_AGENCIES
+
+
+def _on_mode_change(periods) -> None:
+    ss = st.session_state
+    if ss["f_mode"] == MODE_RANGE:
+        last = ss.get("f_month") or periods[-1]
+        ss["f_range"] = (max(add_months(last, -5), periods[0]), last)
+    else:
+        rng = ss.get("f_range")
+        ss["f_month"] = rng[1] if rng else periods[-1]
+
+
+def _reset(options: dict) -> None:
+    d = options["default_period"]
+    _apply(Filters(d, d))
+
+
+def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
+    """The shared filters: from the URL when it names any (and differs from what was applied
+    last), else from this session's widgets; written back to the URL in canonical form."""
+    ss = st.session_state
+    periods = options["periods"]
+    url = {k: st.query_params.get_all(k) for k in GLOBAL_PARAMS}
+    notices: list[str] = []
+    if any(url.values()) and _url_key(url) != ss.get("_f_applied"):
+        parsed = parse_params(url, options)
+        _apply(parsed.filters)
+        notices = parsed.notices
+    elif "f_mode" not in ss:
+        _reset(options)
+
+    names = dict(options["units"])
+    agencies = dict(options["agencies"])
+    with st.sidebar:
+        st.markdown("### Bộ lọc")
+        if len(periods) > 1:
+            mode = st.radio("Kỳ báo cáo", [MODE_MONTH, MODE_RANGE], format_func=MODE_LABELS.get, key="f_mode",
+                            horizontal=True, on_change=_on_mode_change, args=(periods,))
+            if mode == MODE_MONTH:
+                if ss.get("f_month") not in periods:
+                    ss["f_month"] = options["default_period"]
+                m = st.select_slider("Tháng", options=periods, format_func=period_label, key="f_month")
+                first = last = m
+            else:
+                rng = ss.get("f_range")
+                if not rng or rng[0] not in periods or rng[1] not in periods:
+                    ss["f_range"] = (periods[0], periods[-1])
+                first, last = st.select_slider("Từ tháng – đến tháng", options=periods, format_func=period_label,
+                                               key="f_range")
+        else:
+            first = last = options["default_period"]
+            st.markdown(f"Kỳ báo cáo: **{period_label(last)}**")
+        ss["f_units"] = [u for u in ss.get("f_units", []) if u in names]
+        units = st.multiselect("Huyện, thị xã, thành phố", list(names), format_func=names.get, key="f_units",
+                               placeholder="Toàn tỉnh")
+        if ss.get("f_agency") not in agencies and ss.get("f_agency") != ALL_AGENCIES:
+            ss["f_agency"] = ALL_AGENCIES
+        agency = st.selectbox("Cơ quan chủ trì", [ALL_AGENCIES] + list(agencies),
+                              format_func=lambda c: agencies.get(c, "Tất cả cơ quan"), key="f_agency")
+        st.button("Đặt lại bộ lọc", on_click=_reset, args=(options,), key="f_reset", width="stretch")
+
+    order = [c for c, _ in options["units"]]
+    f = Filters(first, last, tuple(c for c in order if c in set(units)), agency or None)
+    canonical = f.to_params()
+    for k in GLOBAL_PARAMS:
+        if k in canonical:
+            if st.query_params.get_all(k) != [canonical[k]]:
+                st.query_params[k] = canonical[k]
+        elif k in st.query_params:
+            del st.query_params[k]
+    ss["_f_applied"] = _url_key({k: [v] for k, v in canonical.items()})
+    return f, notices
+
+
+def main() -> None:
+    st.html(ui.CSS)
     wh = warehouse()
     if not wh.exists():
         st.error(f"Chưa có kho dữ liệu ({wh.path}). Hãy chạy: `python -m etl build`.")
+        st.stop()
+    version = wh.version()
+    seen = _last_version()
+    if seen["version"] != version:
+        ui.clear_cache()  # the warehouse was rebuilt or a submission loaded: drop old results
+        seen["version"] = version
+    user = auth.current_user()
+    pg = st.navigation(navigation(user))
+    with st.sidebar:
+        if user:
+            st.caption(f"Đang đăng nhập: **{user.display_name}** ({store.ROLES[user.role]})")
+    if pg.title not in DASHBOARD_TITLES:
+        pg.run()
         return
-    s = warehouse_summary(wh)
-    sources = (s["sources"] or "").split(",")
-    if "sample" in sources:
-        st.warning(f"⚠️ {s['sample_label']}. Số liệu chính thức: {s['official_label']}.")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Kỳ dữ liệu", f"{period_label(s['first_period'])} – {period_label(s['last_period'])}")
-    c2.metric("Đơn vị cấp huyện có số liệu", format_count(s["districts"]))
-    c3.metric("Tệp báo cáo đã nhận", format_count(s["files"]))
-    st.caption(f"Kho dữ liệu: {wh.path}")
+    options = ui._cached("filter_options", version, (), (), wh)
+    if not options["periods"]:
+        st.warning("Kho dữ liệu chưa có số liệu nào. Hãy nạp báo cáo hoặc chạy `python -m etl sample` rồi "
+                   "`python -m etl build`.")
+        st.stop()
+    filters, notices = sidebar_filters(options)
+    summary = ui._cached("warehouse_summary", version, (), (), wh)
+    with st.sidebar:
+        st.caption(f"Kho dữ liệu: {period_label(summary['first_period'].date())} – "
+                   f"{period_label(summary['last_period'].date())} · {format_count(summary['files'])} tệp báo cáo. "
+                   "Đường dẫn trên thanh địa chỉ giữ bộ lọc: sao chép để gửi đúng màn hình này.")
+    for n in notices:
+        st.warning(n, icon="⚠️")
+    st.session_state[ui.CTX_KEY] = ui.Ctx(wh, filters, options)
+    pg.run()
 
 
-pg = st.navigation([st.Page(home, title="Tổng quan", icon="📊", default=True)])
-pg.run()
+main()

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from accounts import store
-from dashboard import auth, ops_queries as q
+from dashboard import auth, queries as q
 from dashboard.state import warehouse
 
 st.title("Quản trị")

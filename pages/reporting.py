@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import ops_queries as q
+from dashboard import queries as q
 from dashboard.state import warehouse
 from etl.numbers import format_rate
 from etl.periods import period_label

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from accounts import store
-from dashboard import auth, ops_queries as q
+from dashboard import auth, queries as q
 from dashboard.state import warehouse
 from etl.intake import submit
 from etl.load import safe_extension

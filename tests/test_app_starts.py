@@ -1,12 +1,22 @@
-"""The app starts on the sample warehouse and says the data is sample data."""
+"""The app starts on the sample warehouse, opens the overview and says the data is sample data."""
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
 
-def test_home_shows_the_warehouse(sample_db, monkeypatch):
+def test_app_opens_the_overview_on_sample_data(sample_db, monkeypatch, tmp_path):
     monkeypatch.setenv("DA06_WAREHOUSE", str(sample_db))
-    at = AppTest.from_file(str(ROOT / "app.py")).run(timeout=60)
+    monkeypatch.setenv("DA06_ACCOUNTS", str(tmp_path / "accounts.sqlite"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
-    assert [m.value for m in at.metric][:3] == ["Tháng 1/2023 – Tháng 12/2024", "27", "1.148"]
-    assert "Dữ liệu mẫu" in at.warning[0].value
+    assert at.title[0].value == "Tổng quan"
+    assert at.warning[0].value.startswith("**DỮ LIỆU MẪU**")
+    assert at.query_params["period"] == "2024-12"
+
+
+def test_app_without_warehouse_says_how_to_build_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("DA06_WAREHOUSE", str(tmp_path / "none.duckdb"))
+    monkeypatch.setenv("DA06_ACCOUNTS", str(tmp_path / "accounts.sqlite"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.error[0].value == f"Chưa có kho dữ liệu ({tmp_path / 'none.duckdb'}). Hãy chạy: `python -m etl build`."

@@ -1,0 +1,83 @@
+"""Làm sạch dữ liệu: cleaning ratio by dataset and by district (a district × dataset heat map),
+progress over time. Stocks: each month's figure is the count at its end."""
+import streamlit as st
+
+from dashboard import charts, ui
+from etl.periods import period_label
+
+ctx = ui.context()
+f = ctx.filters
+units, agency = f.units_or_none, f.agency
+hdr = ui.Header("Làm sạch dữ liệu", ctx,
+                "Tỷ lệ = bản ghi đã làm sạch / tổng bản ghi cần làm sạch; bộ dữ liệu không có tổng số chỉ tính số đã làm. "
+                "Số cộng dồn đến cuối tháng.")
+
+datasets = ui.q("cleaning_by_dataset", f.last, units, agency)
+matrix = ui.q("cleaning_matrix", f.last, units, agency)
+by_district = ui.q("cleaning_by_district", f.last, units, agency)
+trend = ui.q("cleaning_trend", ctx.trend_first(), f.last, units, agency)
+trend_ds = ui.q("cleaning_trend_by_dataset", ctx.trend_first(), f.last, units, agency)
+shown = [datasets, matrix, by_district, trend, trend_ds]
+
+now = trend[trend["period"].dt.date == f.last]
+if len(now) == 0:
+    ui.empty()
+else:
+    r = now.iloc[0]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Tỷ lệ làm sạch chung", ui.fmt_rate(r["cleaning_ratio"]), border=True,
+              help="Trên các bộ dữ liệu có tổng số.")
+    c2.metric("Bản ghi đã làm sạch", ui.fmt_count(r["records_cleaned"]), border=True,
+              help="Tất cả bộ dữ liệu, kể cả bộ không có tổng số.")
+    c3.metric("Tổng bản ghi cần làm sạch", ui.fmt_count(r["records_total"]), border=True)
+
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader("Theo bộ dữ liệu")
+        st.caption(f"Đến cuối {period_label(f.last)}")
+        if datasets["cleaning_ratio"].notna().any():
+            fig = charts.rate_bars(datasets, "dataset_name", "cleaning_ratio", "dataset_code", target=1.0,
+                                   count_col="records_cleaned", label_len=34)
+            ui.chart(fig, "cl-datasets", f"Tỷ lệ làm sạch theo bộ dữ liệu, {period_label(f.last)}")
+        else:
+            ui.empty()
+    with right:
+        st.subheader("Tiến độ theo tháng")
+        st.caption("Tỷ lệ chung và từng bộ dữ liệu")
+        if trend["cleaning_ratio"].notna().any():
+            fig = charts.rate_trend_groups(trend, trend_ds[trend_ds["cleaning_ratio"].notna()], "dataset_name", {},
+                                           "Chung", rate_col="cleaning_ratio", target=None, height=420)
+            ui.chart(fig, "cl-trend", "Tiến độ làm sạch dữ liệu theo tháng")
+        elif trend["records_cleaned"].notna().any():
+            st.caption("Các bộ dữ liệu đã chọn không có tổng số: biểu đồ số bản ghi đã làm sạch.")
+            fig = charts.count_trend(trend, [("records_cleaned", "Bản ghi đã làm sạch")], height=380)
+            ui.chart(fig, "cl-trend", "Bản ghi đã làm sạch theo tháng")
+        else:
+            ui.empty()
+
+    st.subheader(f"Địa phương × bộ dữ liệu, {period_label(f.last)}")
+    heat = matrix[matrix["cleaning_ratio"].notna()]
+    if len(heat):
+        fig = charts.heatmap(heat, "unit_name", "dataset_name", "cleaning_ratio",
+                             row_order=list(dict.fromkeys(heat["unit_name"])),
+                             col_order=list(dict.fromkeys(heat.sort_values("dataset_order")["dataset_name"])))
+        ui.chart(fig, "cl-heatmap", f"Tỷ lệ làm sạch: địa phương × bộ dữ liệu, {period_label(f.last)}")
+    else:
+        ui.empty("Chưa có số liệu làm sạch của các địa phương (có thể chỉ có số liệu cấp tỉnh).")
+
+    a, b = st.columns(2)
+    with a:
+        st.markdown("**Theo bộ dữ liệu**")
+        ui.table(datasets, [("dataset_name", "Bộ dữ liệu", "text", "medium"), ("cleaning_ratio", "Tỷ lệ", "rate"),
+                            ("records_cleaned", "Đã làm sạch", "count"), ("records_total", "Tổng số", "count"),
+                            ("cleaned_change", "Tăng trong tháng", "count"),
+                            ("agency_name", "Cơ quan phụ trách", "text", "medium")],
+                 f"Làm sạch theo bộ dữ liệu {period_label(f.last)}", "cl-datasets")
+    with b:
+        st.markdown("**Theo địa phương**")
+        ui.table(by_district, [("unit_name", "Địa phương", "text"), ("records_cleaned", "Đã làm sạch", "count"),
+                               ("records_total", "Tổng số", "count"), ("cleaning_ratio", "Tỷ lệ", "rate"),
+                               ("rank", "Hạng", "count")],
+                 f"Làm sạch theo địa phương {period_label(f.last)}", "cl-districts")
+
+hdr.sources(ui.sources_of(*shown))

@@ -1,0 +1,72 @@
+"""CCCD và VNeID: CCCD records, VNeID applications and activations against target, by district
+and as cumulative trends. Stocks: each month's figure is the count at its end."""
+import streamlit as st
+
+from dashboard import charts, ui
+from etl.periods import period_label
+
+ctx = ui.context()
+f = ctx.filters
+units = f.units_or_none
+hdr = ui.Header("CCCD gắn chip và tài khoản định danh điện tử (VNeID)", ctx,
+                "Số cộng dồn: mỗi tháng là số đến cuối tháng, không cộng các tháng với nhau. "
+                "Địa phương chưa báo cáo trong tháng được tính theo số gần nhất đã báo cáo.")
+if f.agency:
+    st.caption("Bộ lọc cơ quan chủ trì không áp dụng cho CCCD/VNeID.")
+
+trend = ui.q("identity_trend", ctx.trend_first(), f.last, units)
+districts = ui.q("identity_by_district", f.last, units)
+now = trend[trend["period"].dt.date == f.last]
+shown = [trend, districts]
+
+if len(now) == 0:
+    ui.empty()
+else:
+    r = now.iloc[0]
+    prev = trend[trend["period"].dt.date < f.last].tail(1)
+    p = prev.iloc[0] if len(prev) else None
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Hồ sơ CCCD gắn chip", ui.fmt_count(r["cccd_records"]), border=True,
+              delta=ui.fmt_signed_count(r["cccd_records"] - p["cccd_records"]) if p is not None else None,
+              delta_description="so với tháng trước")
+    c2.metric("Hồ sơ đề nghị cấp tài khoản VNeID", ui.fmt_count(r["vneid_applications"]), border=True,
+              delta=ui.fmt_signed_count(r["vneid_applications"] - p["vneid_applications"]) if p is not None else None,
+              delta_description="so với tháng trước")
+    c3.metric("Tài khoản VNeID đã kích hoạt", ui.fmt_count(r["vneid_activated"]), border=True,
+              delta=ui.fmt_signed_count(r["vneid_activated"] - p["vneid_activated"]) if p is not None else None,
+              delta_description="so với tháng trước")
+    c4.metric("Kích hoạt so với chỉ tiêu", ui.fmt_rate(r["activation_rate"]), border=True,
+              delta=ui.fmt_points(r["activation_rate"] - p["activation_rate"]) if p is not None else None,
+              delta_description="so với tháng trước",
+              help=f"Chỉ tiêu giao: {ui.fmt_count(r['vneid_target'])} tài khoản")
+
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader("Kích hoạt so với chỉ tiêu")
+        st.caption(f"Theo địa phương, {period_label(f.last)}")
+        if districts["activation_rate"].notna().any():
+            fig = charts.rate_bars(districts, "unit_name", "activation_rate", "unit_code", target=1.0,
+                                   count_col="vneid_activated", label_len=30)
+            ui.chart(fig, "id-districts", f"Kích hoạt VNeID so với chỉ tiêu theo địa phương, {period_label(f.last)}")
+        else:
+            ui.empty()
+    with right:
+        st.subheader("Số cộng dồn theo tháng")
+        st.caption("CCCD, hồ sơ và tài khoản VNeID đến cuối mỗi tháng")
+        fig = charts.count_trend(trend, [("cccd_records", "Hồ sơ CCCD"), ("vneid_applications", "Hồ sơ VNeID"),
+                                         ("vneid_activated", "VNeID đã kích hoạt"), ("vneid_target", "Chỉ tiêu VNeID")],
+                                 dashed=("vneid_target",), height=420)
+        ui.chart(fig, "id-trend", "CCCD và VNeID: số cộng dồn theo tháng")
+        fig = charts.rate_trend(trend, [("activation_rate", "Kích hoạt / chỉ tiêu")], target=1.0, height=300)
+        ui.chart(fig, "id-rate-trend", "Tỷ lệ kích hoạt VNeID so với chỉ tiêu theo tháng")
+
+    st.subheader(f"Theo địa phương, {period_label(f.last)}")
+    ui.table(districts, [
+        ("unit_name", "Địa phương", "text"), ("cccd_records", "Hồ sơ CCCD", "count"),
+        ("cccd_change", "CCCD tăng trong tháng", "count"), ("vneid_applications", "Hồ sơ VNeID", "count"),
+        ("vneid_activated", "Đã kích hoạt", "count"), ("activated_change", "Kích hoạt tăng trong tháng", "count"),
+        ("vneid_target", "Chỉ tiêu", "count"), ("activation_rate", "Đạt (%)", "rate"), ("rank", "Hạng", "count"),
+        ("reported_period", "Số liệu của tháng", "month"),
+    ], f"CCCD và VNeID theo địa phương {period_label(f.last)}", "id-table")
+
+hdr.sources(ui.sources_of(*shown))

@@ -1,0 +1,107 @@
+"""Tổng quan (leadership overview): the KPI cards, the online-rate trend, the best and worst five
+districts and the services below target."""
+import streamlit as st
+
+from dashboard import charts, ui
+from etl.periods import add_months, period_label
+
+ctx = ui.context()
+f = ctx.filters
+units, agency = f.units_or_none, f.agency
+hdr = ui.Header("Tổng quan", ctx)
+
+kpis = {k["key"]: k for k in ui.q("overview_kpis", f.first, f.last, units, agency)}
+trend = ui.q("online_rate_trend", ctx.trend_first(), f.last, units, agency)
+ranking = ui.q("best_worst_districts", f.first, f.last, units, agency)
+below = ui.q("services_below_target", f.first, f.last, units, agency)
+
+compare = "so với tháng trước" if not f.is_range else "so với kỳ trước cùng độ dài"
+stock_compare = "so với tháng trước" if not f.is_range else f"so với cuối {period_label(add_months(f.first, -1))}"
+
+cols = st.columns(5)
+k = kpis["online_rate"]
+with cols[0]:
+    ui.kpi_card(
+        "online", "Nộp hồ sơ trực tuyến", ui.fmt_rate(k["value"]),
+        ui.fmt_points(k["change"]),
+        k["status"], f"Chỉ tiêu: {ui.fmt_rate(k['target'], 0)}  \n{ui.fmt_count(k['online'])} / {ui.fmt_count(k['total'])} hồ sơ",
+        delta_description=compare,
+        help="Tổng hồ sơ trực tuyến / tổng hồ sơ của kỳ (chỉ các dòng có đủ hai số). Chỉ tiêu: bình quân chỉ tiêu "
+             "của các dịch vụ, theo số hồ sơ.",
+    )
+k = kpis["cccd_records"]
+with cols[1]:
+    ui.kpi_card(
+        "cccd", "Hồ sơ CCCD gắn chip", ui.fmt_count(k["value"]),
+        ui.fmt_signed_count(k["change"]),
+        "none", "Số cộng dồn đến cuối kỳ", delta_description=stock_compare,
+    )
+k = kpis["vneid_activation"]
+with cols[2]:
+    ui.kpi_card(
+        "vneid", "Kích hoạt VNeID", ui.fmt_rate(k["value"]),
+        ui.fmt_points(k["change"]),
+        k["status"], f"{ui.fmt_count(k['activated'])} / {ui.fmt_count(k['vneid_target'])} tài khoản chỉ tiêu",
+        delta_description=stock_compare,
+    )
+k = kpis["cleaning"]
+with cols[3]:
+    ui.kpi_card(
+        "cleaning", "Làm sạch dữ liệu", ui.fmt_rate(k["value"]),
+        ui.fmt_points(k["change"]),
+        k["status"], f"Chỉ tiêu: 100 %  \n{ui.fmt_count(k['cleaned'])} / {ui.fmt_count(k['total'])} bản ghi",
+        delta_description=stock_compare,
+        help="Bản ghi đã làm sạch / tổng bản ghi, trên các bộ dữ liệu có tổng số.",
+    )
+k = kpis["tasks"]
+with cols[4]:
+    ui.kpi_card(
+        "tasks", "Nhiệm vụ hoàn thành", f"{ui.fmt_count(k['value'])} / {ui.fmt_count(k['tasks'])}",
+        ui.fmt_signed_count(k["change"]),
+        k["status"], f"Quá hạn: **{ui.fmt_count(k['overdue'])}**"
+        + (f" (tháng trước {ui.fmt_count(k['overdue_previous'])})" if k.get("overdue_previous") is not None else ""),
+        delta_description="so với tháng trước", status_texts=ui.TASK_KPI_STATUS,
+        help="Trạng thái của mỗi nhiệm vụ theo báo cáo gần nhất đến cuối kỳ. Xanh: không có nhiệm vụ quá hạn; "
+             "vàng: quá hạn không quá 10 % số nhiệm vụ; đỏ: nhiều hơn.",
+    )
+if units:
+    st.caption("Nhiệm vụ: số liệu toàn tỉnh (bộ lọc địa bàn không áp dụng; xem trang Nhiệm vụ cho nhiệm vụ của cấp huyện).")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
+    if trend["online_rate"].notna().any():
+        target = kpis["online_rate"]["target"]
+        fig = charts.rate_trend(trend, [("online_rate", "Tỷ lệ trực tuyến")], target=target)
+        ui.chart(fig, "overview-trend", "Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
+    else:
+        ui.empty()
+with right:
+    st.subheader("Dịch vụ chưa đạt chỉ tiêu")
+    if len(below):
+        ui.table(below, [("service_code", "Mã", "text", "small"), ("service_name", "Dịch vụ", "long"),
+                         ("online_rate", "Tỷ lệ trực tuyến", "rate"), ("target_rate", "Chỉ tiêu", "rate"),
+                         ("total_dossiers", "Hồ sơ", "count"), ("shortfall", "Thiếu so với chỉ tiêu", "count")],
+                 "Dịch vụ chưa đạt chỉ tiêu", "overview-below",
+                 caption="Xếp theo mức kéo tỷ lệ chung xuống. “Thiếu so với chỉ tiêu”: số hồ sơ trực tuyến còn thiếu.")
+    else:
+        st.success("Tất cả dịch vụ có hồ sơ đều đạt chỉ tiêu.")
+
+st.subheader("Địa phương có tỷ lệ trực tuyến cao nhất và thấp nhất")
+spec = [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "text"), ("online_rate", "Tỷ lệ trực tuyến", "rate"),
+        ("online_dossiers", "Hồ sơ trực tuyến", "count"), ("total_dossiers", "Tổng hồ sơ", "count")]
+if len(ranking) == 0:
+    ui.empty()
+elif (ranking["group"] == "all").all():
+    ui.table(ranking, spec, "Xếp hạng địa phương", "overview-rank")
+else:
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown("**5 địa phương cao nhất**")
+        ui.table(ranking[ranking["group"] == "best"], spec, "5 địa phương cao nhất", "overview-best")
+    with c2:
+        st.markdown("**5 địa phương thấp nhất**")
+        ui.table(ranking[ranking["group"] == "worst"], spec, "5 địa phương thấp nhất", "overview-worst")
+st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ lệ cao nhất).")
+
+hdr.sources(ui.sources_of(list(kpis.values()), trend, ranking, below))

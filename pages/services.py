@@ -1,0 +1,127 @@
+"""Dịch vụ công: online rate by service, by responsible agency and by district, trends, the
+services that pull the rate down; click a service to see its districts, a district to see its
+services (the choice is also in the link: ?service=E06-02, ?district=395)."""
+import streamlit as st
+
+from dashboard import charts, ui
+
+ctx = ui.context()
+f = ctx.filters
+units, agency = f.units_or_none, f.agency
+hdr = ui.Header("Dịch vụ công trực tuyến", ctx,
+                "Tỷ lệ trực tuyến = hồ sơ trực tuyến / tổng hồ sơ, cộng trên các dịch vụ và các tháng của kỳ.")
+
+summary = ui.q("online_rate_summary", f.first, f.last, units, agency).iloc[0]
+services = ui.q("service_rates", f.first, f.last, units, agency)
+agencies = ui.q("agency_rates", f.first, f.last, units, agency)
+districts = ui.q("district_rates", f.first, f.last, units, agency)
+trend = ui.q("online_rate_trend_by_group", ctx.trend_first(), f.last, units, agency)
+overall = ui.q("online_rate_trend", ctx.trend_first(), f.last, units, agency)
+below = ui.q("services_below_target", f.first, f.last, units, agency)
+shown = [summary.to_dict(), services, agencies, districts, trend, overall, below]
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Tổng hồ sơ", ui.fmt_count(summary["total_dossiers"]), border=True)
+c2.metric("Hồ sơ nộp trực tuyến", ui.fmt_count(summary["online_dossiers"]), border=True)
+c3.metric("Tỷ lệ trực tuyến", ui.fmt_rate(summary["online_rate"]), border=True,
+          help=f"Chỉ tiêu (bình quân theo số hồ sơ): {ui.fmt_rate(summary['target_rate'], 0)}")
+
+service_names = dict(zip(services["service_code"], services["service_name"]))
+district_names = dict(zip(districts["unit_code"], districts["unit_name"]))
+
+# ---- by service, with the chosen service's districts beside it
+st.subheader("Theo dịch vụ")
+left, right = st.columns([3, 2])
+with right:
+    service = ui.url_choice("service", "svc_service", list(services["service_code"]), "Xem một dịch vụ theo địa phương",
+                            format_func=lambda c: f"{c} · {charts.short(service_names.get(c, c), 80)}",
+                            placeholder="Chọn dịch vụ, hoặc bấm vào một cột bên trái")
+    if service:
+        by_district = ui.q("district_rates", f.first, f.last, units, agency, service)
+        shown.append(by_district)
+        st.markdown(f"**{service_names.get(service, service)}**")
+        if by_district["online_rate"].notna().any():
+            ui.table(by_district, [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "text"),
+                                   ("online_rate", "Tỷ lệ", "rate"), ("online_dossiers", "Trực tuyến", "count"),
+                                   ("total_dossiers", "Tổng hồ sơ", "count")],
+                     f"{service} theo địa phương", "svc-service-districts", height=560)
+        else:
+            ui.empty("Các địa phương chưa báo cáo hồ sơ của dịch vụ này trong kỳ (có thể chỉ có số liệu cấp tỉnh).")
+    else:
+        st.caption("Bấm vào một dịch vụ trong biểu đồ để xem tỷ lệ của từng địa phương.")
+with left:
+    if services["online_rate"].notna().any():
+        fig = charts.rate_bars(services.assign(label=services["service_code"] + " · " + services["service_name"]),
+                               "label", "online_rate", "service_code", target_col="target_rate",
+                               hover_col="service_name", count_col="total_dossiers", label_len=46, highlight=service)
+        ui.chart(fig, "svc-services", "Tỷ lệ trực tuyến theo dịch vụ",
+                 on_select=ui.drill_to("svc-services", "svc_service"))
+    else:
+        ui.empty()
+
+# ---- by district, with the chosen district's services beside it
+st.subheader("Theo địa phương")
+left, right = st.columns([2, 3])
+with right:
+    district = ui.url_choice("district", "svc_district", list(districts["unit_code"]), "Xem các dịch vụ của một địa phương",
+                             format_func=lambda c: district_names.get(c, c),
+                             placeholder="Chọn địa phương, hoặc bấm vào một cột bên trái")
+    if district:
+        own = ui.q("district_services", f.first, f.last, district, agency)
+        shown.append(own)
+        st.markdown(f"**{district_names.get(district, district)}**")
+        ui.table(own[own["total_dossiers"].notna()],
+                 [("service_code", "Mã", "text", "small"), ("service_name", "Dịch vụ", "long"),
+                  ("online_rate", "Tỷ lệ", "rate"), ("online_dossiers", "Trực tuyến", "count"),
+                  ("total_dossiers", "Tổng hồ sơ", "count")],
+                 f"Dịch vụ của {district_names.get(district, district)}", "svc-district-services", height=560)
+    else:
+        st.caption("Bấm vào một địa phương trong biểu đồ để xem các dịch vụ của địa phương đó.")
+with left:
+    if districts["online_rate"].notna().any():
+        fig = charts.rate_bars(districts, "unit_name", "online_rate", "unit_code", target_col="target_rate",
+                               count_col="total_dossiers", label_len=30, highlight=district)
+        ui.chart(fig, "svc-districts", "Tỷ lệ trực tuyến theo địa phương",
+                 on_select=ui.drill_to("svc-districts", "svc_district"))
+    else:
+        ui.empty()
+
+# ---- by agency and the services that pull the rate down
+left, right = st.columns([2, 3])
+with left:
+    st.subheader("Theo cơ quan chủ trì")
+    if agencies["online_rate"].notna().any():
+        fig = charts.rate_bars(agencies, "agency_name", "online_rate", "agency_code", target_col="target_rate",
+                               count_col="total_dossiers", label_len=30)
+        ui.chart(fig, "svc-agencies", "Tỷ lệ trực tuyến theo cơ quan chủ trì")
+    else:
+        ui.empty()
+with right:
+    st.subheader("Dịch vụ kéo tỷ lệ chung xuống")
+    if len(below):
+        ui.table(below, [("service_code", "Mã", "text", "small"), ("service_name", "Dịch vụ", "long"),
+                         ("online_rate", "Tỷ lệ", "rate"), ("pull", "Kéo xuống (điểm %)", "points"),
+                         ("shortfall", "Hồ sơ trực tuyến còn thiếu", "count")],
+                 "Dịch vụ kéo tỷ lệ chung xuống", "svc-below",
+                 caption="“Kéo xuống”: tỷ lệ chung sẽ cao hơn bấy nhiêu điểm % nếu bỏ dịch vụ này ra. "
+                         "“Còn thiếu”: số hồ sơ trực tuyến cần thêm để đạt chỉ tiêu.")
+    else:
+        st.success("Không có dịch vụ nào dưới chỉ tiêu.")
+
+st.subheader("Xu hướng theo tháng")
+if overall["online_rate"].notna().any():
+    fig = charts.rate_trend_groups(overall, trend, "service_group", ui.GROUP_LABELS, "Tất cả dịch vụ",
+                                   target=ui.num(summary["target_rate"]))
+    ui.chart(fig, "svc-trend", "Tỷ lệ trực tuyến theo tháng, theo nhóm dịch vụ")
+else:
+    ui.empty()
+
+with st.expander("Bảng đầy đủ theo dịch vụ"):
+    ui.table(services, [("service_code", "Mã", "text", "small"), ("service_name", "Dịch vụ", "long"),
+                        ("service_group", "Nhóm", "group"), ("agency_name", "Cơ quan chủ trì", "text"),
+                        ("total_dossiers", "Tổng hồ sơ", "count"), ("online_dossiers", "Trực tuyến", "count"),
+                        ("online_rate", "Tỷ lệ", "rate"), ("target_rate", "Chỉ tiêu", "rate"),
+                        ("shortfall", "Còn thiếu", "count")],
+             "Tỷ lệ trực tuyến theo dịch vụ", "svc-all")
+
+hdr.sources(ui.sources_of(*shown))

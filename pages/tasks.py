@@ -1,0 +1,81 @@
+"""Nhiệm vụ: the task tracker (status, responsible unit, deadline, days overdue, source
+document), counts by agency, what falls due in the next 30 days; with districts selected, their
+own status on the tasks given to every district."""
+import streamlit as st
+
+from dashboard import charts, queries, ui
+from etl.periods import period_label
+
+ctx = ui.context()
+f = ctx.filters
+agency = f.agency
+hdr = ui.Header("Nhiệm vụ", ctx,
+                f"Trạng thái đến cuối {period_label(f.last)}: theo báo cáo gần nhất của mỗi nhiệm vụ. "
+                "Quá hạn: chưa hoàn thành khi đã qua hạn (tính đến ngày cuối tháng).")
+
+tracker = ui.q("task_tracker", f.last, agency)
+counts = ui.q("task_counts", f.last, agency)
+by_agency = ui.q("task_counts_by_agency", f.last, agency)
+due = ui.q("tasks_due_soon", f.last, agency)
+shown = [tracker, counts, by_agency, due]
+
+now = counts[counts["period"].dt.date == f.last]
+if len(now) == 0:
+    ui.empty("Chưa có báo cáo nhiệm vụ đến tháng này.")
+else:
+    r = now.iloc[0]
+    cols = st.columns(6)
+    cols[0].metric("Tổng số nhiệm vụ", ui.fmt_count(r["tasks"]), border=True)
+    cols[1].metric("Đã hoàn thành", ui.fmt_count(r["done"]), border=True)
+    cols[2].metric("Đang thực hiện", ui.fmt_count(r["in_progress"]), border=True)
+    cols[3].metric("Chưa triển khai", ui.fmt_count(r["not_started"]), border=True)
+    cols[4].metric("Chưa có báo cáo", ui.fmt_count(r["no_report"]), border=True)
+    cols[5].metric("Quá hạn", ui.fmt_count(r["overdue"]), border=True)
+
+    st.subheader("Theo đơn vị chủ trì")
+    left, right = st.columns([2, 3])
+    with left:
+        fig = charts.status_bars(by_agency, "responsible_unit_name",
+                                 [(c, ui.STATUS_LABELS[c]) for c in ("done", "in_progress", "not_started", "no_report")])
+        ui.chart(fig, "tasks-agency", f"Nhiệm vụ theo đơn vị chủ trì, {period_label(f.last)}")
+    with right:
+        ui.table(by_agency, [("responsible_unit_name", "Đơn vị chủ trì", "text", "medium"), ("tasks", "Tổng", "count"),
+                             ("done", "Hoàn thành", "count"), ("in_progress", "Đang thực hiện", "count"),
+                             ("not_started", "Chưa triển khai", "count"), ("no_report", "Chưa báo cáo", "count"),
+                             ("overdue", "Quá hạn", "count")],
+                 "Nhiệm vụ theo đơn vị chủ trì", "tasks-by-agency", height=560)
+
+    st.subheader(f"Đến hạn trong {queries.DUE_SOON_DAYS} ngày tới")
+    if len(due):
+        ui.table(due, [("task_code", "Mã", "text", "small"), ("task_name", "Nhiệm vụ", "long", "large"),
+                       ("responsible_unit_name", "Chủ trì", "text", "medium"), ("deadline", "Hạn", "date"),
+                       ("days_to_deadline", "Còn (ngày)", "days"), ("status", "Trạng thái", "status"),
+                       ("source_document", "Văn bản giao", "long")],
+                 "Nhiệm vụ đến hạn trong 30 ngày", "tasks-due")
+    else:
+        st.success(f"Không có nhiệm vụ chưa hoàn thành nào đến hạn trong {queries.DUE_SOON_DAYS} ngày sau "
+                   f"cuối {period_label(f.last)}.")
+
+    st.subheader("Theo dõi nhiệm vụ")
+    status_filter = st.segmented_control(
+        "Trạng thái", ["overdue", "done", "in_progress", "not_started", "no_report"], selection_mode="multi",
+        format_func=lambda s: "Quá hạn" if s == "overdue" else ui.STATUS_LABELS[s], key="tasks_status")
+    shown_tracker = ui.q("task_tracker", f.last, agency, tuple(status_filter)) if status_filter else tracker
+    ui.table(shown_tracker, [
+        ("task_code", "Mã", "text", "small"), ("task_name", "Nhiệm vụ", "long", "large"),
+        ("responsible_unit_name", "Chủ trì", "text", "medium"), ("status", "Trạng thái", "status"),
+        ("deadline", "Hạn", "date"), ("days_overdue", "Quá hạn (ngày)", "days"),
+        ("deadline_text", "Thời hạn (văn bản)", "text", "medium"), ("status_period", "Báo cáo tháng", "month", "small"),
+        ("status_text", "Tình hình", "long"), ("source_document", "Văn bản giao", "long"),
+    ], f"Theo dõi nhiệm vụ {period_label(f.last)}", "tasks-tracker", height=520)
+
+if f.units:
+    st.subheader("Nhiệm vụ giao cho tất cả các huyện: tình hình của địa phương đã chọn")
+    dist = ui.q("district_task_status", f.last, f.units)
+    shown.append(dist)
+    ui.table(dist, [("unit_name", "Địa phương", "text", "medium"), ("task_code", "Mã", "text", "small"), ("task_name", "Nhiệm vụ", "long"),
+                    ("deadline", "Hạn", "date"), ("status", "Trạng thái", "status"), ("is_overdue", "Quá hạn", "bool"),
+                    ("status_period", "Báo cáo tháng", "month")],
+             "Nhiệm vụ cấp huyện theo địa phương", "tasks-districts")
+
+hdr.sources(ui.sources_of(*shown))
