@@ -178,7 +178,9 @@ def validate(
                                          "Hãy kiểm tra kỳ báo cáo và đơn vị.", sheet.sheet_name))
             continue
         if not sheet.rows:
-            issues.append(Issue("warning", "Trang tính không có dòng số liệu nào.", sheet.sheet_name))
+            # Rows the reader refused (merged cells, ...) already carry an error on this sheet.
+            if not any(i.severity == "error" and i.sheet == sheet.sheet_name for i in issues):
+                issues.append(Issue("warning", "Trang tính không có dòng số liệu nào.", sheet.sheet_name))
             continue
         present = {k for r in sheet.rows for k in r.cells}
         missing = [alts for alts in REQUIRED[topic.key] if not any(a in present for a in alts)]
@@ -223,9 +225,17 @@ def _count(raw, ref: str, sname: str, issues: list[Issue]) -> tuple[bool, int | 
 
 
 def _text(raw) -> str:
+    """A cell value as the person sees it: 120 for 120.0, '120,5' for 120.5 (Vietnamese decimal comma)."""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
+    if isinstance(raw, float):
+        return repr(raw).replace(".", ",")
     return str(raw)
+
+
+def _percent(r: float) -> str:
+    """0.33906 -> '33,91%'."""
+    return f"{r * 100:.2f}".replace(".", ",") + "%"
 
 
 def _has_figures(topic, row) -> bool:
@@ -332,10 +342,12 @@ def _row_rules(topic_key: str, rec: dict, row, sname: str, issues: list[Issue]) 
     if topic_key == "services":
         t, o, ot, od = rec.get("total_dossiers"), rec.get("online_dossiers"), rec.get("on_time"), rec.get("overdue")
         if t is not None and o is not None and o > t:
-            issues.append(Issue("error", f"Hồ sơ trực tuyến ({format_count(o)}) lớn hơn tổng số hồ sơ ({format_count(t)}).", sname, ref("online_dossiers")))
+            issues.append(Issue("error", f"Hồ sơ trực tuyến ({format_count(o)}) lớn hơn tổng số hồ sơ ({format_count(t)}). "
+                                         "Tổng số hồ sơ gồm cả trực tiếp và trực tuyến: hãy sửa một trong hai ô.", sname, ref("online_dossiers")))
             ok = False
         if o is not None and (ot or 0) + (od or 0) > o:
-            issues.append(Issue("error", f"Đúng hạn + quá hạn ({format_count((ot or 0) + (od or 0))}) lớn hơn số hồ sơ trực tuyến ({format_count(o)}).",
+            issues.append(Issue("error", f"Đúng hạn + quá hạn ({format_count((ot or 0) + (od or 0))}) lớn hơn số hồ sơ trực tuyến ({format_count(o)}). "
+                                "Hãy ghi số hồ sơ trực tuyến đã giải quyết đúng hạn, quá hạn.",
                                 sname, ref("on_time") if ot is not None else ref("overdue")))
             ok = False
         typed = rec.pop("_online_rate", None)
@@ -343,24 +355,26 @@ def _row_rules(topic_key: str, rec: dict, row, sname: str, issues: list[Issue]) 
             actual = o / t
             if abs(typed[0] - actual) > RATE_TOLERANCE:
                 issues.append(Issue("error", f"Tỷ lệ ghi \"{_text(typed[1])}\" không khớp với số hồ sơ: {format_count(o)}/{format_count(t)} = "
-                                             f"{actual * 100:.2f}%".replace(".", ",") + ". Hãy sửa tỷ lệ hoặc số hồ sơ.", sname, typed[2]))
+                                             f"{_percent(actual)}. Hãy sửa tỷ lệ hoặc số hồ sơ.", sname, typed[2]))
                 ok = False
     elif topic_key == "identity":
         a, k = rec.get("vneid_applications"), rec.get("vneid_activated")
         if a is not None and k is not None and k > a:
-            issues.append(Issue("error", f"Tài khoản đã kích hoạt ({format_count(k)}) lớn hơn số hồ sơ đề nghị cấp ({format_count(a)}).", sname, ref("vneid_activated")))
+            issues.append(Issue("error", f"Tài khoản đã kích hoạt ({format_count(k)}) lớn hơn số hồ sơ đề nghị cấp ({format_count(a)}). "
+                                         "Hãy kiểm tra lại hai ô (cả hai đều là số lũy kế).", sname, ref("vneid_activated")))
             ok = False
     elif topic_key == "cleaning":
         c, t = rec.get("records_cleaned"), rec.get("records_total")
         if c is not None and t is not None and c > t:
-            issues.append(Issue("error", f"Số đã làm sạch ({format_count(c)}) lớn hơn tổng số cần làm sạch ({format_count(t)}).", sname, ref("records_cleaned")))
+            issues.append(Issue("error", f"Số đã làm sạch ({format_count(c)}) lớn hơn tổng số cần làm sạch ({format_count(t)}). "
+                                         "Hãy kiểm tra lại hai ô.", sname, ref("records_cleaned")))
             ok = False
         typed = rec.pop("_cleaning_ratio", None)
         if ok and typed and typed[0] is not None and t and c is not None:
             actual = c / t
             if abs(typed[0] - actual) > RATE_TOLERANCE:
                 issues.append(Issue("error", f"Tỷ lệ ghi \"{_text(typed[1])}\" không khớp: {format_count(c)}/{format_count(t)} = "
-                                             f"{actual * 100:.2f}%".replace(".", ",") + ". Hãy sửa tỷ lệ hoặc số liệu.", sname, typed[2]))
+                                             f"{_percent(actual)}. Hãy sửa tỷ lệ hoặc số liệu.", sname, typed[2]))
                 ok = False
     return ok
 
