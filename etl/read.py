@@ -78,6 +78,17 @@ def _mb(n: int) -> str:
     return f"{n / 1048576:.1f}".replace(".", ",")
 
 
+def _size(n: int) -> str:
+    """A byte count for people: '850 byte', '23 KB', '300 MB', '1,5 GB'."""
+    if n < 1024:
+        return f"{n} byte"
+    if n < 1048576:
+        return f"{n / 1024:.0f} KB"
+    if n < 1024 * 1048576:
+        return f"{n / 1048576:.0f} MB"
+    return f"{n / 1073741824:.1f}".replace(".", ",") + " GB"
+
+
 def check_container(data: bytes, display_name: str) -> None:
     """Reject what is not a spreadsheet before any parser sees it: size, content type (by the
     bytes, not the name), truncated or encrypted files, zip bombs."""
@@ -93,8 +104,8 @@ def check_container(data: bytes, display_name: str) -> None:
                 packed = sum(i.compress_size for i in infos) or 1
                 if (len(infos) > MAX_ZIP_MEMBERS or unzipped > MAX_UNZIPPED_BYTES
                         or (unzipped / packed > MAX_ZIP_RATIO and unzipped > 10 * 1024 * 1024)):
-                    raise Rejected([Issue("error", f"Tệp '{display_name}' có nội dung nén bất thường ({unzipped / 1048576:.0f} MB khi giải nén "
-                                                   f"từ {_mb(packed)} MB): có thể là tệp độc hại nên không được mở. Hãy nộp đúng biểu mẫu báo cáo.")])
+                    raise Rejected([Issue("error", f"Tệp '{display_name}' có nội dung nén bất thường ({_size(packed)} giải nén ra {_size(unzipped)}): "
+                                                   "có thể là tệp độc hại nên không được mở. Hãy nộp đúng biểu mẫu báo cáo tải từ hệ thống.")])
                 names = {i.filename for i in infos}
                 # Reading checks every member's CRC and stops at its declared size, which is
                 # bounded above: a member that lies about its size fails here, not in the parser.
@@ -421,8 +432,10 @@ def read_workbook(path: Path, display_name: str | None = None, data: bytes | Non
     unit = period = unit_cell = period_cell = None
     sample = False
     unknown_sheets = []
+    skipped = []
     for name in wb.sheet_names:
         if fold(name) in SKIP_SHEETS:
+            skipped.append(name)
             continue
         m = meta.get(name)
         hidden = m is not None and m.visible != SheetVisibleEnum.Visible
@@ -465,10 +478,13 @@ def read_workbook(path: Path, display_name: str | None = None, data: bytes | Non
         sheets.append(_read_sheet(name, topic, grid, header, merged, formulas.get(name, []), issues))
 
     if not sheets and not issues:
+        expected = ", ".join(f"'{t.sheet}'" for t in TOPICS.values())
         if unknown_sheets:
-            expected = ", ".join(f"'{t.sheet}'" for t in TOPICS.values())
             issues.append(Issue("error", f"Không có trang tính nào đúng biểu mẫu (có: {', '.join(repr(s) for s in unknown_sheets)}; "
                                          f"cần: {expected}). Hãy dùng biểu mẫu tải từ hệ thống."))
+        elif skipped:
+            issues.append(Issue("error", f"Tệp '{display_name}' thiếu các trang tính số liệu (chỉ có: {', '.join(repr(s) for s in skipped)}; "
+                                         f"cần ít nhất một trong: {expected}). Hãy dùng đủ biểu mẫu tải từ hệ thống, không xóa trang tính."))
         else:
             issues.append(Issue("error", f"Tệp '{display_name}' không có dữ liệu (bảng tính trống). Hãy điền số liệu vào biểu mẫu rồi nộp lại."))
     elif unknown_sheets:
