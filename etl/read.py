@@ -384,8 +384,10 @@ def _read_sheet(name: str, topic: Topic, grid: list[list], header: Header, merge
         lead = next((raw[c] for c in range(min(first_figure, len(raw))) if not _is_blank(raw[c]) and isinstance(raw[c], str)), None)
         if lead is not None and _is_subtotal(lead):
             continue  # subtotal rows are recomputed, never loaded
-        has_figure = any(not _is_blank(raw[c]) for c in figure_cols if c < len(raw))
         has_label = any(not _is_blank(v) for key, (v, _) in cells.items() if topic.column(key).kind in LABEL_KINDS)
+        # Without a code or name, only a number makes a row data: words under the figure
+        # columns are a signature block ('NGƯỜI LẬP BIỂU') or a note, not figures.
+        has_figure = any(not _is_blank(raw[c]) and (has_label or _looks_numeric(raw[c])) for c in figure_cols if c < len(raw))
         if not has_figure and not has_label:
             non_blank = [v for v in raw if not _is_blank(v)]
             if len(non_blank) == 1 and isinstance(non_blank[0], str):
