@@ -12,8 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _INT_PLAIN = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_INT_DOTS = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+", re.ASCII)
-_INT_COMMAS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII)
+# A thousands group never starts with 0: '0,339' and '0.339' are fractions, not 339.
+_INT_DOTS = re.compile(r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+", re.ASCII)
+_INT_COMMAS = re.compile(r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3})+", re.ASCII)
 _DEC_COMMA = re.compile(r"[+-]?[0-9]+(?:\.[0-9]{3})*,[0-9]+", re.ASCII)
 _DEC_DOT = re.compile(r"[+-]?[0-9]+(?:,[0-9]{3})*\.[0-9]+", re.ASCII)
 _BLANKS = ("", "-", "–", "—")
