@@ -13,7 +13,7 @@ from pathlib import Path
 from accounts import store
 from etl.load import LoadResult, load_file
 from etl.reference import catalogue
-from etl.warehouse import writer
+from etl.warehouse import scratch, writer
 
 
 def allowed_units_for(user: store.User | None) -> set[str] | None:
@@ -44,7 +44,7 @@ def submit(
     acc = store.connect()
     try:
         for i, (path, name) in enumerate(files):
-            with writer(warehouse) as con:
+            with (scratch if dry_run else writer)(warehouse) as con:  # a dry run writes nothing
                 r = load_file(con, path, display_name=name, declared_unit=declared_unit, declared_period=declared_period,
                               submitted_by=actor, allowed_units=allowed, dry_run=dry_run, archive_root=raw)
             results.append(r)

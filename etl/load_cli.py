@@ -5,7 +5,7 @@ import sys
 
 from etl.build import Progress
 from etl.load import load_file
-from etl.warehouse import writer
+from etl.warehouse import scratch, writer
 
 
 def run_load(args) -> int:
@@ -16,7 +16,7 @@ def run_load(args) -> int:
             print(f"Lỗi: không tìm thấy tệp {path}", file=sys.stderr)
             results.append(None)
             continue
-        with writer(args.warehouse) as con:
+        with (scratch if args.dry_run else writer)(args.warehouse) as con:  # a dry run writes nothing
             r = load_file(con, path, declared_unit=args.unit, declared_period=args.period,
                           submitted_by=args.user, dry_run=args.dry_run, archive_root=args.raw)
         results.append(r)

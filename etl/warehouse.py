@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -65,6 +66,24 @@ def writer(target: Path | None = None):
             else:
                 work.unlink(missing_ok=True)
             Path(str(work) + ".wal").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def scratch(target: Path | None = None):
+    """A connection on a throw-away copy of the warehouse, for dry runs: they see exactly what
+    a load would see and leave the warehouse, its folder and its lock untouched. No lock is
+    needed: writers replace the file by a rename, and the copy reads the file it opened."""
+    target = Path(target or warehouse_path())
+    if not target.exists():
+        raise FileNotFoundError(f"Chưa có kho dữ liệu {target}. Hãy chạy: python -m etl build")
+    with tempfile.TemporaryDirectory(prefix="da06-dry-run-") as tmp:
+        work = Path(tmp) / target.name
+        shutil.copyfile(target, work)
+        con = duckdb.connect(str(work))
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:
