@@ -61,10 +61,11 @@ _SERVICES_IN_SCOPE = _PARAMS + """,
 # Every district's service rows (for rankings and district breakdowns), agency applied.
 _SERVICES_BY_DISTRICT = _PARAMS + """,
     districts as (
-        select u.unit_code, u.unit_name
+        -- every district (ranks are among all of them); the selection is applied at the end
+        select u.unit_code, u.unit_name,
+               (p.units is null or list_contains(p.units, u.unit_code)) as selected
         from stg_units as u, params as p
         where u.unit_level in ('district', 'commune') and u.parent_code = p.province_code
-          and (p.units is null or list_contains(p.units, u.unit_code))
     ),
     scope as (
         select v.*
@@ -287,8 +288,9 @@ def agency_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agenc
 
 def district_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None, service: str | None = None) -> pd.DataFrame:
     """One row per district (the selected ones, else all): dossiers, online rate, target and its
-    rank (1 = highest rate; districts without dossiers are not ranked). Optionally one service.
-    Names in Vietnamese order."""
+    rank among all the province's districts (1 = highest rate; districts without dossiers are not
+    ranked), so a selected district keeps its provincial rank. Optionally one service. Names in
+    Vietnamese order."""
     return wh.query(
         "with " + _with_target(_SERVICES_BY_DISTRICT) + f""",
         per_unit as (
@@ -301,11 +303,11 @@ def district_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, age
             select d.unit_code, d.unit_name, r.total_dossiers, r.online_dossiers, r.online_rate, r.target_rate,
                    case when r.online_rate is not null
                         then rank() over (order by r.online_rate desc nulls last) end as rank,
-                   r.sources
+                   r.sources, d.selected
             from districts as d
             left join per_unit as r using (unit_code)
         )
-        select * from final order by unit_name collate vi
+        select * exclude (selected) from final where selected order by unit_name collate vi
         """,
         _p(first, last, units, agency) + [service, service],
     )
@@ -354,8 +356,8 @@ def identity_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> 
 def identity_by_district(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
     """One row per district (the selected ones, else all) at the month: CCCD records, VNeID
     applications, activations, target, activation rate, the change in activations from the
-    previous month, the rank by activation rate (1 = highest) and the month the figures come
-    from. Names in Vietnamese order."""
+    previous month, the rank by activation rate among all the province's districts (1 = highest)
+    and the month the figures come from. Names in Vietnamese order."""
     return wh.query(
         """
         with p as (
@@ -363,9 +365,9 @@ def identity_by_district(wh: Warehouse, period: dt.date, units=None) -> pd.DataF
                    (select province_code from stg_settings) as province_code
         ),
         cur as (
-            select i.* from identity_unit_monthly as i, p
+            select i.*, (p.units is null or list_contains(p.units, i.unit_code)) as selected
+            from identity_unit_monthly as i, p
             where i.period = p.period and i.parent_code = p.province_code
-              and (p.units is null or list_contains(p.units, i.unit_code))
         ),
         prev as (
             select i.unit_code, i.vneid_activated, i.cccd_records from identity_unit_monthly as i, p
@@ -378,11 +380,11 @@ def identity_by_district(wh: Warehouse, period: dt.date, units=None) -> pd.DataF
                    c.cccd_records - pr.cccd_records as cccd_change,
                    case when c.activation_rate is not null
                         then rank() over (order by c.activation_rate desc nulls last) end as rank,
-                   c.reported_period, c.carried_forward, c.source as sources
+                   c.reported_period, c.carried_forward, c.source as sources, c.selected
             from cur as c
             left join prev as pr using (unit_code)
         )
-        select * from final order by unit_name collate vi
+        select * exclude (selected) from final where selected order by unit_name collate vi
         """,
         [period, _units(units)],
     )
@@ -511,8 +513,9 @@ def cleaning_matrix(wh: Warehouse, period: dt.date, units=None, agency=None) -> 
 
 
 def cleaning_by_district(wh: Warehouse, period: dt.date, units=None, agency=None) -> pd.DataFrame:
-    """One row per district at the month: overall cleaning ratio over the datasets with a total,
-    and its rank (1 = highest). Names in Vietnamese order."""
+    """One row per district (the selected ones, else all) at the month: overall cleaning ratio
+    over the datasets with a total, and its rank among all the province's districts (1 =
+    highest). Names in Vietnamese order."""
     return wh.query(
         """
         with p as (
@@ -528,7 +531,6 @@ def cleaning_by_district(wh: Warehouse, period: dt.date, units=None, agency=None
             join stg_datasets as d using (dataset_code)
             cross join p
             where c.period = p.period and c.parent_code = p.province_code
-              and (p.units is null or list_contains(p.units, c.unit_code))
               and (p.agency is null or d.sector_agency_code = p.agency)
             group by c.unit_code, c.unit_name
         ),
@@ -540,7 +542,9 @@ def cleaning_by_district(wh: Warehouse, period: dt.date, units=None, agency=None
                    sources
             from per_unit
         )
-        select * from final order by unit_name collate vi
+        select f.* from final as f, p
+        where p.units is null or list_contains(p.units, f.unit_code)
+        order by f.unit_name collate vi
         """,
         [period, _units(units), agency or None],
     )
