@@ -223,14 +223,15 @@ def _file_stub(title: str, ctx: Ctx) -> str:
     return f"{_slug(ascii_title)}_{ctx.filters.period_text().replace('..', '_')}"
 
 
-def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
-          height: int | None = None, caption: str | None = None) -> pd.DataFrame:
-    """Show df's columns per spec (column, Vietnamese label, kind[, width]) — kind: text | long |
-    count | rate | points | date | month | status | days | bool | group; width: small | medium |
-    large — with Vietnamese number formats, and offer it as .xlsx with the filters written above
-    it. Returns the displayed frame (Vietnamese headers, raw values)."""
-    ctx = context()
-    spec = [(s[0], s[1], s[2], s[3] if len(s) > 3 else None) for s in spec]
+def _spec(spec: list[tuple]) -> list[tuple]:
+    return [(s[0], s[1], s[2], s[3] if len(s) > 3 else None) for s in spec]
+
+
+def table_frame(df: pd.DataFrame, spec: list[tuple]) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """df's columns per spec, under their Vietnamese labels, with raw values (statuses, groups,
+    months and yes/no in words): the frame, each label's export kind (count | rate | date | text)
+    and the column widths."""
+    spec = _spec(spec)
     out = (pd.DataFrame({label: df[col].to_numpy() for col, label, _, _ in spec}) if len(df)
            else pd.DataFrame(columns=[label for _, label, _, _ in spec]))
     kinds = {}
@@ -262,6 +263,26 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
             kinds[label] = "rate"
         else:
             kinds[label] = "text"
+    return out, kinds, widths
+
+
+def table_xlsx(df: pd.DataFrame, spec: list[tuple], title: str, filters: list[tuple[str, str]]) -> bytes:
+    """The .xlsx a table's download button gives: the title, the filters applied, the source,
+    then the table under its Vietnamese headers."""
+    out, kinds, _ = table_frame(df, spec)
+    note = ", ".join(SOURCE_NAMES.get(s, s) for s in sorted(sources_of(df))) or None
+    return export.to_xlsx(out, title, filters, kinds, note=f"Nguồn: {note}" if note else None)
+
+
+def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
+          height: int | None = None, caption: str | None = None) -> pd.DataFrame:
+    """Show df's columns per spec (column, Vietnamese label, kind[, width]) — kind: text | long |
+    count | rate | points | date | month | status | days | bool | group; width: small | medium |
+    large — with Vietnamese number formats, and offer it as .xlsx with the filters written above
+    it. Returns the displayed frame (Vietnamese headers, raw values)."""
+    ctx = context()
+    spec = _spec(spec)
+    out, kinds, widths = table_frame(df, spec)
 
     fmt = {}
     for col, label, kind, _ in spec:
@@ -279,15 +300,24 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
                  placeholder="–")
     if caption:
         st.caption(caption)
-    note = ", ".join(SOURCE_NAMES.get(s, s) for s in sorted(sources_of(df))) or None
 
     def make() -> bytes:
-        return export.to_xlsx(out, title, ctx.describe(), kinds, note=f"Nguồn: {note}" if note else None)
+        return table_xlsx(df, spec, title, ctx.describe())
 
     st.download_button("⬇ Tải bảng Excel (.xlsx)", data=make, file_name=f"{_file_stub(title, ctx)}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore", key=f"dl-xlsx-{key}")
     return out
+
+
+def chart_png(fig, title: str) -> bytes:
+    """The PNG a chart's download button gives: the figure with its title written on it."""
+    import plotly.graph_objects as go
+
+    g = go.Figure(fig.to_dict())
+    if not g.layout.title.text:
+        g.update_layout(title={"text": title, "x": 0}, margin={"t": 60})
+    return export.chart_png(g)
 
 
 def chart(fig, key: str, title: str, on_select=None, alt: str | None = None):
@@ -300,13 +330,7 @@ def chart(fig, key: str, title: str, on_select=None, alt: str | None = None):
                             alt=alt or title, **kw)
 
     def make() -> bytes:
-        f = fig.to_dict()
-        import plotly.graph_objects as go
-
-        g = go.Figure(f)
-        if not g.layout.title.text:
-            g.update_layout(title={"text": title, "x": 0}, margin={"t": 60})
-        return export.chart_png(g)
+        return chart_png(fig, title)
 
     st.download_button("⬇ Tải biểu đồ (PNG)", data=make, file_name=f"{_file_stub(title, ctx)}.png",
                        mime="image/png", on_click="ignore", key=f"dl-png-{key}")
