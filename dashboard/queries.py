@@ -320,22 +320,29 @@ def district_services(wh: Warehouse, first: dt.date, last: dt.date, unit: str, a
 
 # --------------------------------------------------------------------------- CCCD and VNeID
 
-_IDENTITY_AT = _PARAMS + """,
-    at_month as (
+def _identity_at(units) -> str:
+    """Identity stocks per month in scope. Only the branch the filter needs is in the SQL: a
+    branch switched off by a bound parameter would still make DuckDB compute the
+    identity_unit_monthly view (carried-forward stocks of every unit and month)."""
+    if units:
+        rows = """
         select period, sum(cccd_records) as cccd_records, sum(vneid_applications) as vneid_applications,
                sum(vneid_activated) as vneid_activated, sum(vneid_target) as vneid_target,
                string_agg(distinct source, ',' order by source) as sources,
                count(*) as units, count(*) filter (where carried_forward) as units_carried
         from identity_unit_monthly, params as p
-        where p.units is not null and list_contains(p.units, unit_code)
+        where list_contains(p.units, unit_code)
           and period between p.first_period and p.last_period
-        group by period
-        union all
-        select period, cccd_records, vneid_applications, vneid_activated, vneid_target, source,
-               1, 0
+        group by period"""
+    else:
+        rows = """
+        select period, cccd_records, vneid_applications, vneid_activated, vneid_target, source as sources,
+               1 as units, 0 as units_carried
         from identity_monthly, params as p
-        where p.units is null and unit_code = p.province_code
-          and period between p.first_period and p.last_period
+        where unit_code = p.province_code
+          and period between p.first_period and p.last_period"""
+    return _PARAMS + f""",
+    at_month as ({rows}
     )"""
 
 
@@ -343,7 +350,7 @@ def identity_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> 
     """One row per month: CCCD records, VNeID applications, activations and target (stocks),
     activation rate, for the province (or the sum of the selected units)."""
     return wh.query(
-        "with " + _IDENTITY_AT + """
+        "with " + _identity_at(units) + """
         select period, cccd_records, vneid_applications, vneid_activated, vneid_target,
                vneid_activated / nullif(vneid_target, 0) as activation_rate, sources, units, units_carried
         from at_month
@@ -392,18 +399,22 @@ def identity_by_district(wh: Warehouse, period: dt.date, units=None) -> pd.DataF
 
 # --------------------------------------------------------------------------- data cleaning
 
-def _cleaning_scope() -> str:
-    return _PARAMS + """,
-    rows_in_scope as (
+def _cleaning_scope(units) -> str:
+    """Cleaning rows in scope; only the branch the filter needs is in the SQL (see _identity_at)."""
+    if units:
+        rows = """
         select c.period, c.dataset_code, c.records_cleaned, c.records_total, c.source
         from cleaning_unit_monthly as c, params as p
-        where p.units is not null and list_contains(p.units, c.unit_code)
-          and c.period between p.first_period and p.last_period
-        union all
+        where list_contains(p.units, c.unit_code)
+          and c.period between p.first_period and p.last_period"""
+    else:
+        rows = """
         select c.period, c.dataset_code, c.records_cleaned, c.records_total, c.source
         from cleaning_monthly as c, params as p
-        where p.units is null and c.unit_code = p.province_code
-          and c.period between p.first_period and p.last_period
+        where c.unit_code = p.province_code
+          and c.period between p.first_period and p.last_period"""
+    return _PARAMS + f""",
+    rows_in_scope as ({rows}
     ),
     scoped as (
         select r.*, d.dataset_name, d.sector_agency_code, d.has_total
@@ -427,7 +438,7 @@ def cleaning_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None, age
     """One row per month: records cleaned and the overall cleaning ratio over the datasets that
     have a total (stocks of each month)."""
     return wh.query(
-        "with " + _cleaning_scope() + f"""
+        "with " + _cleaning_scope(units) + f"""
         select period, {_CLEANING_COLUMNS}
         from scoped
         group by period
@@ -440,7 +451,7 @@ def cleaning_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None, age
 def cleaning_trend_by_dataset(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
     """One row per month and dataset: records cleaned, total, ratio."""
     return wh.query(
-        "with " + _cleaning_scope() + f"""
+        "with " + _cleaning_scope(units) + f"""
         select period, dataset_code, dataset_name, {_CLEANING_COLUMNS}
         from scoped
         group by period, dataset_code, dataset_name
@@ -454,7 +465,7 @@ def cleaning_by_dataset(wh: Warehouse, period: dt.date, units=None, agency=None)
     """One row per dataset at the month: records cleaned, total, ratio, the sector agency, and
     the change in cleaned records from the previous month. Names in Vietnamese order."""
     return wh.query(
-        "with " + _cleaning_scope() + f""",
+        "with " + _cleaning_scope(units) + f""",
         per_dataset as (
             select period, dataset_code, {_CLEANING_COLUMNS}
             from scoped
@@ -708,9 +719,14 @@ def overview_kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agen
     pf, pl = previous_window(first, last)
     kpis: list[dict] = []
 
-    # Online-submission rate (flow over the period).
+    before = add_months(first, -1)
     cur = online_rate_summary(wh, first, last, units, agency).iloc[0]
     prev = online_rate_summary(wh, pf, pl, units, agency).iloc[0]
+    idt = identity_trend(wh, before, last, units)
+    cl = cleaning_trend(wh, before, last, units, agency)
+    tc = task_counts(wh, last, agency)
+
+    # Online-submission rate (flow over the period).
     target = _num(cur["target_rate"]) if _num(cur["target_rate"]) is not None else DEFAULT_ONLINE_TARGET
     kpis.append({
         "key": "online_rate", "value": _num(cur["online_rate"]), "previous": _num(prev["online_rate"]),
@@ -720,7 +736,6 @@ def overview_kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agen
     })
 
     # CCCD records and VNeID (stocks at the period's last month vs the month before the period).
-    idt = identity_trend(wh, add_months(first, -1), last, units)
     idt_cur = idt[idt["period"].dt.date == last]
     idt_prev = idt[idt["period"].dt.date == add_months(first, -1)]
     c = idt_cur.iloc[0] if len(idt_cur) else None
@@ -742,7 +757,6 @@ def overview_kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agen
     })
 
     # Data cleaning (stock).
-    cl = cleaning_trend(wh, add_months(first, -1), last, units, agency)
     cl_cur = cl[cl["period"].dt.date == last]
     cl_prev = cl[cl["period"].dt.date == add_months(first, -1)]
     cc = cl_cur.iloc[0] if len(cl_cur) else None
@@ -757,7 +771,6 @@ def overview_kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agen
     })
 
     # Tasks (status as of the period's last month; the province's tracker).
-    tc = task_counts(wh, last, agency)
     t_cur = tc[tc["period"].dt.date == last]
     t_prev = tc[tc["period"].dt.date == add_months(last, -1)]
     t = t_cur.iloc[0] if len(t_cur) else None
@@ -805,6 +818,11 @@ def district_profile(wh: Warehouse, first: dt.date, last: dt.date, unit: str) ->
     rows = []
     dr = district_rates(wh, first, last, None, None)
     prov = online_rate_summary(wh, first, last, None, None).iloc[0]
+    idd = identity_by_district(wh, last, None)
+    pid = identity_trend(wh, last, last, None)
+    cd = cleaning_by_district(wh, last, None, None)
+    pc = cleaning_trend(wh, last, last, None, None)
+    dt_ = district_task_status(wh, last, None)
     mine = dr[dr["unit_code"] == unit]
     n_ranked = int(dr["rank"].notna().sum())
     m = mine.iloc[0] if len(mine) else None
@@ -818,8 +836,6 @@ def district_profile(wh: Warehouse, first: dt.date, last: dt.date, unit: str) ->
                  "ranked": int(dr["total_dossiers"].notna().sum()),
                  "sources": _sources(m["sources"] if m is not None else None, prov["sources"])})
 
-    idd = identity_by_district(wh, last, None)
-    pid = identity_trend(wh, last, last, None)
     mi = idd[idd["unit_code"] == unit]
     i = mi.iloc[0] if len(mi) else None
     pi = pid.iloc[0] if len(pid) else None
@@ -833,8 +849,6 @@ def district_profile(wh: Warehouse, first: dt.date, last: dt.date, unit: str) ->
                      "ranked": int(idd[col].notna().sum()),
                      "sources": _sources(i["sources"] if i is not None else None, pi["sources"] if pi is not None else None)})
 
-    cd = cleaning_by_district(wh, last, None, None)
-    pc = cleaning_trend(wh, last, last, None, None)
     mc = cd[cd["unit_code"] == unit]
     c = mc.iloc[0] if len(mc) else None
     rows.append({"key": "cleaning_ratio", "district": _num(c["cleaning_ratio"]) if c is not None else None,
@@ -842,7 +856,6 @@ def district_profile(wh: Warehouse, first: dt.date, last: dt.date, unit: str) ->
                  "rank": _num(c["rank"]) if c is not None else None, "ranked": int(cd["rank"].notna().sum()),
                  "sources": _sources(c["sources"] if c is not None else None, pc["sources"].iloc[0] if len(pc) else None)})
 
-    dt_ = district_task_status(wh, last, None)
     done = dt_.assign(done=dt_["status"].eq("done")).groupby("unit_code")["done"].sum()
     total = dt_.groupby("unit_code")["task_code"].count()
     share = (done / total).rename("share")
