@@ -30,6 +30,7 @@ from etl.periods import add_months, period_label, period_text
 from etl.read import MAX_FILE_BYTES, read_workbook
 from etl.reference import catalogue
 from etl.validate import Validated, validate
+from etl.warehouse import scratch, writer
 
 SAFE_EXT = re.compile(r"^\.(xlsx|xlsm|xls|ods)$")
 
@@ -255,3 +256,36 @@ def _write_facts(cur, v: Validated, sid: str, src: str) -> None:
         if rows:
             width = len(rows[0])
             cur.executemany(f"insert into {table} values ({', '.join('?' * width)})", rows)
+
+
+def load_files(
+    files: list[tuple[Path, str]],
+    *,
+    warehouse: Path | None = None,
+    declared_unit: str | None = None,
+    declared_period: dt.date | None = None,
+    submitted_by: str = "cli",
+    allowed_units: set[str] | None = None,
+    dry_run: bool = False,
+    archive_root: Path | None = None,
+    today: dt.date | None = None,
+    progress=None,
+) -> list[LoadResult]:
+    """Load many (path, original name) files in one writer session: one private copy of the
+    warehouse, each file all-or-nothing in its own transaction, the marts refreshed and the
+    warehouse swapped once at the end (a dry run works on a throw-away copy). Files are
+    stamped in order, at least a microsecond apart, so a rebuild replays them in the same
+    order even when several arrive within one second."""
+    results: list[LoadResult] = []
+    last: dt.datetime | None = None
+    with (scratch if dry_run else writer)(warehouse) as con:
+        for i, (path, name) in enumerate(files):
+            now = dt.datetime.now().replace(microsecond=0)
+            at = now if last is None or now > last else last + dt.timedelta(microseconds=1)
+            last = at
+            results.append(load_file(con, path, display_name=name, declared_unit=declared_unit, declared_period=declared_period,
+                                     submitted_by=submitted_by, submitted_at=at, allowed_units=allowed_units, dry_run=dry_run,
+                                     archive_root=archive_root, today=today))
+            if progress:
+                progress(i + 1, len(files), results[-1])
+    return results

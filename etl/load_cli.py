@@ -1,26 +1,29 @@
-"""`python -m etl load`: validate and load files, print every problem, exit non-zero on any rejection."""
+"""`python -m etl load`: validate and load files, print every problem, exit non-zero on any rejection.
+
+All files given are loaded in one writer session (etl.load.load_files): each file is still
+all-or-nothing, and readers see the whole batch at once."""
 from __future__ import annotations
 
 import sys
 
 from etl.build import Progress
-from etl.load import load_file
-from etl.warehouse import scratch, writer
+from etl.load import load_files
 
 
 def run_load(args) -> int:
-    results = []
-    bar = Progress("Nạp tệp", len(args.paths), None if len(args.paths) > 3 and not args.quiet else False)
+    results: list = []
+    found = []
     for path in args.paths:
-        if not path.is_file():
+        if path.is_file():
+            found.append(path)
+        else:
             print(f"Lỗi: không tìm thấy tệp {path}", file=sys.stderr)
             results.append(None)
-            continue
-        with (scratch if args.dry_run else writer)(args.warehouse) as con:  # a dry run writes nothing
-            r = load_file(con, path, declared_unit=args.unit, declared_period=args.period,
-                          submitted_by=args.user, dry_run=args.dry_run, archive_root=args.raw)
-        results.append(r)
-        bar.step()
+    bar = Progress("Nạp tệp", len(found), None if len(found) > 3 and not args.quiet else False)
+    if found:
+        results += load_files([(p, p.name) for p in found], warehouse=args.warehouse, declared_unit=args.unit,
+                              declared_period=args.period, submitted_by=args.user, dry_run=args.dry_run,
+                              archive_root=args.raw, progress=lambda *_: bar.step())
     bar.close()
     failed = 0
     for r in results:
