@@ -23,6 +23,13 @@ def escape_cell(value):
     return value
 
 
+def sheet_name(title: str) -> str:
+    """A valid worksheet name from a title: no [ ] : * ? / \\, at most 31 characters, not
+    starting or ending with an apostrophe, not blank."""
+    name = _SHEET_BAD.sub(" ", title)[:31].strip().strip("'").strip()
+    return name or "Bang"
+
+
 def _kind(series: pd.Series, name: str, kinds: dict | None) -> str:
     if kinds and name in kinds:
         return kinds[name]
@@ -46,7 +53,7 @@ def to_xlsx(df: pd.DataFrame, title: str, filters: list[tuple[str, str]] | None 
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": False})
-    ws = wb.add_worksheet(_SHEET_BAD.sub(" ", title)[:31] or "Bang")
+    ws = wb.add_worksheet(sheet_name(title))
     bold = wb.add_format({"bold": True})
     title_f = wb.add_format({"bold": True, "font_size": 14})
     header = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "top"})

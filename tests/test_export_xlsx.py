@@ -78,3 +78,10 @@ def test_blank_and_missing_values_stay_blank():
     assert rows[1] == (1, dt.datetime(2023, 9, 30))
     assert all(v is None for r in rows[2:] for v in r)  # None and NaN: blank cells, not "nan"
     assert ws.cell(5, 2).number_format == "dd/mm/yyyy"
+
+
+@pytest.mark.parametrize("title", ["'Bảng'", "[]:*?/\\", "", "   ", "Tỷ lệ trực tuyến theo dịch vụ, Tháng 9/2023 – Tháng 12/2024"])
+def test_any_title_gives_a_valid_sheet(title):
+    ws = _sheet(export.to_xlsx(pd.DataFrame({"Mã": ["E06-02"]}), title, [("Kỳ báo cáo", "Tháng 9/2023")]))
+    assert 0 < len(ws.title) <= 31 and not ws.title.startswith("'")
+    assert ws.cell(1, 1).value in (title, "'" + title, None)
