@@ -6,8 +6,8 @@ the same unit, period and topic replaces the earlier one, which stays in the log
 superseded. The same file twice (same sha256) changes nothing.
 
 load_files() loads many files in one writer session (one private copy of the warehouse, one
-atomic swap at the end, see etl.warehouse): each file is still all-or-nothing in its own
-transaction, and readers see the whole batch at once. A dry run opens the warehouse read-only
+transaction, one atomic swap at the end, see etl.warehouse): each file is still all-or-nothing,
+and readers see the whole batch at once. A dry run works on a throw-away copy of the warehouse
 and writes nothing, not even the archive.
 """
 from __future__ import annotations
@@ -165,14 +165,18 @@ def load_file(
     archive_root: Path | None = None,
     today: dt.date | None = None,
     source: str | None = None,
+    transaction: bool = True,
 ) -> LoadResult:
-    """Validate and load one file on `con` (which must not be inside a transaction)."""
+    """Validate and load one file on `con` (which must not be inside a transaction). With
+    transaction=False the caller holds one open transaction on `con` for a whole batch
+    (load_files) and the file's statements run in it: a commit costs a sync to disk, and a
+    batch is thrown away whole on any failure anyway."""
     path = Path(path)
     display_name = display_name or path.name
     submitted_at = submitted_at or dt.datetime.now().replace(microsecond=0)
     sha = sha256_file(path)
     cat = catalogue()
-    cur = con.cursor()
+    cur = con.cursor() if transaction else con
     try:
         dup = cur.execute("select submission_id from submission where sha256 = ? and status = 'accepted' limit 1", [sha]).fetchone()
         if dup:
@@ -204,7 +208,8 @@ def load_file(
         }
         archive_path = str(archive_file(path, manifest, archive_root)) if archive else str(path)
         message = "\n".join(str(i) for i in v.issues) or None
-        cur.execute("begin transaction")
+        if transaction:
+            cur.execute("begin transaction")
         try:
             cur.execute(
                 "insert into submission values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -212,13 +217,16 @@ def load_file(
                  v.row_count, "rejected" if v.errors else "accepted", submitted_at, submitted_by, src, message])
             if not v.errors:
                 _write_facts(cur, v, sid, src)
-            cur.execute("commit")
+            if transaction:
+                cur.execute("commit")
         except Exception:
-            cur.execute("rollback")
+            if transaction:
+                cur.execute("rollback")
             raise
         return result
     finally:
-        cur.close()
+        if transaction:
+            cur.close()
 
 
 FACT_TABLES = {"services": "fact_service_volume", "identity": "fact_identity", "cleaning": "fact_cleaning", "tasks": "fact_task_status"}
@@ -246,16 +254,29 @@ def fact_rows(v: Validated, sid: str, src: str) -> dict[str, list[tuple]]:
 
 def _write_facts(cur, v: Validated, sid: str, src: str) -> None:
     unit, period = v.unit_code, v.period
-    for topic, rows in fact_rows(v, sid, src).items():
-        cur.execute(
-            "update submission_topic set superseded_by = ? where unit_code = ? and period = ? and topic = ? and superseded_by is null",
-            [sid, unit, period, topic])
-        cur.execute("insert into submission_topic values (?, ?, ?, ?, ?, null)", [sid, unit, period, topic, len(v.records[topic])])
+    facts = fact_rows(v, sid, src)
+    if not facts:
+        return
+    # Every statement costs about a millisecond whatever its size: one update and one insert
+    # for all of the file's topics, then one delete and one insert per fact table.
+    cur.execute("update submission_topic set superseded_by = ? where unit_code = ? and period = ? and list_contains(?, topic) "
+                "and superseded_by is null", [sid, unit, period, list(facts)])
+    _insert_rows(cur, "submission_topic", [(sid, unit, period, topic, len(v.records[topic]), None) for topic in facts])
+    for topic, rows in facts.items():
         table = FACT_TABLES[topic]
         cur.execute(f"delete from {table} where unit_code = ? and period = ?", [unit, period])  # table name from the fixed map above
         if rows:
-            width = len(rows[0])
-            cur.executemany(f"insert into {table} values ({', '.join('?' * width)})", rows)
+            _insert_rows(cur, table, rows)
+
+
+def _insert_rows(cur, table: str, rows: list[tuple], chunk: int = 500) -> None:
+    """One INSERT … VALUES (…), (…) per chunk: DuckDB's executemany runs one statement per row,
+    which made writing a file's ~40 rows most of the cost of a load."""
+    width = len(rows[0])
+    one = "(" + ", ".join("?" * width) + ")"
+    for i in range(0, len(rows), chunk):
+        part = rows[i:i + chunk]
+        cur.execute(f"insert into {table} values " + ", ".join([one] * len(part)), [v for r in part for v in r])  # table: from FACT_TABLES
 
 
 def load_files(
@@ -272,20 +293,24 @@ def load_files(
     progress=None,
 ) -> list[LoadResult]:
     """Load many (path, original name) files in one writer session: one private copy of the
-    warehouse, each file all-or-nothing in its own transaction, the marts refreshed and the
-    warehouse swapped once at the end (a dry run works on a throw-away copy). Files are
+    warehouse, one transaction, the marts refreshed and the warehouse swapped once at the end
+    (a dry run works on a throw-away copy). Each file is still all-or-nothing: its blocking
+    errors are found before anything is written, and an exception while writing throws the
+    private copy away, so the warehouse keeps none of the batch. Files are
     stamped in order, at least a microsecond apart, so a rebuild replays them in the same
     order even when several arrive within one second."""
     results: list[LoadResult] = []
     last: dt.datetime | None = None
     with (scratch if dry_run else writer)(warehouse) as con:
+        con.execute("begin transaction")  # one commit for the batch; a failure discards the private copy
         for i, (path, name) in enumerate(files):
             now = dt.datetime.now().replace(microsecond=0)
             at = now if last is None or now > last else last + dt.timedelta(microseconds=1)
             last = at
             results.append(load_file(con, path, display_name=name, declared_unit=declared_unit, declared_period=declared_period,
                                      submitted_by=submitted_by, submitted_at=at, allowed_units=allowed_units, dry_run=dry_run,
-                                     archive_root=archive_root, today=today))
+                                     archive_root=archive_root, today=today, transaction=False))
             if progress:
                 progress(i + 1, len(files), results[-1])
+        con.execute("commit")
     return results

@@ -212,16 +212,18 @@ def _find_header(topic: Topic, grid: list[list]) -> Header | None:
     above their sub-columns): the lowest row that names a column wins."""
     best = None
     n = min(HEADER_SEARCH_ROWS, len(grid))
+    # Each cell's column key, once (not once per candidate span): the header search is most of
+    # the reading time of a workbook otherwise.
+    keys = [{c: k for c, v in enumerate(grid[i]) if isinstance(v, str) and (k := _header_key(topic, v))}
+            for i in range(min(n + 2, len(grid)))]
     for r in range(n):
         for span in (1, 2, 3):
             if r + span > len(grid):
                 continue
             mapping: dict[int, str] = {}
-            width = max(len(grid[r + k]) for k in range(span))
-            for c in range(width):
+            for c in sorted(set().union(*(keys[r + k] for k in range(span)))):
                 for k in reversed(range(span)):
-                    row = grid[r + k]
-                    key = _header_key(topic, row[c] if c < len(row) else None)
+                    key = keys[r + k].get(c)
                     if key:
                         if key not in mapping.values():
                             mapping[c] = key
