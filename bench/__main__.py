@@ -148,5 +148,7 @@ def section_concurrency(rep: Report, raw: Path, wh: Path, national, quick: bool)
         rep.notes.append("Concurrency errors: " + "; ".join(many["errors"][:5]))
 
 
+from bench.intake import section_intake  # noqa: E402
+
 if __name__ == "__main__":
     sys.exit(main())
