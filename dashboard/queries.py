@@ -371,13 +371,18 @@ def identity_by_district(wh: Warehouse, period: dt.date, units=None) -> pd.DataF
             select cast(? as date) as period, cast(? as varchar[]) as units,
                    (select province_code from stg_settings) as province_code
         ),
+        -- the view is read once for both months (each reference would compute it again)
+        two_months as materialized (
+            select i.* from identity_unit_monthly as i, p
+            where i.period in (p.period, p.period - interval 1 month) and i.parent_code = p.province_code
+        ),
         cur as (
             select i.*, (p.units is null or list_contains(p.units, i.unit_code)) as selected
-            from identity_unit_monthly as i, p
-            where i.period = p.period and i.parent_code = p.province_code
+            from two_months as i, p
+            where i.period = p.period
         ),
         prev as (
-            select i.unit_code, i.vneid_activated, i.cccd_records from identity_unit_monthly as i, p
+            select i.unit_code, i.vneid_activated, i.cccd_records from two_months as i, p
             where i.period = p.period - interval 1 month
         ),
         final as (
@@ -466,7 +471,7 @@ def cleaning_by_dataset(wh: Warehouse, period: dt.date, units=None, agency=None)
     the change in cleaned records from the previous month. Names in Vietnamese order."""
     return wh.query(
         "with " + _cleaning_scope(units) + f""",
-        per_dataset as (
+        per_dataset as materialized (
             select period, dataset_code, {_CLEANING_COLUMNS}
             from scoped
             group by period, dataset_code
