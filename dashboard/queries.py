@@ -888,13 +888,15 @@ def district_trend(wh: Warehouse, first: dt.date, last: dt.date, unit: str) -> p
     return out.drop(columns=["province_sources"]).sort_values("period").reset_index(drop=True)
 
 
-# The functions the pages call, for the benchmark (bench/pages.py) and the query-time test.
+# The functions the dashboard pages and app.py call (through ui.q / ui._cached), for benchmarks
+# and tests/test_page_queries_named.py.
 PAGE_QUERIES = (
-    "filter_options", "online_rate_summary", "online_rate_trend", "online_rate_trend_by_group",
-    "service_rates", "agency_rates", "district_rates", "identity_trend", "identity_by_district",
-    "cleaning_trend", "cleaning_trend_by_dataset", "cleaning_by_dataset", "cleaning_matrix",
-    "cleaning_by_district", "task_tracker", "task_counts", "task_counts_by_agency", "tasks_due_soon",
-    "district_task_status",
+    "filter_options", "warehouse_summary", "overview_kpis", "best_worst_districts", "services_below_target",
+    "online_rate_summary", "online_rate_trend", "online_rate_trend_by_group", "service_rates", "agency_rates",
+    "district_rates", "district_services", "identity_trend", "identity_by_district", "cleaning_trend",
+    "cleaning_trend_by_dataset", "cleaning_by_dataset", "cleaning_matrix", "cleaning_by_district", "task_tracker",
+    "task_counts", "task_counts_by_agency", "tasks_due_soon", "district_task_status", "district_profile",
+    "district_trend",
 )
 
 
