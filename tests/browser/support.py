@@ -1,0 +1,290 @@
+"""Helpers for the real-browser tests: a Streamlit server on a private warehouse, Debian's
+chromium, waiting for a Streamlit page to finish, console-error collection, screenshots."""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1440, "height": 900}
+# Generous: two cores are shared with other test runs.
+LOAD_MS = 180_000
+STARTUP_S = 180
+
+# Streamlit's own noise, not the app's: when a page is opened at a sub-path (/identity), the
+# frontend first probes /identity/_stcore/health and /identity/_stcore/host-config (404) before
+# the real /_stcore/... (streamlit/streamlit#7074).
+_KNOWN_404 = re.compile(r"^https?://[^/]+/[^_][^/]*/_stcore/(health|host-config)$")
+
+
+def chromium_missing() -> bool:
+    return not os.path.exists(CHROMIUM)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen
+    log: Path
+    warehouse: Path
+    raw: Path
+    accounts: Path
+    notes: dict = field(default_factory=dict)
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(20)
+
+
+def make_site(work: Path, sample_db: Path) -> dict[str, Path]:
+    """A private copy of the sample warehouse, an empty archive folder and an accounts DB with
+    the demo accounts, under `work`."""
+    from accounts import store
+
+    wh = work / "warehouse" / "da06.duckdb"
+    wh.parent.mkdir(parents=True)
+    shutil.copyfile(sample_db, wh)
+    raw = work / "raw"
+    raw.mkdir()
+    acc = work / "accounts.sqlite"
+    con = store.connect(acc)
+    try:
+        store.ensure_demo_accounts(con)
+    finally:
+        con.close()
+    return {"DA06_WAREHOUSE": wh, "DA06_RAW": raw, "DA06_ACCOUNTS": acc}
+
+
+def start_server(site: dict[str, Path], log: Path) -> Server:
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    env = {**os.environ, **{k: str(v) for k, v in site.items()}}
+    out = open(log, "wb")  # a file, not a pipe: a full pipe would block the server
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    out.close()
+    server = Server(f"http://127.0.0.1:{port}", proc, log, site["DA06_WAREHOUSE"], site["DA06_RAW"], site["DA06_ACCOUNTS"])
+    deadline = time.time() + STARTUP_S
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError("streamlit exited:\n" + server.log_text())
+        try:
+            with urllib.request.urlopen(server.url + "/_stcore/health", timeout=5) as r:
+                if r.status == 200:
+                    return server
+        except OSError:
+            pass
+        if time.time() > deadline:
+            server.stop()
+            raise RuntimeError("streamlit did not start:\n" + server.log_text())
+        time.sleep(0.3)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# --------------------------------------------------------------------------- pages
+
+class Watch:
+    """Console errors and page errors of one browser page (known Streamlit noise removed)."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        self.allowed: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+    def _console(self, m) -> None:
+        if m.type != "error":
+            return
+        url = (m.location or {}).get("url", "")
+        if m.text.startswith("Failed to load resource") and "404" in m.text and _KNOWN_404.match(url):
+            return
+        if any(a in m.text for a in self.allowed):
+            return
+        self.errors.append(f"console: {m.text} ({url})")
+
+
+def new_page(browser, **ctx_kw):
+    ctx = browser.new_context(viewport=VIEWPORT, locale="vi-VN", **ctx_kw)
+    ctx.set_default_timeout(LOAD_MS)
+    page = ctx.new_page()
+    return page, Watch(page)
+
+
+_IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;   // script running
+  if (document.querySelector('[data-testid="stAppSkeleton"], [data-testid="stSkeleton"]')) return false;
+  if (document.querySelector('[data-testid="stSpinner"]')) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (!c.querySelector('.main-svg')) return false;                              // chart not drawn yet
+  }
+  return true;
+}"""
+
+
+def settle(page, timeout_ms: int = LOAD_MS, quiet_ms: int = 700) -> None:
+    """Wait until the Streamlit run is over and every plotly chart is drawn, and stays so."""
+    deadline = time.time() + timeout_ms / 1000
+    while True:
+        page.wait_for_function(_IDLE_JS, timeout=max(1000, int((deadline - time.time()) * 1000)), polling=200)
+        page.wait_for_timeout(quiet_ms)
+        if page.evaluate(_IDLE_JS):
+            return
+        if time.time() > deadline:
+            raise TimeoutError("the page did not settle")
+
+
+def open_page(page, url: str, expect: str | None = None) -> None:
+    """Open a URL and wait for the app to draw it; `expect` is a selector that must appear."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("h1", timeout=LOAD_MS)
+    if expect:
+        page.wait_for_selector(expect, timeout=LOAD_MS)
+    settle(page)
+
+
+def undrawn_charts(page) -> int:
+    """Plotly charts on the page that have no drawn SVG."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .filter(c => !c.querySelector('.main-svg')).length""")
+
+
+def exceptions(page) -> list[str]:
+    return [e.inner_text() for e in page.locator('[data-testid="stException"]').all()]
+
+
+def alerts(page, kind: str = "") -> list[str]:
+    """Texts of st.error / st.warning / st.info / st.success boxes in the main area;
+    kind: "Error", "Warning", "Info", "Success" or "" for all."""
+    sel = f'[data-testid="stMain"] [data-testid^="stAlertContent{kind}"]'
+    return [t.strip() for t in page.locator(sel).all_inner_texts()]
+
+
+def screenshot(page, name: str) -> Path:
+    """Full-length screenshot: Streamlit scrolls inside its main container, so the viewport is
+    made as tall as the content for the shot, then put back."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    h = page.evaluate("""() => {
+      const m = document.querySelector('[data-testid="stMain"]');
+      const s = document.querySelector('[data-testid="stSidebarContent"]');
+      return Math.max(m ? m.scrollHeight : 0, s ? s.scrollHeight : 0, document.body.scrollHeight);
+    }""")
+    size = page.viewport_size
+    tall = min(max(int(h) + 40, size["height"]), 12000)
+    if tall != size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": tall})
+        page.wait_for_timeout(400)
+        settle(page)
+    page.screenshot(path=str(path), full_page=True)
+    if tall != size["height"]:
+        page.set_viewport_size(size)
+    return path
+
+
+def nav_titles(page) -> list[str]:
+    """The menu's page titles (the icon's ligature text dropped)."""
+    links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]').all_inner_texts()
+    return [t.strip().splitlines()[-1].strip() for t in links]
+
+
+def go(page, title: str, expect: str | None = None) -> None:
+    """Follow a menu link (keeps the Streamlit session, hence the login)."""
+    page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]', has_text=title).first.click()
+    page.wait_for_timeout(300)
+    page.wait_for_selector("h1", timeout=LOAD_MS)
+    if expect:
+        page.wait_for_selector(expect, timeout=LOAD_MS)
+    settle(page)
+
+
+def login(page, base: str, username: str, password: str) -> None:
+    open_page(page, base + "/login", "[data-testid=\"stForm\"]")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
+    page.locator('[data-testid="stFormSubmitButton"] button').click()
+    page.wait_for_selector("text=Đang đăng nhập", timeout=LOAD_MS)
+    settle(page)
+
+
+# --------------------------------------------------------------------------- warehouse
+
+def query(warehouse: Path, sql: str, params=()) -> list[tuple]:
+    """Read the warehouse through a private copy: the server keeps the file open, and the file
+    is only ever replaced whole (build and swap), so a copy is a consistent snapshot."""
+    with tempfile.TemporaryDirectory() as tmp:
+        snap = Path(tmp) / "snap.duckdb"
+        shutil.copyfile(warehouse, snap)
+        con = duckdb.connect(str(snap), read_only=True)
+        try:
+            return con.execute(sql, list(params)).fetchall()
+        finally:
+            con.close()
+
+
+# --------------------------------------------------------------------------- server start-up
+
+OFFICIAL_CCCD_SEPT_2023 = "3.421.346"  # the province's official CCCD records, September 2023
+COLD_BOOKMARK = "/identity?period=2023-09"
+
+
+def cold_bookmark(browser, server: Server) -> dict:
+    """Open a bookmarked sub-page as the very first request a fresh server gets, and record
+    what it shows (see test_bookmark_on_a_fresh_server)."""
+    page, watch = new_page(browser)
+    try:
+        page.goto(server.url + COLD_BOOKMARK, wait_until="domcontentloaded")
+        page.wait_for_selector('[data-testid="stMetric"], [data-testid^="stAlertContent"], [data-testid="stException"]',
+                               timeout=LOAD_MS)
+        settle(page)
+        return {"figure": page.get_by_text(OFFICIAL_CCCD_SEPT_2023, exact=True).count() > 0,
+                "menu": nav_titles(page), "alerts": alerts(page), "errors": list(watch.errors)}
+    finally:
+        page.context.close()
+
+
+def warm_up(browser, server: Server) -> None:
+    """Open "/" once, so the server has run app.py (and its st.navigation) before the tests
+    open sub-pages: Streamlit treats an app with a pages/ folder as a legacy multipage app
+    until st.navigation has run once in the process (see test_bookmark_on_a_fresh_server)."""
+    page, _ = new_page(browser)
+    try:
+        open_page(page, server.url + "/", '[data-testid="stPlotlyChart"] .main-svg')
+    finally:
+        page.context.close()

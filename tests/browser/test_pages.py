@@ -1,0 +1,106 @@
+"""Issue #4 in a real browser: every page opens on the sample warehouse, draws its charts,
+raises no Streamlit exception and logs no browser error; bookmarked links show exactly their
+view. A full-length screenshot of each page is saved in tests/artifacts/ (1440 × 900)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import support as s
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_ro"),
+              pytest.mark.skipif(s.chromium_missing(), reason=f"{s.CHROMIUM} is missing (Debian's chromium)")]
+
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+BANNER = "DỮ LIỆU MẪU"
+
+# (menu title, path, what must be drawn, screenshot name, sample-data banner expected)
+PAGES = [
+    ("Tổng quan", "/", CHART, "page_overview", True),
+    ("Dịch vụ công", "/services", CHART, "page_services", True),
+    ("CCCD và VNeID", "/identity", CHART, "page_identity", True),
+    ("Làm sạch dữ liệu", "/cleaning", CHART, "page_cleaning", True),
+    ("Nhiệm vụ", "/tasks", CHART, "page_tasks", True),
+    ("Hồ sơ địa phương", "/district", CHART, "page_district", True),
+    ("Tình hình báo cáo", "/reporting", CHART, "page_reporting", True),
+    ("Đăng nhập", "/login", '[data-testid="stForm"]', "page_login", False),
+]
+
+
+def _check(page, watch, title: str, banner: bool) -> None:
+    assert s.exceptions(page) == []
+    assert watch.errors == []
+    assert page.locator("h1").first.inner_text().strip()
+    assert title in s.nav_titles(page)
+    if banner:
+        assert any(BANNER in a for a in s.alerts(page, "Warning")), s.alerts(page)
+    assert s.undrawn_charts(page) == 0
+
+
+@pytest.mark.parametrize("title,path,expect,shot,banner", PAGES, ids=[p[3] for p in PAGES])
+def test_page_opens_and_draws(browser, ro_server, title, path, expect, shot, banner):
+    page, watch = s.new_page(browser)
+    try:
+        s.open_page(page, ro_server.url + path, expect)
+        _check(page, watch, title, banner)
+        active = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"][aria-current="page"]')
+        assert active.inner_text().strip().splitlines()[-1] == title
+        s.screenshot(page, shot)
+        assert s.exceptions(page) == [] and watch.errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("user,password,pages", [
+    ("quantri", "quantri-demo", [("Nộp báo cáo", '[data-testid="stFileUploader"]', "page_upload_admin"),
+                                 ("Quản trị", '[data-testid="stTabs"]', "page_admin")]),
+    ("thoxuan", "thoxuan-demo", [("Nộp báo cáo", '[data-testid="stFileUploader"]', "page_upload_uploader")]),
+], ids=["admin", "uploader"])
+def test_pages_for_logged_in_roles(browser, ro_server, user, password, pages):
+    page, watch = s.new_page(browser)
+    try:
+        s.login(page, ro_server.url, user, password)
+        menu = s.nav_titles(page)
+        assert ("Quản trị" in menu) == (user == "quantri")
+        for title, expect, shot in pages:
+            assert title in menu
+            s.go(page, title, expect)
+            assert s.alerts(page, "Error") == []
+            _check(page, watch, title, banner=False)
+            s.screenshot(page, shot)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("path,label,shot", [
+    ("/?period=2023-09", "Tháng 9/2023", "bookmark_overview_2023-09"),
+    ("/identity?period=2023-09", "Tháng 9/2023", "bookmark_identity_2023-09"),
+    ("/identity?period=2023-01..2023-09", "Tháng 1/2023 – Tháng 9/2023", "bookmark_identity_range"),
+    ("/?period=2023-03..2023-09", "Tháng 3/2023 – Tháng 9/2023", "bookmark_overview_range"),
+])
+def test_bookmarked_link_shows_the_official_figure(browser, ro_server, path, label, shot):
+    """September 2023 is the month of the province's official report: CCCD records 3.421.346
+    (a stock, so a range ending in September shows the same figure)."""
+    page, watch = s.new_page(browser)
+    try:
+        s.open_page(page, ro_server.url + path, CHART)
+        assert page.get_by_text(s.OFFICIAL_CCCD_SEPT_2023, exact=True).first.is_visible()
+        assert page.get_by_text(f"Kỳ: {label}").count() or page.locator("text=" + label).count()
+        assert f"period={path.split('period=')[1]}" in page.url  # the link is kept, not rewritten to another view
+        if ".." in path:
+            assert page.get_by_role("radio", name="Nhiều tháng").is_checked()
+        assert s.exceptions(page) == [] and watch.errors == []
+        s.screenshot(page, shot)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG (report): the app's pages live in a folder named pages/, so until app.py has run once in "
+    "the server process Streamlit treats the app as a legacy multipage app: the first request after "
+    "a start, if it is a sub-page link (/identity?period=2023-09), runs pages/identity.py without "
+    "app.py, shows 'Hãy mở bảng điều khiển qua app.py' and a file-name menu, and every session "
+    "stays so until someone opens '/'. Fix: rename pages/ (e.g. views/) and the st.Page paths."))
+def test_bookmark_on_a_fresh_server(ro_server):
+    cold = ro_server.notes["cold"]
+    assert cold["figure"], cold
+    assert "CCCD và VNeID" in cold["menu"], cold
