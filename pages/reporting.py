@@ -23,6 +23,10 @@ def topics_vi(text: str) -> str:
 
 st.title("Tình hình báo cáo")
 wh = warehouse()
+summary = q.warehouse_summary(wh)
+if "sample" in str(summary.get("sources") or ""):
+    st.warning(f"**DỮ LIỆU MẪU** — {summary['sample_label']}. Tình hình nộp báo cáo trên trang này tính trên các tệp "
+               "mẫu, không phải báo cáo thật của các đơn vị.", icon="⚠️")
 periods = q.reporting_periods(wh)
 if not periods:
     st.info("Chưa có kỳ báo cáo nào.")

@@ -28,6 +28,28 @@ COLUMN_VI = {"service_code": "Mã dịch vụ", "total_dossiers": "Tổng số h
              "dataset_code": "Mã bộ dữ liệu", "records_cleaned": "Đã làm sạch", "records_total": "Tổng số",
              "task_code": "Mã nhiệm vụ", "status": "Trạng thái", "status_text": "Kết quả", "dòng": "Dòng"}
 
+
+def topics_vi(text) -> str:
+    """'services,identity' -> 'Dịch vụ công, CCCD - VNeID' (the sheet names the staff know)."""
+    if text is None or pd.isna(text) or not str(text).strip():
+        return ""
+    return ", ".join(TOPICS[t.strip()].sheet if t.strip() in TOPICS else t.strip() for t in str(text).split(","))
+
+
+def preview_frame(rows: list[dict]) -> pd.DataFrame:
+    """What was read, as the staff typed it: Vietnamese headers, counts with thousands dots,
+    empty cells empty (not 'None')."""
+    def cell(v):
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return ""
+        return format_count(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    df = pd.DataFrame(rows)
+    for c in df.columns:
+        df[c] = df[c].astype(object).map(cell)
+    return df.rename(columns=COLUMN_VI)
+
+
 st.title("Nộp báo cáo tháng")
 user = auth.current_user()
 if not auth.has_role(user, "uploader", "admin"):
@@ -35,6 +57,10 @@ if not auth.has_role(user, "uploader", "admin"):
     st.stop()
 
 wh = warehouse()
+summary = q.warehouse_summary(wh)
+if "sample" in str(summary.get("sources") or ""):
+    st.warning(f"**DỮ LIỆU MẪU** — {summary['sample_label']}. Kho hiện chứa các tệp báo cáo mẫu; "
+               "tệp nạp ở đây được ghi vào kho này.", icon="⚠️")
 units_df = q.reportable_units(wh, None if user.role == "admin" else list(user.units))
 st.caption(f"{user.display_name} — {store.ROLES[user.role]}"
            + (f"; được nộp cho: {', '.join(f'{r.unit_code} {r.unit_name}' for r in units_df.itertuples())}" if user.role == "uploader" else "; được nộp cho mọi đơn vị"))
@@ -58,7 +84,8 @@ with st.expander("1. Tải biểu mẫu của đơn vị", expanded=False):
 st.subheader("2. Chọn tệp và kiểm tra")
 st.write("Hệ thống kiểm tra từng ô **trước khi ghi**; tệp có lỗi không được nạp. Tối đa "
          f"{MAX_FILE_BYTES // 1048576} MB mỗi tệp; nhận .xlsx, .xlsm, .xls, .ods.")
-files = st.file_uploader("Tệp báo cáo", type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="upload_files")
+files = st.file_uploader("Tệp báo cáo", type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="upload_files",
+                         max_upload_size=MAX_FILE_BYTES // 1048576)
 
 staged: list[tuple[Path, str]] = st.session_state.setdefault("staged", [])
 if files:
@@ -78,7 +105,7 @@ if files:
     st.session_state["checks"] = checks
     for (p, name), r in zip(staged, checks):
         ok = r.status == "valid"
-        head = f"{'✅' if ok else '❌'} **{name}**"
+        head = f"{':green[:material/check_circle:]' if ok else ':red[:material/cancel:]'} **{name}**"
         if r.unit_code and r.period:
             head += f" — đơn vị {r.unit_code}, {period_label(r.period)}, {format_count(r.row_count)} dòng"
         with st.container(border=True):
@@ -93,7 +120,7 @@ if files:
             for topic, rows in r.preview.items():
                 if rows:
                     st.caption(f"Đã đọc — {TOPICS[topic].sheet}")
-                    st.dataframe(pd.DataFrame(rows).rename(columns=COLUMN_VI), hide_index=True, width="stretch")
+                    st.dataframe(preview_frame(rows), hide_index=True, width="stretch")
 
     valid = [(s, r) for s, r in zip(staged, checks) if r.status == "valid"]
     if valid and st.button(f"3. Xác nhận nạp {len(valid)} tệp hợp lệ", type="primary", key="confirm_load"):
@@ -114,7 +141,8 @@ if hist.empty:
     st.write("Chưa có tệp nào.")
 else:
     hist = hist.assign(status=hist["status"].map(STATUS_VI).fillna(hist["status"]),
-                       period=hist["period"].map(lambda d: period_label(d) if pd.notna(d) else "–"))
+                       period=hist["period"].map(lambda d: period_label(d) if pd.notna(d) else "–"),
+                       topic=hist["topic"].map(topics_vi), message=hist["message"].fillna(""))
     st.dataframe(hist.rename(columns={"submitted_at": "Thời điểm nộp", "file_name": "Tệp", "unit_code": "Đơn vị", "period": "Kỳ",
                                       "topic": "Nội dung", "row_count": "Số dòng", "status": "Trạng thái",
                                       "submitted_by": "Người nộp", "message": "Thông báo", "submission_id": "Mã nộp"}),
