@@ -34,7 +34,7 @@ else:
     left, right = st.columns([2, 3])
     with left:
         st.subheader("Theo bộ dữ liệu")
-        st.caption(f"Đến cuối {period_label(f.last)}")
+        st.caption(f"Đến cuối {period_label(f.last).lower()}")
         if datasets["cleaning_ratio"].notna().any():
             fig = charts.rate_bars(datasets, "dataset_name", "cleaning_ratio", "dataset_code", target=1.0,
                                    count_col="records_cleaned", label_len=34)

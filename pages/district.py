@@ -71,7 +71,7 @@ with right:
                            ("province_text", province, "text"), ("rank_text", "Hạng", "text")],
              f"Hồ sơ {names[unit]}", "district-profile",
              caption="Hạng trong các địa phương có số liệu (1 = cao nhất). Dịch vụ công: cả kỳ; "
-                     f"CCCD, VNeID, làm sạch, nhiệm vụ: đến cuối {period_label(f.last)}.")
+                     f"CCCD, VNeID, làm sạch, nhiệm vụ: đến cuối {period_label(f.last).lower()}.")
 
 a, b = st.columns(2)
 with a:

@@ -16,7 +16,7 @@ ranking = ui.q("best_worst_districts", f.first, f.last, units, agency)
 below = ui.q("services_below_target", f.first, f.last, units, agency)
 
 compare = "so với tháng trước" if not f.is_range else "so với kỳ trước cùng độ dài"
-stock_compare = "so với tháng trước" if not f.is_range else f"so với cuối {period_label(add_months(f.first, -1))}"
+stock_compare = "so với tháng trước" if not f.is_range else f"so với cuối {period_label(add_months(f.first, -1)).lower()}"
 
 cols = st.columns(5)
 k = kpis["online_rate"]
@@ -64,6 +64,8 @@ with cols[4]:
         help="Trạng thái của mỗi nhiệm vụ theo báo cáo gần nhất đến cuối kỳ. Xanh: không có nhiệm vụ quá hạn; "
              "vàng: quá hạn không quá 10 % số nhiệm vụ; đỏ: nhiều hơn.",
     )
+if agency:
+    st.caption("CCCD và VNeID: bộ lọc cơ quan chủ trì không áp dụng.")
 if units:
     st.caption("Nhiệm vụ: số liệu toàn tỉnh (bộ lọc địa bàn không áp dụng; xem trang Nhiệm vụ cho nhiệm vụ của cấp huyện).")
 

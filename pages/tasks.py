@@ -10,7 +10,7 @@ ctx = ui.context()
 f = ctx.filters
 agency = f.agency
 hdr = ui.Header("Nhiệm vụ", ctx,
-                f"Trạng thái đến cuối {period_label(f.last)}: theo báo cáo gần nhất của mỗi nhiệm vụ. "
+                f"Trạng thái đến cuối {period_label(f.last).lower()}: theo báo cáo gần nhất của mỗi nhiệm vụ. "
                 "Quá hạn: chưa hoàn thành khi đã qua hạn (tính đến ngày cuối tháng).")
 
 tracker = ui.q("task_tracker", f.last, agency)
@@ -54,7 +54,7 @@ else:
                  "Nhiệm vụ đến hạn trong 30 ngày", "tasks-due")
     else:
         st.success(f"Không có nhiệm vụ chưa hoàn thành nào đến hạn trong {queries.DUE_SOON_DAYS} ngày sau "
-                   f"cuối {period_label(f.last)}.")
+                   f"cuối {period_label(f.last).lower()}.")
 
     st.subheader("Theo dõi nhiệm vụ")
     status_filter = st.segmented_control(

@@ -10,6 +10,9 @@ BANNER = "**DỮ LIỆU MẪU**"
 @pytest.mark.parametrize("params, notice", [
     ({"period": "2023-13"}, "Tham số kỳ báo cáo “2023-13” không hợp lệ (dạng 2023-09 hoặc 2023-01..2023-09); đang hiển thị Tháng 12/2024."),
     ({"period": "abc..2023-09"}, "Tham số kỳ báo cáo “abc..2023-09” không hợp lệ"),
+    ({"period": "2023-01..2023-05..2023-09"}, "Tham số kỳ báo cáo “2023-01..2023-05..2023-09” không hợp lệ"),
+    ({"period": "2023-09.."}, "Tham số kỳ báo cáo “2023-09..” không hợp lệ"),
+    ({"unit": "38.CA"}, "Không có đơn vị mã “38.CA”; đã bỏ qua."),
     ({"period": "2019-01"}, "Không có số liệu cho kỳ “2019-01”; đang hiển thị Tháng 12/2024."),
     ({"unit": "999"}, "Không có đơn vị mã “999”; đã bỏ qua."),
     ({"agency": "XX"}, "Không có cơ quan mã “XX”; đang hiển thị tất cả cơ quan."),
