@@ -118,7 +118,7 @@ def main(argv=None) -> int:
                          f"{stats['fact_service_volume']:,} service rows, {stats['fact_cleaning']:,} cleaning rows, "
                          f"{stats['fact_identity']:,} identity rows (generated in {stats['seconds']} s).".replace(",", "."))
         section_views(rep, wh, national, args.quick)
-        for name in ("intake", "page_queries", "pages", "concurrency"):
+        for name in ("intake", "page_queries", "page_query_causes", "pages", "concurrency"):
             fn = globals().get(f"section_{name}")
             if fn:
                 fn(rep, raw, wh, national, args.quick)
@@ -148,7 +148,7 @@ def section_concurrency(rep: Report, raw: Path, wh: Path, national, quick: bool)
         rep.notes.append("Concurrency errors: " + "; ".join(many["errors"][:5]))
 
 
-from bench.page_queries import section_page_queries  # noqa: E402
+from bench.page_queries import section_page_queries, section_page_query_causes  # noqa: E402
 from bench.pages import section_pages  # noqa: E402
 from bench.intake import section_intake  # noqa: E402
 
