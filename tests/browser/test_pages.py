@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser import support as s
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_ro"),
+pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(s.chromium_missing(), reason=f"{s.CHROMIUM} is missing (Debian's chromium)")]
 
 CHART = '[data-testid="stPlotlyChart"] .main-svg'

@@ -15,7 +15,7 @@ import pytest
 from etl.template import write_template
 from tests.browser import support as s
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_upload"),
+pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(s.chromium_missing(), reason=f"{s.CHROMIUM} is missing (Debian's chromium)")]
 
 DEC, NOV = dt.date(2024, 12, 1), dt.date(2024, 11, 1)
