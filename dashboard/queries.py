@@ -725,8 +725,21 @@ def overview_kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agen
     kpis: list[dict] = []
 
     before = add_months(first, -1)
-    cur = online_rate_summary(wh, first, last, units, agency).iloc[0]
-    prev = online_rate_summary(wh, pf, pl, units, agency).iloc[0]
+    # The period and the same-length period before it, in one query.
+    both = wh.query(
+        "with " + _with_target(_SERVICES_IN_SCOPE) + f""",
+        windows as (select 'cur' as w union all select 'prev')
+        select windows.w, r.* exclude (w)
+        from windows
+        left join (
+            select case when period >= cast(? as date) then 'cur' else 'prev' end as w, {_RATE_COLUMNS}
+            from scoped
+            group by 1
+        ) as r using (w)
+        """,
+        _p(pf, last, units, agency) + [first],
+    ).set_index("w")
+    cur, prev = both.loc["cur"], both.loc["prev"]
     idt = identity_trend(wh, before, last, units)
     cl = cleaning_trend(wh, before, last, units, agency)
     tc = task_counts(wh, last, agency)

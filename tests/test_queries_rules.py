@@ -136,3 +136,17 @@ def test_services_below_target_come_by_pull_then_shortfall(wh):
     assert list(below["service_code"]) == sorted(pull, key=lambda s: -pull[s])
     assert list(below["service_code"]) == ["E06-02", "Q422-06", "E06-23", "E06-20", "E06-19", "Q422-01"]
     assert below["pull"].tolist() == pytest.approx([pull[s] for s in below["service_code"]])
+
+
+@pytest.mark.parametrize("first, last", [(SEP, SEP), (JAN, SEP), (dt.date(2023, 1, 1), dt.date(2023, 1, 1))])
+@pytest.mark.parametrize("units", [None, ("395",)])
+def test_online_kpi_compares_with_the_same_length_period_before(wh, first, last, units):
+    k = {k["key"]: k for k in queries.overview_kpis(wh, first, last, units, None)}["online_rate"]
+    pf, pl = queries.previous_window(first, last)
+    codes = list(units) if units else ["38"]
+    for (a, b), value in (((first, last), k["value"]), ((pf, pl), k["previous"])):
+        o, t = one(wh, """select sum(online_dossiers) filter (where total_dossiers is not null),
+                                 sum(total_dossiers) filter (where online_dossiers is not null)
+                          from service_volume_monthly where period between ? and ? and list_contains(?, unit_code)""",
+                   [a, b, codes])
+        assert value == (pytest.approx(o / t) if t == t and t else None)  # t is NaN when no month has data
