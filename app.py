@@ -146,6 +146,13 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
 
 def main() -> None:
     st.html(ui.CSS)
+    # st.navigation first, before anything may stop the run: it is what tells Streamlit that
+    # app.py owns the routing (see dashboard/serve.py).
+    user = auth.current_user()
+    pg = st.navigation(navigation(user))
+    with st.sidebar:
+        if user:
+            st.caption(f"Đang đăng nhập: **{user.display_name}** ({store.ROLES[user.role]})")
     wh = warehouse()
     if not wh.exists():
         st.error(f"Chưa có kho dữ liệu ({wh.path}). Hãy chạy: `python -m etl build`.")
@@ -155,11 +162,6 @@ def main() -> None:
     if seen["version"] != version:
         ui.clear_cache()  # the warehouse was rebuilt or a submission loaded: drop old results
         seen["version"] = version
-    user = auth.current_user()
-    pg = st.navigation(navigation(user))
-    with st.sidebar:
-        if user:
-            st.caption(f"Đang đăng nhập: **{user.display_name}** ({store.ROLES[user.role]})")
     if pg.title not in DASHBOARD_TITLES:
         pg.run()
         return

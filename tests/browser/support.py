@@ -87,7 +87,7 @@ def make_site(work: Path, sample_db: Path) -> dict[str, Path]:
 
 def start_server(site: dict[str, Path], log: Path) -> Server:
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "dashboard.serve", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     env = {**os.environ, **{k: str(v) for k, v in site.items()}}
@@ -280,9 +280,8 @@ def cold_bookmark(browser, server: Server) -> dict:
 
 
 def warm_up(browser, server: Server) -> None:
-    """Open "/" once, so the server has run app.py (and its st.navigation) before the tests
-    open sub-pages: Streamlit treats an app with a pages/ folder as a legacy multipage app
-    until st.navigation has run once in the process (see test_bookmark_on_a_fresh_server)."""
+    """Open "/" once, so the first timed or asserted page load does not also pay for the
+    server's first script run (imports, the warehouse connection)."""
     page, _ = new_page(browser)
     try:
         open_page(page, server.url + "/", '[data-testid="stPlotlyChart"] .main-svg')

@@ -94,13 +94,10 @@ def test_bookmarked_link_shows_the_official_figure(browser, ro_server, path, lab
         page.context.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (report): the app's pages live in a folder named pages/, so until app.py has run once in "
-    "the server process Streamlit treats the app as a legacy multipage app: the first request after "
-    "a start, if it is a sub-page link (/identity?period=2023-09), runs pages/identity.py without "
-    "app.py, shows 'Hãy mở bảng điều khiển qua app.py' and a file-name menu, and every session "
-    "stays so until someone opens '/'. Fix: rename pages/ (e.g. views/) and the st.Page paths."))
 def test_bookmark_on_a_fresh_server(ro_server):
+    """The server's very first request is a sub-page link: it opens inside the app (its menu,
+    the official figure), not as a bare script of pages/ (dashboard/serve.py)."""
     cold = ro_server.notes["cold"]
     assert cold["figure"], cold
-    assert "CCCD và VNeID" in cold["menu"], cold
+    assert "CCCD và VNeID" in cold["menu"] and "identity" not in cold["menu"], cold
+    assert cold["errors"] == [], cold
