@@ -6,6 +6,7 @@
 -- true when that is an earlier month. Adding these rows up over a parent's units gives
 -- cleaning_monthly's rollups; over a subset, that subset's figure. cleaning_ratio =
 -- records_cleaned / records_total (NULL where the source gives no total).
+-- materialized
 create or replace view cleaning_unit_monthly as
 with reported as (
     select c.*, u.parent_code

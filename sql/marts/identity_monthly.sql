@@ -1,7 +1,7 @@
 -- Grain: one row per period (first of month) and unit.
 -- Public view. CCCD records and VNeID applications/activations are cumulative stocks: a
 -- month's value is the latest count, never a sum over months. Province rows without an own
--- figure add up each district's latest count at or before the month (is_rollup = true,
+-- figure add up each district's latest count at or before the month, figure by figure (is_rollup = true,
 -- units_reporting = districts that reported that very month).
 -- activation_rate = vneid_activated / vneid_target.
 -- materialized
@@ -22,12 +22,24 @@ grid as (
     from months as m
     join districts as d using (parent_code)
 ),
-latest as (
-    select g.period, g.parent_code, r.period as reported_period, r.cccd_records, r.vneid_applications,
-           r.vneid_activated, r.vneid_target, r.source
+joined as (
+    select g.period, g.unit_code, g.parent_code, r.period as report_period, r.cccd_records,
+           r.vneid_applications, r.vneid_activated, r.vneid_target, r.source
     from grid as g
-    asof left join reported as r
-        on r.unit_code = g.unit_code and g.period >= r.period
+    left join reported as r on r.unit_code = g.unit_code and r.period = g.period
+),
+-- Each figure carries forward on its own: a blank cell keeps the unit's last known count.
+latest as (
+    select
+        period, parent_code,
+        last_value(report_period ignore nulls) over w as reported_period,
+        last_value(cccd_records ignore nulls) over w as cccd_records,
+        last_value(vneid_applications ignore nulls) over w as vneid_applications,
+        last_value(vneid_activated ignore nulls) over w as vneid_activated,
+        last_value(vneid_target ignore nulls) over w as vneid_target,
+        last_value(source ignore nulls) over w as source
+    from joined
+    window w as (partition by unit_code order by period rows between unbounded preceding and current row)
 ),
 rollups as (
     select

@@ -1,9 +1,11 @@
 -- Grain: one row per period (first of month) and territorial unit (district or commune), for
 -- every month its parent has identity data, from the unit's first report on.
 -- Public view. The unit's latest CCCD records and VNeID applications, activations and target at
--- or before the month (stocks, carried forward): reported_period says which month the figures
--- come from, carried_forward = true when that is an earlier month. Adding these rows up over a
+-- or before the month (stocks, carried forward, each figure on its own so a blank cell keeps the
+-- last known count): reported_period says which month the unit last reported, carried_forward =
+-- true when that is an earlier month. Adding these rows up over a
 -- parent's units gives identity_monthly's rollups; over a subset, that subset's figure.
+-- materialized
 create or replace view identity_unit_monthly as
 with reported as (
     select i.*, u.parent_code
@@ -19,14 +21,26 @@ grid as (
     from months as m
     join stg_units as u on u.parent_code = m.parent_code and u.unit_level in ('district', 'commune')
 ),
-latest as (
+joined as (
     select
-        g.period, g.unit_code, g.unit_name, g.unit_level, g.parent_code,
-        r.period as reported_period, r.cccd_records, r.vneid_applications, r.vneid_activated,
+        g.*, r.period as report_period, r.cccd_records, r.vneid_applications, r.vneid_activated,
         r.vneid_target, r.source
     from grid as g
-    asof left join reported as r
-        on r.unit_code = g.unit_code and g.period >= r.period
+    left join reported as r on r.unit_code = g.unit_code and r.period = g.period
+),
+-- Each figure carries forward on its own: a blank cell in a later report keeps the unit's
+-- last known count instead of dropping it from the totals.
+latest as (
+    select
+        period, unit_code, unit_name, unit_level, parent_code,
+        last_value(report_period ignore nulls) over w as reported_period,
+        last_value(cccd_records ignore nulls) over w as cccd_records,
+        last_value(vneid_applications ignore nulls) over w as vneid_applications,
+        last_value(vneid_activated ignore nulls) over w as vneid_activated,
+        last_value(vneid_target ignore nulls) over w as vneid_target,
+        last_value(source ignore nulls) over w as source
+    from joined
+    window w as (partition by unit_code order by period rows between unbounded preceding and current row)
 ),
 final as (
     select

@@ -6,6 +6,7 @@
 -- month's last day; days_overdue counts from the deadline to the month's last day.
 -- days_to_deadline counts from the month's last day to the deadline (negative once past).
 -- responsible_unit_name: the unit's name; 'DISTRICTS' (every district) reads 'UBND cấp huyện'.
+-- materialized
 create or replace view task_tracker as
 with bounds as (
     select min(period) as first_period, max(period) as last_period from task_status
