@@ -26,7 +26,9 @@ def free_port() -> int:
 def streamlit_server(script: str = "app.py", env: dict | None = None, port: int | None = None, cwd: Path | None = None):
     """`cwd`: the folder the app runs from (a scratch copy of the repository, for experiments)."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
+    # The app starts as `make run` starts it (python -m dashboard.serve); other scripts plainly.
+    start = ["-m", "dashboard.serve"] if script == "app.py" else ["-m", "streamlit", "run", script]
+    cmd = [sys.executable, *start, "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     proc = subprocess.Popen(cmd, cwd=cwd or ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
