@@ -243,6 +243,9 @@ def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
     for f in view_files():
         stmt = _statement(f)
         if stmt.lstrip().startswith("--") and "create or replace table" in stmt:
+            # A warehouse built before this mart was materialized holds it as a view.
+            if con.execute("select 1 from duckdb_views() where view_name = ? and not internal", [f.stem]).fetchone():
+                con.execute(f'drop view "{f.stem}"')  # f.stem: the name of a file in sql/marts
             con.execute(stmt)
 
 
