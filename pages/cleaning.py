@@ -24,12 +24,16 @@ if len(now) == 0:
     ui.empty()
 else:
     r = now.iloc[0]
-    c1, c2, c3 = st.columns(3)
+    # The ratio, and the two counts it is made of, cover the datasets that have a total; what
+    # was cleaned in the others (association members, workers) is shown apart.
+    c1, c2, c3, c4 = st.columns(4)
     c1.metric("Tỷ lệ làm sạch chung", ui.fmt_rate(r["cleaning_ratio"]), border=True,
+              help="Bản ghi đã làm sạch / tổng bản ghi, trên các bộ dữ liệu có tổng số.")
+    c2.metric("Bản ghi đã làm sạch", ui.fmt_count(r["records_cleaned_with_total"]), border=True,
               help="Trên các bộ dữ liệu có tổng số.")
-    c2.metric("Bản ghi đã làm sạch", ui.fmt_count(r["records_cleaned"]), border=True,
-              help="Tất cả bộ dữ liệu, kể cả bộ không có tổng số.")
     c3.metric("Tổng bản ghi cần làm sạch", ui.fmt_count(r["records_total"]), border=True)
+    c4.metric("Đã làm sạch ở bộ chưa có tổng số", ui.fmt_count(r["records_cleaned"] - r["records_cleaned_with_total"]),
+              border=True, help="Các bộ dữ liệu mà nguồn không cho tổng số (ví dụ hội viên các hội, người lao động).")
 
     left, right = st.columns([2, 3])
     with left:
