@@ -165,11 +165,14 @@ def rate_bars(df: pd.DataFrame, label_col: str, rate_col: str, key_col: str, tit
     ))
     t_line = target if target is not None else (float(tgt.dropna().iloc[0]) if target_col and tgt.notna().any() and tgt.nunique() == 1 else None)
     if t_line is not None:
-        fig.add_vline(x=t_line * 100, line={"color": MUTED, "dash": "dash", "width": 1.5},
-                      annotation_text=f"Chỉ tiêu {t_line * 100:.0f} %".replace(".", ","),
-                      annotation_position="top left", annotation_font={"color": MUTED})
+        fig.add_vline(x=t_line * 100, line={"color": MUTED, "dash": "dash", "width": 1.5})
     height = max(260, 30 * len(d) + 90)
     _layout(fig, title, height, showlegend=False, bargap=0.25)
+    if t_line is not None:
+        # The target's label sits above the plot area, where no bar can hide it.
+        fig.add_annotation(x=t_line * 100, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
+                           text=f"Chỉ tiêu {t_line * 100:.0f} %".replace(".", ","), font={"color": MUTED})
+        fig.update_layout(margin={"t": max(fig.layout.margin.t or 0, 30)})
     fig.update_xaxes(ticksuffix=" %", range=[0, max(105, float(_pct(d[rate_col]).max() or 0) * 1.04)])
     fig.update_yaxes(tickfont={"size": 13})
     return fig
