@@ -19,6 +19,7 @@ Conventions shared by the dashboard queries:
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -88,6 +89,19 @@ _RATE_COLUMNS = """
         string_agg(distinct source, ',' order by source) as sources"""
 
 
+def _bind(sql: str, **values) -> tuple[str, list]:
+    """The query with each `:name` replaced by `?` and the values in the order they appear. The
+    filters sit in the WHERE next to the data they narrow, where DuckDB pushes them into the scans
+    (a one-row CTE of parameters joined to the data, it does not: it reads whole tables)."""
+    params: list = []
+
+    def one(m: re.Match) -> str:
+        params.append(values[m.group(1)])
+        return "?"
+
+    return re.sub(r"(?<![:\w]):([a-z_]+)\b", one, sql), params
+
+
 def _units(units) -> list[str] | None:
     return list(units) if units else None
 
@@ -121,10 +135,13 @@ def warehouse_summary(wh: Warehouse) -> dict:
         select
             (select min(period) from service_volume_monthly) as first_period,
             (select max(period) from service_volume_monthly) as last_period,
-            (select count(*) from submission_log) as files,
-            (select count(*) from submission_log where status = 'rejected') as rejected,
+            -- submission_log has one row per received file, rejected iff the file was: counted from
+            -- the files themselves (the view would work out every file's superseded status first)
+            (select count(*) from stg_submissions) as files,
+            (select count(*) from stg_submissions where status = 'rejected') as rejected,
             (select count(distinct unit_code) from service_volume_monthly where unit_level = 'district') as districts,
-            (select string_agg(distinct source, ',' order by source) from service_volume_monthly) as sources,
+            (select string_agg(source, ',' order by source)
+             from (select distinct source from service_volume_monthly)) as sources,
             (select official_label from stg_settings) as official_label,
             (select sample_label from stg_settings) as sample_label
         """
@@ -655,28 +672,34 @@ def tasks_due_soon(wh: Warehouse, period: dt.date, agency=None, days: int = DUE_
 def district_task_status(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
     """Tasks assigned to every district: each district's own status as of the month (its latest
     report at or before it). One row per district and task; names in Vietnamese order."""
-    return wh.query(
-        """
-        with p as (
-            select cast(? as date) as period, cast(? as varchar[]) as units,
-                   (select province_code from stg_settings) as province_code
+    unit_filter = "and list_contains(cast(:units as varchar[]), u.unit_code)" if units else ""
+    return wh.query(*_bind(
+        f"""
+        with districts as (
+            select u.unit_code, u.unit_name from stg_units as u
+            where u.unit_level in ('district', 'commune') and u.parent_code = (select province_code from stg_settings)
+              {unit_filter}
         ),
-        districts as (
-            select u.unit_code, u.unit_name from stg_units as u, p
-            where u.unit_level in ('district', 'commune') and u.parent_code = p.province_code
-              and (p.units is null or list_contains(p.units, u.unit_code))
+        district_tasks as (
+            select task_code, task_name, deadline from stg_tasks where responsible_unit_code = 'DISTRICTS'
         ),
         grid as (
-            select d.unit_code, d.unit_name, t.task_code, t.task_name, t.deadline, p.period
+            select d.unit_code, d.unit_name, t.task_code, t.task_name, t.deadline, cast(:period as date) as period
             from districts as d
-            cross join stg_tasks as t
-            cross join p
-            where t.responsible_unit_code = 'DISTRICTS'
+            cross join district_tasks as t
+        ),
+        -- only the reports the ASOF join can pick: these districts', these tasks', up to the month
+        reports as (
+            select r.period, r.unit_code, r.task_code, r.status, r.source
+            from stg_task_reports as r
+            where r.period <= cast(:period as date)
+              and r.unit_code in (select unit_code from districts)
+              and r.task_code in (select task_code from district_tasks)
         ),
         latest as (
             select g.*, r.period as status_period, r.status, r.source
             from grid as g
-            asof left join stg_task_reports as r
+            asof left join reports as r
                 on r.unit_code = g.unit_code and r.task_code = g.task_code and g.period >= r.period
         ),
         final as (
@@ -688,8 +711,8 @@ def district_task_status(wh: Warehouse, period: dt.date, units=None) -> pd.DataF
         )
         select * from final order by unit_name collate vi, task_code
         """,
-        [period, _units(units)],
-    )
+        period=period, units=_units(units),
+    ))
 
 
 # --------------------------------------------------------------------------- overview KPIs
@@ -918,7 +941,35 @@ STATUS_RANK = "case status when 'missing' then 3 when 'late' then 2 else 1 end"
 
 
 def reporting_periods(wh: Warehouse) -> list[dt.date]:
-    df = wh.query("select distinct period from reporting_status order by period")
+    """The months of reporting_status (`select distinct period from reporting_status`), worked out
+    without the view: its months (the settings' start to their end, else to the latest month
+    reported) when anyone in the province is expected to report, else none."""
+    df = wh.query(
+        """
+        with settings as (
+            select * from stg_settings
+        ),
+        months as (
+            select cast(unnest(generate_series(
+                s.start_period,
+                coalesce(s.end_period, (select max(period) from stg_submission_topics), s.start_period),
+                interval 1 month)) as date) as period
+            from settings as s
+        ),
+        -- reporting_status's obligations: the province's districts and communes (every month), its
+        -- agencies responsible for a task
+        obliged as (
+            select exists (
+                select 1 from stg_units as u
+                where u.parent_code = (select province_code from settings)
+                  and (u.unit_level in ('district', 'commune')
+                       or (u.unit_level = 'agency'
+                           and exists (select 1 from stg_tasks as t where t.responsible_unit_code = u.unit_code)))
+            ) as any_unit
+        )
+        select distinct m.period from months as m, obliged as o where o.any_unit order by m.period
+        """
+    )
     return [p.date() if hasattr(p, "date") else p for p in df["period"]]
 
 
