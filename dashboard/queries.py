@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -40,41 +41,43 @@ TASKS_AMBER_SHARE = 0.10
 # "Falls due soon": within this many days after the as-of date (the last day of the period).
 DUE_SOON_DAYS = 30
 
-# Filter parameters, bound once per query: (first, last, units, agency).
-_PARAMS = """
-    params as (
-        select cast(? as date) as first_period, cast(? as date) as last_period,
-               cast(? as varchar[]) as units, cast(? as varchar) as agency,
-               (select province_code from stg_settings) as province_code
-    )"""
+# The filters are bound where they narrow the data (see _bind): `:first`, `:last` (dates),
+# `:units` (a list of unit codes or NULL), `:agency` (a code or NULL). Only the branch the units
+# filter needs is in the SQL.
+_UNITS = "cast(:units as varchar[])"
+_AGENCY = "cast(:agency as varchar)"
+_PROVINCE = "(select province_code from stg_settings)"
+_BETWEEN = "between cast(:first as date) and cast(:last as date)"
 
-# Service rows in scope: the province's own rows, or the selected units' rows.
-_SERVICES_IN_SCOPE = _PARAMS + """,
+
+def _services_in_scope(units) -> str:
+    """Service rows in scope: the province's own rows, or the selected units' rows."""
+    unit = f"list_contains({_UNITS}, v.unit_code)" if units else f"v.unit_code = {_PROVINCE}"
+    return f"""
     scope as (
         select v.*
-        from service_volume_monthly as v, params as p
-        where v.period between p.first_period and p.last_period
-          and (case when p.units is null then v.unit_code = p.province_code
-                    else list_contains(p.units, v.unit_code) end)
-          and (p.agency is null or v.agency_code = p.agency)
+        from service_volume_monthly as v
+        where v.period {_BETWEEN}
+          and {unit}
+          and ({_AGENCY} is null or v.agency_code = {_AGENCY})
     )"""
 
+
 # Every district's service rows (for rankings and district breakdowns), agency applied.
-_SERVICES_BY_DISTRICT = _PARAMS + """,
+_SERVICES_BY_DISTRICT = f"""
     districts as (
         -- every district (ranks are among all of them); the selection is applied at the end
         select u.unit_code, u.unit_name,
-               (p.units is null or list_contains(p.units, u.unit_code)) as selected
-        from stg_units as u, params as p
-        where u.unit_level in ('district', 'commune') and u.parent_code = p.province_code
+               ({_UNITS} is null or list_contains({_UNITS}, u.unit_code)) as selected
+        from stg_units as u
+        where u.unit_level in ('district', 'commune') and u.parent_code = {_PROVINCE}
     ),
     scope as (
         select v.*
         from service_volume_monthly as v
         join districts as d using (unit_code)
-        cross join params as p
-        where v.period between p.first_period and p.last_period
-          and (p.agency is null or v.agency_code = p.agency)
+        where v.period {_BETWEEN}
+          and ({_AGENCY} is null or v.agency_code = {_AGENCY})
     )"""
 
 # The rate rule: sum(online) / sum(total) over rows where both are known.
@@ -102,12 +105,25 @@ def _bind(sql: str, **values) -> tuple[str, list]:
     return re.sub(r"(?<![:\w]):([a-z_]+)\b", one, sql), params
 
 
+# The composites (overview_kpis, district_profile, district_trend) send their independent queries
+# at once: each runs on its own cursor of the shared read-only connection (dashboard.db), so the
+# round trips overlap instead of adding up.
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="da06-query")
+
+
+def _together(*calls) -> list:
+    """[fn(wh, *args) for (fn, wh, *args) in calls], run at the same time; results in that order."""
+    futures = [_POOL.submit(fn, *args) for fn, *args in calls]
+    return [f.result() for f in futures]
+
+
 def _units(units) -> list[str] | None:
     return list(units) if units else None
 
 
-def _p(first: dt.date, last: dt.date, units, agency) -> list:
-    return [first, last, _units(units), agency or None]
+def _p(first: dt.date, last: dt.date, units, agency) -> dict:
+    """The filters as _bind's values."""
+    return {"first": first, "last": last, "units": _units(units), "agency": agency or None}
 
 
 def _with_target(sql_scope: str) -> str:
@@ -207,39 +223,39 @@ def filter_options(wh: Warehouse) -> dict:
 def online_rate_summary(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
     """One row: dossiers, online dossiers, online rate and the dossier-weighted target over the
     period, for the province (or the selected units)."""
-    return wh.query(
-        "with " + _with_target(_SERVICES_IN_SCOPE) + f"""
+    return wh.query(*_bind(
+        "with " + _with_target(_services_in_scope(units)) + f"""
         select {_RATE_COLUMNS}
         from scoped
         """,
-        _p(first, last, units, agency),
-    )
+        **_p(first, last, units, agency),
+    ))
 
 
 def online_rate_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
     """One row per month: dossiers, online dossiers, online rate and target."""
-    return wh.query(
-        "with " + _with_target(_SERVICES_IN_SCOPE) + f"""
+    return wh.query(*_bind(
+        "with " + _with_target(_services_in_scope(units)) + f"""
         select period, {_RATE_COLUMNS}
         from scoped
         group by period
         order by period
         """,
-        _p(first, last, units, agency),
-    )
+        **_p(first, last, units, agency),
+    ))
 
 
 def online_rate_trend_by_group(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
     """One row per month and service group (e06_essential, qd422, ...)."""
-    return wh.query(
-        "with " + _with_target(_SERVICES_IN_SCOPE) + f"""
+    return wh.query(*_bind(
+        "with " + _with_target(_services_in_scope(units)) + f"""
         select period, service_group, {_RATE_COLUMNS}
         from scoped
         group by period, service_group
         order by service_group, period
         """,
-        _p(first, last, units, agency),
-    )
+        **_p(first, last, units, agency),
+    ))
 
 
 def service_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
@@ -247,8 +263,8 @@ def service_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agen
     the shortfall (online dossiers missing to reach the target) and `pull`: how many points the
     overall rate would gain without the service (positive = the service pulls the rate down).
     Ordered by service code."""
-    return wh.query(
-        "with " + _with_target(_SERVICES_IN_SCOPE) + f""",
+    return wh.query(*_bind(
+        "with " + _with_target(_services_in_scope(units)) + f""",
         per_service as (
             select service_code, {_RATE_COLUMNS}
             from scoped
@@ -268,16 +284,15 @@ def service_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agen
                      then (ov.o - ps.online_dossiers) / (ov.t - ps.total_dossiers) - ov.o / ov.t end as pull,
                 ps.sources
             from stg_services as sv
-            cross join params as p
             cross join overall as ov
             left join per_service as ps using (service_code)
             left join stg_units as a on a.unit_code = sv.agency_code
-            where p.agency is null or sv.agency_code = p.agency
+            where cast(:agency as varchar) is null or sv.agency_code = cast(:agency as varchar)
         )
         select * from final order by service_code
         """,
-        _p(first, last, units, agency),
-    )
+        **_p(first, last, units, agency),
+    ))
 
 
 def services_below_target(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
@@ -290,8 +305,8 @@ def services_below_target(wh: Warehouse, first: dt.date, last: dt.date, units=No
 
 def agency_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
     """One row per responsible agency: dossiers, online rate, target; names in Vietnamese order."""
-    return wh.query(
-        "with " + _with_target(_SERVICES_IN_SCOPE) + f"""
+    return wh.query(*_bind(
+        "with " + _with_target(_services_in_scope(units)) + f"""
         select s.agency_code, coalesce(u.unit_name, s.agency_code) as agency_name,
                count(distinct s.service_code) as services, {_RATE_COLUMNS}
         from scoped as s
@@ -299,8 +314,8 @@ def agency_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agenc
         group by s.agency_code, u.unit_name
         order by coalesce(u.unit_name, s.agency_code) collate vi
         """,
-        _p(first, last, units, agency),
-    )
+        **_p(first, last, units, agency),
+    ))
 
 
 def district_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None, service: str | None = None) -> pd.DataFrame:
@@ -308,12 +323,12 @@ def district_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, age
     rank among all the province's districts (1 = highest rate; districts without dossiers are not
     ranked), so a selected district keeps its provincial rank. Optionally one service. Names in
     Vietnamese order."""
-    return wh.query(
+    return wh.query(*_bind(
         "with " + _with_target(_SERVICES_BY_DISTRICT) + f""",
         per_unit as (
             select unit_code, {_RATE_COLUMNS}
             from scoped
-            where cast(? as varchar) is null or service_code = cast(? as varchar)
+            where cast(:service as varchar) is null or service_code = cast(:service as varchar)
             group by unit_code
         ),
         final as (
@@ -326,8 +341,8 @@ def district_rates(wh: Warehouse, first: dt.date, last: dt.date, units=None, age
         )
         select * exclude (selected) from final where selected order by unit_name collate vi
         """,
-        _p(first, last, units, agency) + [service, service],
-    )
+        **_p(first, last, units, agency), service=service,
+    ))
 
 
 def district_services(wh: Warehouse, first: dt.date, last: dt.date, unit: str, agency=None) -> pd.DataFrame:
@@ -347,18 +362,18 @@ def _identity_at(units) -> str:
                sum(vneid_activated) as vneid_activated, sum(vneid_target) as vneid_target,
                string_agg(distinct source, ',' order by source) as sources,
                count(*) as units, count(*) filter (where carried_forward) as units_carried
-        from identity_unit_monthly, params as p
-        where list_contains(p.units, unit_code)
-          and period between p.first_period and p.last_period
+        from identity_unit_monthly
+        where list_contains(cast(:units as varchar[]), unit_code)
+          and period between cast(:first as date) and cast(:last as date)
         group by period"""
     else:
         rows = """
         select period, cccd_records, vneid_applications, vneid_activated, vneid_target, source as sources,
                1 as units, 0 as units_carried
-        from identity_monthly, params as p
-        where unit_code = p.province_code
-          and period between p.first_period and p.last_period"""
-    return _PARAMS + f""",
+        from identity_monthly
+        where unit_code = (select province_code from stg_settings)
+          and period between cast(:first as date) and cast(:last as date)"""
+    return f"""
     at_month as ({rows}
     )"""
 
@@ -366,15 +381,15 @@ def _identity_at(units) -> str:
 def identity_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> pd.DataFrame:
     """One row per month: CCCD records, VNeID applications, activations and target (stocks),
     activation rate, for the province (or the sum of the selected units)."""
-    return wh.query(
+    return wh.query(*_bind(
         "with " + _identity_at(units) + """
         select period, cccd_records, vneid_applications, vneid_activated, vneid_target,
                vneid_activated / nullif(vneid_target, 0) as activation_rate, sources, units, units_carried
         from at_month
         order by period
         """,
-        [first, last, _units(units), None],
-    )
+        first=first, last=last, units=_units(units),
+    ))
 
 
 def identity_by_district(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
@@ -426,24 +441,23 @@ def _cleaning_scope(units) -> str:
     if units:
         rows = """
         select c.period, c.dataset_code, c.records_cleaned, c.records_total, c.source
-        from cleaning_unit_monthly as c, params as p
-        where list_contains(p.units, c.unit_code)
-          and c.period between p.first_period and p.last_period"""
+        from cleaning_unit_monthly as c
+        where list_contains(cast(:units as varchar[]), c.unit_code)
+          and c.period between cast(:first as date) and cast(:last as date)"""
     else:
         rows = """
         select c.period, c.dataset_code, c.records_cleaned, c.records_total, c.source
-        from cleaning_monthly as c, params as p
-        where c.unit_code = p.province_code
-          and c.period between p.first_period and p.last_period"""
-    return _PARAMS + f""",
+        from cleaning_monthly as c
+        where c.unit_code = (select province_code from stg_settings)
+          and c.period between cast(:first as date) and cast(:last as date)"""
+    return f"""
     rows_in_scope as ({rows}
     ),
     scoped as (
         select r.*, d.dataset_name, d.sector_agency_code, d.has_total
         from rows_in_scope as r
         join stg_datasets as d using (dataset_code)
-        cross join params as p
-        where p.agency is null or d.sector_agency_code = p.agency
+        where cast(:agency as varchar) is null or d.sector_agency_code = cast(:agency as varchar)
     )"""
 
 
@@ -459,34 +473,34 @@ _CLEANING_COLUMNS = """
 def cleaning_trend(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
     """One row per month: records cleaned and the overall cleaning ratio over the datasets that
     have a total (stocks of each month)."""
-    return wh.query(
+    return wh.query(*_bind(
         "with " + _cleaning_scope(units) + f"""
         select period, {_CLEANING_COLUMNS}
         from scoped
         group by period
         order by period
         """,
-        _p(first, last, units, agency),
-    )
+        **_p(first, last, units, agency),
+    ))
 
 
 def cleaning_trend_by_dataset(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
     """One row per month and dataset: records cleaned, total, ratio."""
-    return wh.query(
+    return wh.query(*_bind(
         "with " + _cleaning_scope(units) + f"""
         select period, dataset_code, dataset_name, {_CLEANING_COLUMNS}
         from scoped
         group by period, dataset_code, dataset_name
         order by dataset_name collate vi, period
         """,
-        _p(first, last, units, agency),
-    )
+        **_p(first, last, units, agency),
+    ))
 
 
 def cleaning_by_dataset(wh: Warehouse, period: dt.date, units=None, agency=None) -> pd.DataFrame:
     """One row per dataset at the month: records cleaned, total, ratio, the sector agency, and
     the change in cleaned records from the previous month. Names in Vietnamese order."""
-    return wh.query(
+    return wh.query(*_bind(
         "with " + _cleaning_scope(units) + f""",
         per_dataset as materialized (
             select period, dataset_code, {_CLEANING_COLUMNS}
@@ -500,18 +514,17 @@ def cleaning_by_dataset(wh: Warehouse, period: dt.date, units=None, agency=None)
                    cur.records_cleaned - prev.records_cleaned as cleaned_change,
                    cur.sources
             from stg_datasets as d
-            cross join params as p
-            left join per_dataset as cur on cur.dataset_code = d.dataset_code and cur.period = p.last_period
+            left join per_dataset as cur on cur.dataset_code = d.dataset_code and cur.period = cast(:last as date)
             left join per_dataset as prev on prev.dataset_code = d.dataset_code
-                                         and prev.period = p.last_period - interval 1 month
+                                         and prev.period = cast(:last as date) - interval 1 month
             left join stg_units as a on a.unit_code = d.sector_agency_code
-            where p.agency is null or d.sector_agency_code = p.agency
+            where cast(:agency as varchar) is null or d.sector_agency_code = cast(:agency as varchar)
         )
         select * from final order by dataset_name collate vi
         """,
         # The previous month is read too, for the change.
-        _p(add_months(period, -1), period, units, agency),
-    )
+        **_p(add_months(period, -1), period, units, agency),
+    ))
 
 
 def cleaning_matrix(wh: Warehouse, period: dt.date, units=None, agency=None) -> pd.DataFrame:
@@ -739,6 +752,24 @@ def _sources(*values) -> str:
     return ",".join(sorted(out))
 
 
+def _rates_both_windows(wh: Warehouse, pf: dt.date, first: dt.date, last: dt.date, units, agency) -> pd.DataFrame:
+    """overview_kpis' online rate: one row for the period ('cur') and one for the same-length
+    period before it ('prev')."""
+    return wh.query(*_bind(
+        "with " + _with_target(_services_in_scope(units)) + f""",
+        windows as (select 'cur' as w union all select 'prev')
+        select windows.w, r.* exclude (w)
+        from windows
+        left join (
+            select case when period >= cast(:cur_first as date) then 'cur' else 'prev' end as w, {_RATE_COLUMNS}
+            from scoped
+            group by 1
+        ) as r using (w)
+        """,
+        **_p(pf, last, units, agency), cur_first=first,
+    ))
+
+
 def overview_kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> list[dict]:
     """The leadership KPIs for the period: value, target, the previous value (the same-length
     period before for flows, the month before the period for stocks), status
@@ -748,24 +779,12 @@ def overview_kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agen
     kpis: list[dict] = []
 
     before = add_months(first, -1)
-    # The period and the same-length period before it, in one query.
-    both = wh.query(
-        "with " + _with_target(_SERVICES_IN_SCOPE) + f""",
-        windows as (select 'cur' as w union all select 'prev')
-        select windows.w, r.* exclude (w)
-        from windows
-        left join (
-            select case when period >= cast(? as date) then 'cur' else 'prev' end as w, {_RATE_COLUMNS}
-            from scoped
-            group by 1
-        ) as r using (w)
-        """,
-        _p(pf, last, units, agency) + [first],
-    ).set_index("w")
+    # The period and the same-length period before it, in one query; the stocks and tasks at once.
+    both, idt, cl, tc = _together(
+        (_rates_both_windows, wh, pf, first, last, units, agency), (identity_trend, wh, before, last, units),
+        (cleaning_trend, wh, before, last, units, agency), (task_counts, wh, last, agency))
+    both = both.set_index("w")
     cur, prev = both.loc["cur"], both.loc["prev"]
-    idt = identity_trend(wh, before, last, units)
-    cl = cleaning_trend(wh, before, last, units, agency)
-    tc = task_counts(wh, last, agency)
 
     # Online-submission rate (flow over the period).
     target = _num(cur["target_rate"]) if _num(cur["target_rate"]) is not None else DEFAULT_ONLINE_TARGET
@@ -857,13 +876,12 @@ def district_profile(wh: Warehouse, first: dt.date, last: dt.date, unit: str) ->
     """One district across every KPI, against the province and its rank among the districts:
     one row per indicator (key, district value, province value, rank, ranked units)."""
     rows = []
-    dr = district_rates(wh, first, last, None, None)
-    prov = online_rate_summary(wh, first, last, None, None).iloc[0]
-    idd = identity_by_district(wh, last, None)
-    pid = identity_trend(wh, last, last, None)
-    cd = cleaning_by_district(wh, last, None, None)
-    pc = cleaning_trend(wh, last, last, None, None)
-    dt_ = district_task_status(wh, last, None)
+    dr, prov, idd, pid, cd, pc, dt_ = _together(
+        (district_rates, wh, first, last, None, None), (online_rate_summary, wh, first, last, None, None),
+        (identity_by_district, wh, last, None), (identity_trend, wh, last, last, None),
+        (cleaning_by_district, wh, last, None, None), (cleaning_trend, wh, last, last, None, None),
+        (district_task_status, wh, last, None))
+    prov = prov.iloc[0]
     mine = dr[dr["unit_code"] == unit]
     n_ranked = int(dr["rank"].notna().sum())
     m = mine.iloc[0] if len(mine) else None
@@ -912,10 +930,10 @@ def district_profile(wh: Warehouse, first: dt.date, last: dt.date, unit: str) ->
 def district_trend(wh: Warehouse, first: dt.date, last: dt.date, unit: str) -> pd.DataFrame:
     """One row per month: the district's and the province's online rate and VNeID activation
     rate."""
-    d = online_rate_trend(wh, first, last, [unit], None)[["period", "online_rate", "sources"]]
-    p = online_rate_trend(wh, first, last, None, None)[["period", "online_rate", "sources"]]
-    di = identity_trend(wh, first, last, [unit])[["period", "activation_rate"]]
-    pi = identity_trend(wh, first, last, None)[["period", "activation_rate"]]
+    d, p, di, pi = _together((online_rate_trend, wh, first, last, [unit], None), (online_rate_trend, wh, first, last, None, None),
+                             (identity_trend, wh, first, last, [unit]), (identity_trend, wh, first, last, None))
+    d, p = d[["period", "online_rate", "sources"]], p[["period", "online_rate", "sources"]]
+    di, pi = di[["period", "activation_rate"]], pi[["period", "activation_rate"]]
     out = (p.rename(columns={"online_rate": "province_online_rate", "sources": "province_sources"})
            .merge(d.rename(columns={"online_rate": "district_online_rate"}), on="period", how="outer")
            .merge(pi.rename(columns={"activation_rate": "province_activation_rate"}), on="period", how="outer")
