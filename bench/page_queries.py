@@ -209,8 +209,9 @@ def diagnose(path: Path, repeat: int = 5) -> list[dict]:
                            [prov]).fetchone()[0]
         for who, units, code in (("province", None, prov), (f"one unit ({unit})", [unit], unit)):
             r = _pair(con, (_SCOPE_AS_PAGES, [last, last, units]), (_SCOPE_BOUND, [last, last, code]), repeat)
-            out.append({"what": f"service scope filter ({who}): the `params` CTE of dashboard/queries.py (_PARAMS, "
-                                "_SERVICES_IN_SCOPE) against the same filter bound with ? in the WHERE", **r})
+            out.append({"what": f"service scope filter ({who}): a one-row `params` CTE joined to the data (the former "
+                                "_PARAMS of dashboard/queries.py) against the same filter bound with ? in the WHERE "
+                                "(as the queries bind it now)", **r})
         # district_task_status: the ASOF join reads every task report of the warehouse.
         m = re.search(r'wh\.query\(\s*"""(.*?)"""', inspect.getsource(queries.district_task_status), re.S)
         old = "asof left join stg_task_reports as r"
@@ -260,25 +261,21 @@ def section_page_query_causes(rep, raw, wh: Path, national: Path | None, quick: 
                     f"{ms(d['changed'])} changed" + ("" if d["same"] else " (NOT the same result)"),
                     f"{d['as_is'] / d['changed']:.1f}× slower" if d["changed"] else "", "", None)
     rep.notes.append(
-        "Page queries, causes and fixes (dashboard/queries.py and sql/marts/, not changed by the benchmark; "
-        "each measured above as the page runs it against the changed query, same result): "
-        "(1) `_PARAMS` binds the filters in a one-row `params` CTE that the scope joins (`v.period between "
+        "Page queries, causes and fixes (each measured above as the slow form against the fixed one, on the "
+        "same connection, same result): (1) a one-row `params` CTE joined to the data (`v.period between "
         "p.first_period and p.last_period`, `case when p.units is null ... list_contains(p.units, ...)`): DuckDB "
-        "does not push these join predicates into the scan, so every services query reads all of "
-        "service_volume_monthly — bind them in the WHERE (`v.period between ? and ?`, `v.unit_code = ?` or "
-        "`list_contains(?, v.unit_code)`); the same holds for `_IDENTITY_AT` and `_cleaning_scope`. "
-        "(2) `cleaning_unit_monthly` and `identity_unit_monthly` are plain views whose ASOF join reads every fact "
-        "row of the warehouse on every query (the cleaning page, identity_by_district, district_profile, "
-        "overview_kpis): mark both `-- materialized` like the three rollup marts (etl.build refreshes them after "
-        "every load). `task_tracker` likewise (task_tracker, task_counts, task_counts_by_agency, tasks_due_soon, "
-        "overview_kpis): in a scratch copy, storing it cut those from 20–80 ms to 4–15 ms at province scale. "
-        "(3) `district_task_status`: filter stg_task_reports to the province's districts, the DISTRICTS tasks and "
-        "periods up to the month before the ASOF join. (4) `warehouse_summary`: count files from the `submission` "
-        "table, not the submission_log view. (5) `reporting_periods`: the months from stg_settings' start to its "
-        "end or the latest accepted submission, not `select distinct period from reporting_status`. "
-        "(6) `overview_kpis` (5 queries), `district_profile` (7) and `district_trend` (4) are several round trips "
-        "each; with (1)–(3) every part is a few ms, but they stay several times one query.")
-
+        "does not push such join predicates into the scan — dashboard/queries.py now binds every filter with ? "
+        "where it narrows the data (`_bind`), with only the branch the units filter needs in the SQL. "
+        "(2) `cleaning_unit_monthly`, `identity_unit_monthly` and `task_tracker` are materialized (`-- "
+        "materialized`, refreshed by etl.build after every load); the rows above time the view's query against "
+        "the stored table. (3) `district_task_status` filters stg_task_reports to the province's districts, "
+        "the DISTRICTS tasks and the months up to the chosen one before the ASOF join. (4) `warehouse_summary` "
+        "counts files from stg_submissions (one row per file, rejected iff the file was), not the "
+        "submission_log view, and the sources from the distinct sources. (5) `reporting_periods` computes "
+        "reporting_status's months (settings' start to their end or the latest month reported, when anyone "
+        "is expected to report) without the view. (6) `overview_kpis` (4 queries), `district_profile` (7) and "
+        "`district_trend` (4) send their independent queries at once (a small thread pool; each query has its "
+        "own cursor of the shared read-only connection), so their round trips overlap.")
 
 if __name__ == "__main__":
     import sys
