@@ -48,7 +48,8 @@ def to_xlsx(df: pd.DataFrame, title: str, filters: list[tuple[str, str]] | None 
             kinds: dict[str, str] | None = None, note: str | None = None) -> bytes:
     """One sheet: the title, the filters applied ("label: value" per row), an optional note
     (the data's source), a blank row, then the table with a header row. kinds maps a column to
-    'count' (#,##0), 'rate' (0.0 %), 'number', 'date' or 'text'; otherwise inferred."""
+    'count' (#,##0), 'rate' (0.0 %, values 0–1), 'points' (percentage points as a plain number,
+    0.0 — 6.3 is 6,3 điểm %, never 6,3 %), 'number', 'date' or 'text'; otherwise inferred."""
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -60,6 +61,7 @@ def to_xlsx(df: pd.DataFrame, title: str, filters: list[tuple[str, str]] | None 
     fmt = {
         "count": wb.add_format({"num_format": "#,##0"}),
         "rate": wb.add_format({"num_format": "0.0%"}),
+        "points": wb.add_format({"num_format": "0.0"}),
         "number": wb.add_format({"num_format": "#,##0.##"}),
         "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
         "text": wb.add_format({"text_wrap": False}),

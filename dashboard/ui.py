@@ -17,6 +17,10 @@ from etl.numbers import format_count, format_rate
 from etl.periods import period_label, period_text
 
 CTX_KEY = "da06_ctx"
+# Rows taller than 4rem let st.dataframe wrap long texts: three lines of a task or service name
+# (longer texts are shortened with "…" on screen, kept whole in the .xlsx).
+WRAP_ROW_HEIGHT = 70
+WRAP_LINES = 3
 
 STATUS_LABELS = {"done": "Đã hoàn thành", "in_progress": "Đang thực hiện", "not_started": "Chưa triển khai",
                  "no_report": "Chưa có báo cáo"}
@@ -47,6 +51,12 @@ CSS = """
       text-overflow: clip !important;}
   div:has(> [data-testid="stMetricDelta"]) {flex-wrap: wrap; row-gap: 0.15rem;}
   [data-testid="stAppDeployButton"] {display: none;}
+  /* Five KPI cards side by side at 1366 px: a seven-digit count (3.489.030) must not end in "…". */
+  @media (max-width: 1420px) {
+    [data-testid="stMetricValue"] {font-size: 1.6rem;}
+  }
+  /* Static tables (st.table): header text in the site's grey, numbers aligned right by the styler. */
+  [data-testid="stTable"] th {color: #3e4c59; font-weight: 600;}
 </style>
 """
 
@@ -223,14 +233,24 @@ def _file_stub(title: str, ctx: Ctx) -> str:
     return f"{_slug(ascii_title)}_{ctx.filters.period_text().replace('..', '_')}"
 
 
+POINTS_UNIT = "điểm %"
+
+
 def _spec(spec: list[tuple]) -> list[tuple]:
-    return [(s[0], s[1], s[2], s[3] if len(s) > 3 else None) for s in spec]
+    """(column, label, kind, width) — a points column's label always names its unit (điểm %)."""
+    out = []
+    for s in spec:
+        label = s[1]
+        if s[2] == "points" and POINTS_UNIT not in label:
+            label = f"{label} ({POINTS_UNIT})"
+        out.append((s[0], label, s[2], s[3] if len(s) > 3 else None))
+    return out
 
 
 def table_frame(df: pd.DataFrame, spec: list[tuple]) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
     """df's columns per spec, under their Vietnamese labels, with raw values (statuses, groups,
-    months and yes/no in words): the frame, each label's export kind (count | rate | date | text)
-    and the column widths."""
+    months and yes/no in words; percentage points as points, 0,063 -> 6,3): the frame, each
+    label's export kind (count | rate | points | date | text) and the column widths."""
     spec = _spec(spec)
     out = (pd.DataFrame({label: df[col].to_numpy() for col, label, _, _ in spec}) if len(df)
            else pd.DataFrame(columns=[label for _, label, _, _ in spec]))
@@ -258,9 +278,13 @@ def table_frame(df: pd.DataFrame, spec: list[tuple]) -> tuple[pd.DataFrame, dict
         elif kind in ("count", "days"):
             out[label] = pd.to_numeric(out[label], errors="coerce")
             kinds[label] = "count"
-        elif kind in ("rate", "points"):
+        elif kind == "rate":
             out[label] = pd.to_numeric(out[label], errors="coerce")
             kinds[label] = "rate"
+        elif kind == "points":
+            # A change of a rate in percentage points: a plain number (6,3), never a % format.
+            out[label] = pd.to_numeric(out[label], errors="coerce") * 100
+            kinds[label] = "points"
         else:
             kinds[label] = "text"
     return out, kinds, widths
@@ -274,35 +298,70 @@ def table_xlsx(df: pd.DataFrame, spec: list[tuple], title: str, filters: list[tu
     return export.to_xlsx(out, title, filters, kinds, note=f"Nguồn: {note}" if note else None)
 
 
+def _points_text(v) -> str:
+    return "–" if v is None or pd.isna(v) else f"{v:.1f}".replace(".", ",")
+
+
+def _wrap_limit(width) -> int:
+    """How many characters three wrapped lines of a column hold (about 7,5 px a character)."""
+    px = width if isinstance(width, int) else {"small": 75, "medium": 200, "large": 400}.get(width, 200)
+    return max(24, int(px / 7.5) * WRAP_LINES - 4)
+
+
 def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
-          height: int | None = None, caption: str | None = None) -> pd.DataFrame:
+          height: int | None = None, caption: str | None = None, static: bool = False, wrap: bool = False,
+          export_spec: list[tuple] | None = None) -> pd.DataFrame:
     """Show df's columns per spec (column, Vietnamese label, kind[, width]) — kind: text | long |
     count | rate | points | date | month | status | days | bool | group; width: small | medium |
-    large — with Vietnamese number formats, and offer it as .xlsx with the filters written above
-    it. Returns the displayed frame (Vietnamese headers, raw values)."""
+    large or pixels — with Vietnamese number formats, and offer it as .xlsx with the filters
+    written above it (export_spec: the columns of the .xlsx when it carries more than the screen).
+    static: a static table whose long texts wrap in full (short lists: leaderboards, the few
+    services below target); wrap: an interactive table whose rows are three lines tall, long
+    texts wrapping in them (shortened with "…" past three lines of their column's width).
+    Returns the frame (Vietnamese headers, raw values, long texts whole)."""
     ctx = context()
     spec = _spec(spec)
     out, kinds, widths = table_frame(df, spec)
 
     fmt = {}
+    numeric = []
     for col, label, kind, _ in spec:
         if kind in ("count", "days"):
             fmt[label] = lambda v: fmt_count(v) if pd.notna(v) else "–"
         elif kind == "rate":
             fmt[label] = lambda v: fmt_rate(v) if pd.notna(v) else "–"
         elif kind == "points":
-            fmt[label] = lambda v: (fmt_points(v) or "–").replace(" điểm %", "")
+            fmt[label] = _points_text
         elif kind == "date":
             fmt[label] = lambda v: v.strftime("%d/%m/%Y") if pd.notna(v) else "–"
-    styled = out.style.format(fmt, na_rep="–") if len(out) else out
-    config = {label: st.column_config.Column(width=w) for label, w in widths.items() if w}
-    st.dataframe(styled, hide_index=True, width="stretch", height=height or "auto", column_config=config,
-                 placeholder="–")
+        if kind in ("count", "days", "rate", "points", "date"):
+            numeric.append(label)
+    shown = out
+    if wrap and len(out):
+        from dashboard.charts import short
+
+        shown = out.copy()
+        for _, label, kind, width in spec:
+            if kind == "long":
+                limit = _wrap_limit(widths.get(label))
+                shown[label] = shown[label].map(lambda v, n=limit: short(v, n) if isinstance(v, str) else v)
+    styled = shown.style.format(fmt, na_rep="–") if len(shown) else shown
+    if static:
+        if len(out):
+            styled = styled.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+            long_cols = [label for _, label, kind, _ in spec if kind == "long"]
+            styled = styled.set_properties(subset=long_cols, **{"min-width": "16rem"})
+            styled = styled.set_table_styles([{"selector": "th", "props": "vertical-align: bottom;"}])
+        st.table(styled, hide_index=True)
+    else:
+        config = {label: st.column_config.Column(width=w) for label, w in widths.items() if w}
+        st.dataframe(styled, hide_index=True, width="stretch", height=height or "auto", column_config=config,
+                     placeholder="–", row_height=WRAP_ROW_HEIGHT if wrap else None)
     if caption:
         st.caption(caption)
 
     def make() -> bytes:
-        return table_xlsx(df, spec, title, ctx.describe())
+        return table_xlsx(df, export_spec or spec, title, ctx.describe())
 
     st.download_button("⬇ Tải bảng Excel (.xlsx)", data=make, file_name=f"{_file_stub(title, ctx)}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

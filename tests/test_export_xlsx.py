@@ -85,3 +85,22 @@ def test_any_title_gives_a_valid_sheet(title):
     ws = _sheet(export.to_xlsx(pd.DataFrame({"Mã": ["E06-02"]}), title, [("Kỳ báo cáo", "Tháng 9/2023")]))
     assert 0 < len(ws.title) <= 31 and not ws.title.startswith("'")
     assert ws.cell(1, 1).value in (title, "'" + title, None)
+
+
+def test_percentage_points_export_as_plain_numbers_under_a_points_header(wh):
+    """"Kéo xuống" is a change in percentage points: 0,063 of a rate is 6,3 điểm %, written 6.3 with
+    a plain number format (a % format would show 6,3 % — or 630 % for the raw 0.063)."""
+    df = queries.services_below_target(wh, SEP, SEP, None, None)
+    spec = [("service_code", "Mã", "text"), ("pull", "Kéo xuống (điểm %)", "points"), ("online_rate", "Tỷ lệ", "rate")]
+    ws = _sheet(ui.table_xlsx(df, spec, "Dịch vụ kéo tỷ lệ chung xuống", [("Kỳ báo cáo", "Tháng 9/2023")]))
+    header = next(r for r in ws.iter_rows() if r[0].value == "Mã")
+    assert [c.value for c in header] == ["Mã", "Kéo xuống (điểm %)", "Tỷ lệ"]
+    body = list(ws.iter_rows(min_row=header[0].row + 1))
+    assert [r[0].value for r in body] == list(df["service_code"])
+    for r, pull in zip(body, df["pull"]):
+        assert r[1].value == pytest.approx(pull * 100)
+        assert r[1].number_format == "0.0" and "%" not in r[1].number_format
+        assert r[2].number_format == "0.0%"
+    # a points label without its unit gets it
+    ws = _sheet(ui.table_xlsx(df, [("pull", "Kéo xuống", "points")], "T", []))
+    assert any(c.value == "Kéo xuống (điểm %)" for row in ws.iter_rows() for c in row)
