@@ -238,15 +238,48 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         pending = failed
 
 
-def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the materialized marts from the fact tables (after a load)."""
+# The fact topics each materialized mart is computed from (through sql/staging and task_status).
+MART_TOPICS = {
+    "service_volume_monthly": {"services"},
+    "identity_monthly": {"identity"},
+    "identity_unit_monthly": {"identity"},
+    "cleaning_monthly": {"cleaning"},
+    "cleaning_unit_monthly": {"cleaning"},
+    "task_tracker": {"tasks"},
+}
+
+
+def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, dt.date] | None = None) -> None:
+    """Recompute the materialized marts from the fact tables (after a load).
+
+    With `changes` (topic -> earliest period whose fact rows changed), only the marts fed by
+    those topics are refreshed, and only their rows from that period on: a delete and an
+    insert of the mart's own query restricted to those periods. That gives the same rows as a
+    full refresh because no mart row depends on a later month: flows (service volumes) are
+    summed within their month; stocks (identity, cleaning) and task statuses carry forward
+    from earlier months only, and a month that appears or disappears in the facts adds or
+    drops rows of that month and later (tests/test_refresh_incremental.py compares both). A
+    mart the warehouse still holds as a view, or one not in MART_TOPICS, is rebuilt whole."""
     for f in view_files():
         stmt = _statement(f)
-        if stmt.lstrip().startswith("--") and "create or replace table" in stmt:
+        if not (stmt.lstrip().startswith("--") and "create or replace table" in stmt):
+            continue
+        name = f.stem  # the name of a file in sql/marts
+        is_view = con.execute("select 1 from duckdb_views() where view_name = ? and not internal", [name]).fetchone()
+        head = f"create or replace table {name} as"
+        if changes is not None and name in MART_TOPICS and not is_view and head in stmt:
+            touched = [changes[t] for t in MART_TOPICS[name] if t in changes]
+            if not touched:
+                continue
+            since = min(touched)
+            body = stmt.split(head, 1)[1].strip().rstrip(";")
+            con.execute(f'delete from "{name}" where period >= ?', [since])
+            con.execute(f'insert into "{name}" select * from ({body}) where period >= ?', [since])
+            continue
+        if is_view:
             # A warehouse built before this mart was materialized holds it as a view.
-            if con.execute("select 1 from duckdb_views() where view_name = ? and not internal", [f.stem]).fetchone():
-                con.execute(f'drop view "{f.stem}"')  # f.stem: the name of a file in sql/marts
-            con.execute(stmt)
+            con.execute(f'drop view "{name}"')
+        con.execute(stmt)
 
 
 def build(target: Path | None = None, raw: Path | None = None, progress: bool | None = None, workers: int | None = None) -> dict:

@@ -39,9 +39,12 @@ def exclusive_lock(target: Path | None = None):
 
 
 @contextlib.contextmanager
-def writer(target: Path | None = None):
+def writer(target: Path | None = None, changes: dict | None = None):
     """A read-write connection on a private copy of the warehouse; on success the copy
-    replaces the warehouse atomically, on failure it is thrown away."""
+    replaces the warehouse atomically, on failure it is thrown away. With `changes` (a dict the
+    caller fills in while it writes: topic -> earliest period whose figures changed), only the
+    marts those topics feed are refreshed, from that period on (etl.build.refresh_marts); without
+    it, every materialized mart is recomputed."""
     target = Path(target or warehouse_path())
     if not target.exists():
         raise FileNotFoundError(f"Chưa có kho dữ liệu {target}. Hãy chạy: python -m etl build")
@@ -56,7 +59,7 @@ def writer(target: Path | None = None):
             yield con
             from etl.build import refresh_marts  # late import: build imports this module's users
 
-            refresh_marts(con)
+            refresh_marts(con, changes)
             con.execute("checkpoint")
             ok = True
         finally:
