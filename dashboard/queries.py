@@ -105,7 +105,7 @@ def _bind(sql: str, **values) -> tuple[str, list]:
     return re.sub(r"(?<![:\w]):([a-z_]+)\b", one, sql), params
 
 
-# The composites (overview_kpis, district_profile, district_trend) send their independent queries
+# The composites (filter_options, overview_kpis, district_profile, district_trend) send their independent queries
 # at once: each runs on its own cursor of the shared read-only connection (dashboard.db), so the
 # round trips overlap instead of adding up.
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="da06-query")
@@ -169,7 +169,8 @@ def filter_options(wh: Warehouse) -> dict:
     """What the filters offer: the months with data (any topic), the province's territorial
     units and the agencies (names in Vietnamese order), the default month (the latest month of
     service_volume_monthly) and the source labels."""
-    months = wh.query(
+    # four independent queries, at once (see _together)
+    months, units, agencies, s = _together(*[(wh.query, sql) for sql in (
         """
         select distinct period from (
             select period from service_volume_monthly
@@ -177,33 +178,28 @@ def filter_options(wh: Warehouse) -> dict:
             union all select period from cleaning_monthly
             union all select period from task_status
         ) order by period
-        """
-    )
-    units = wh.query(
+        """,
         """
         select u.unit_code, u.unit_name, u.unit_level
         from stg_units as u
         where u.unit_level in ('district', 'commune')
           and u.parent_code = (select province_code from stg_settings)
         order by u.unit_name collate vi
-        """
-    )
-    agencies = wh.query(
+        """,
         """
         select u.unit_code, u.unit_name
         from stg_units as u
         where u.unit_level = 'agency' and u.parent_code = (select province_code from stg_settings)
         order by u.unit_name collate vi
-        """
-    )
-    s = wh.query(
+        """,
         """
         select s.province_code, u.unit_name as province_name, s.official_label, s.sample_label,
                (select max(period) from service_volume_monthly) as default_period
         from stg_settings as s
         left join stg_units as u on u.unit_code = s.province_code
-        """
-    ).iloc[0]
+        """,
+    )])
+    s = s.iloc[0]
     periods = [pd.Timestamp(p).date() for p in months["period"]]
     default = pd.Timestamp(s["default_period"]).date() if pd.notna(s["default_period"]) else (periods[-1] if periods else None)
     return {
