@@ -398,6 +398,19 @@ def _stage_file(state: "_BatchState", path: Path, display_name: str, submitted_a
 HISTORY_TOPICS = ("identity", "cleaning", "services")
 
 
+def _insert_frame(con, table: str, rows: list[tuple]) -> None:
+    """Many rows in one statement through a registered data frame: binding thousands of ?
+    parameters of one INSERT … VALUES costs more than the rows themselves."""
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=[f"c{i}" for i in range(len(rows[0]))])  # noqa: F841 (read by DuckDB below)
+    con.register("batch_rows", df)
+    try:
+        con.execute(f"insert into {table} select * from batch_rows")  # table: from FACT_TABLES
+    finally:
+        con.unregister("batch_rows")
+
+
 class _BatchState:
     """The part of the warehouse a batch's checks read — the batch units' history of stocks and
     service totals, the live (not superseded) submission topics of the batch's units and
@@ -535,5 +548,5 @@ class _BatchState:
                         [x for k in keys for x in k])
             rows = [r for k in keys for r in self.facts[topic][k]]
             if rows:
-                _insert_rows(con, table, rows)
+                _insert_frame(con, table, rows)
             changes[topic] = min(p for _, p in keys)
