@@ -69,19 +69,15 @@ else:
     else:
         ui.empty("Chưa có số liệu làm sạch của các địa phương (có thể chỉ có số liệu cấp tỉnh).")
 
-    a, b = st.columns(2)
-    with a:
-        st.markdown("**Theo bộ dữ liệu**")
-        ui.table(datasets, [("dataset_name", "Bộ dữ liệu", "text", "medium"), ("cleaning_ratio", "Tỷ lệ", "rate"),
-                            ("records_cleaned", "Đã làm sạch", "count"), ("records_total", "Tổng số", "count"),
-                            ("cleaned_change", "Tăng trong tháng", "count"),
-                            ("agency_name", "Cơ quan phụ trách", "text", "medium")],
-                 f"Làm sạch theo bộ dữ liệu {period_label(f.last)}", "cl-datasets")
-    with b:
-        st.markdown("**Theo địa phương**")
-        ui.table(by_district, [("unit_name", "Địa phương", "text"), ("records_cleaned", "Đã làm sạch", "count"),
-                               ("records_total", "Tổng số", "count"), ("cleaning_ratio", "Tỷ lệ", "rate"),
-                               ("rank", "Hạng", "count")],
-                 f"Làm sạch theo địa phương {period_label(f.last)}", "cl-districts")
+    st.subheader(f"Theo bộ dữ liệu, {period_label(f.last)}")
+    ui.table(datasets, [("dataset_name", "Bộ dữ liệu", "long"), ("cleaning_ratio", "Tỷ lệ", "rate"),
+                        ("records_cleaned", "Đã làm sạch", "count"), ("records_total", "Tổng số", "count"),
+                        ("cleaned_change", "Tăng trong tháng", "count"), ("agency_name", "Cơ quan phụ trách", "text")],
+             f"Làm sạch theo bộ dữ liệu {period_label(f.last)}", "cl-datasets", static=True)
+    st.subheader(f"Theo địa phương, {period_label(f.last)}")
+    ui.table(by_district, [("unit_name", "Địa phương", "text", 220), ("records_cleaned", "Đã làm sạch", "count"),
+                           ("records_total", "Tổng số", "count"), ("cleaning_ratio", "Tỷ lệ", "rate"),
+                           ("rank", "Hạng", "count")],
+             f"Làm sạch theo địa phương {period_label(f.last)}", "cl-districts")
 
 hdr.sources(ui.sources_of(*shown))

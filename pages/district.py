@@ -69,7 +69,7 @@ with right:
     )
     ui.table(shown_table, [("indicator", "Chỉ tiêu", "text"), ("district_text", names[unit], "text"),
                            ("province_text", province, "text"), ("rank_text", "Hạng", "text")],
-             f"Hồ sơ {names[unit]}", "district-profile",
+             f"Hồ sơ {names[unit]}", "district-profile", static=True,
              caption="Hạng trong các địa phương có số liệu (1 = cao nhất). Dịch vụ công: cả kỳ; "
                      f"CCCD, VNeID, làm sạch, nhiệm vụ: đến cuối {period_label(f.last).lower()}.")
 
@@ -88,13 +88,15 @@ c, d = st.columns(2)
 with c:
     st.subheader("Dịch vụ công của địa phương")
     ui.table(services[services["total_dossiers"].notna()],
-             [("service_code", "Mã", "text", "small"), ("service_name", "Dịch vụ", "text", "medium"), ("online_rate", "Tỷ lệ", "rate"),
-              ("total_dossiers", "Tổng hồ sơ", "count"), ("target_rate", "Chỉ tiêu", "rate")],
-             f"Dịch vụ công của {names[unit]}", "district-services", height=420)
+             [("service_code", "Mã", "text", 70), ("service_name", "Dịch vụ", "long", 220), ("online_rate", "Tỷ lệ", "rate", 65),
+              ("total_dossiers", "Tổng hồ sơ", "count", 85)],
+             f"Dịch vụ công của {names[unit]}", "district-services", height=430, wrap=True,
+             export_spec=[("service_code", "Mã", "text"), ("service_name", "Dịch vụ", "long"), ("online_rate", "Tỷ lệ", "rate"),
+                          ("total_dossiers", "Tổng hồ sơ", "count"), ("target_rate", "Chỉ tiêu", "rate")])
 with d:
     st.subheader("Làm sạch dữ liệu")
-    ui.table(cleaning, [("dataset_name", "Bộ dữ liệu", "text", "medium"), ("records_cleaned", "Đã làm sạch", "count"),
+    ui.table(cleaning, [("dataset_name", "Bộ dữ liệu", "long"), ("records_cleaned", "Đã làm sạch", "count"),
                         ("records_total", "Tổng số", "count"), ("cleaning_ratio", "Tỷ lệ", "rate")],
-             f"Làm sạch dữ liệu của {names[unit]}", "district-cleaning", height=420)
+             f"Làm sạch dữ liệu của {names[unit]}", "district-cleaning", static=True)
 
 hdr.sources(ui.sources_of(*shown), scope=names[unit])

@@ -62,11 +62,11 @@ else:
 
     st.subheader(f"Theo địa phương, {period_label(f.last)}")
     ui.table(districts, [
-        ("unit_name", "Địa phương", "text"), ("cccd_records", "Hồ sơ CCCD", "count"),
-        ("cccd_change", "CCCD tăng trong tháng", "count"), ("vneid_applications", "Hồ sơ VNeID", "count"),
-        ("vneid_activated", "Đã kích hoạt", "count"), ("activated_change", "Kích hoạt tăng trong tháng", "count"),
-        ("vneid_target", "Chỉ tiêu", "count"), ("activation_rate", "Đạt (%)", "rate"), ("rank", "Hạng", "count"),
-        ("reported_period", "Số liệu của tháng", "month"),
-    ], f"CCCD và VNeID theo địa phương {period_label(f.last)}", "id-table")
+        ("unit_name", "Địa phương", "text"), ("cccd_records", "Hồ sơ CCCD", "count", 95),
+        ("cccd_change", "CCCD tăng", "count", 80), ("vneid_applications", "Hồ sơ VNeID", "count", 95),
+        ("vneid_activated", "Đã kích hoạt", "count", 95), ("activated_change", "Kích hoạt tăng", "count", 95),
+        ("vneid_target", "Chỉ tiêu", "count", 90), ("activation_rate", "Đạt (%)", "rate", 70), ("rank", "Hạng", "count", 50),
+        ("reported_period", "Số liệu tháng", "month", 105),
+], f"CCCD và VNeID theo địa phương {period_label(f.last)}", "id-table")
 
 hdr.sources(ui.sources_of(*shown))

@@ -69,41 +69,40 @@ if agency:
 if units:
     st.caption("Nhiệm vụ: số liệu toàn tỉnh (bộ lọc địa bàn không áp dụng; xem trang Nhiệm vụ cho nhiệm vụ của cấp huyện).")
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
-    if trend["online_rate"].notna().any():
-        target = kpis["online_rate"]["target"]
-        fig = charts.rate_trend(trend, [("online_rate", "Tỷ lệ trực tuyến")], target=target)
-        ui.chart(fig, "overview-trend", "Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
-    else:
-        ui.empty()
-with right:
-    st.subheader("Dịch vụ chưa đạt chỉ tiêu")
-    if len(below):
-        ui.table(below, [("service_code", "Mã", "text", "small"), ("service_name", "Dịch vụ", "long"),
-                         ("online_rate", "Tỷ lệ trực tuyến", "rate"), ("target_rate", "Chỉ tiêu", "rate"),
-                         ("total_dossiers", "Hồ sơ", "count"), ("shortfall", "Thiếu so với chỉ tiêu", "count")],
-                 "Dịch vụ chưa đạt chỉ tiêu", "overview-below",
-                 caption="Xếp theo mức kéo tỷ lệ chung xuống. “Thiếu so với chỉ tiêu”: số hồ sơ trực tuyến còn thiếu.")
-    else:
-        st.success("Tất cả dịch vụ có hồ sơ đều đạt chỉ tiêu.")
+st.subheader("Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
+if trend["online_rate"].notna().any():
+    target = kpis["online_rate"]["target"]
+    fig = charts.rate_trend(trend, [("online_rate", "Tỷ lệ trực tuyến")], target=target, height=320)
+    ui.chart(fig, "overview-trend", "Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
+else:
+    ui.empty()
+
+# A full-width list: the services' long names are read whole, not cut off.
+st.subheader("Dịch vụ chưa đạt chỉ tiêu")
+if len(below):
+    ui.table(below, [("service_code", "Mã", "text"), ("service_name", "Dịch vụ", "long"),
+                     ("online_rate", "Tỷ lệ trực tuyến", "rate"), ("target_rate", "Chỉ tiêu", "rate"),
+                     ("total_dossiers", "Hồ sơ", "count"), ("shortfall", "Thiếu so với chỉ tiêu", "count")],
+             "Dịch vụ chưa đạt chỉ tiêu", "overview-below", static=True,
+             caption="Xếp theo mức kéo tỷ lệ chung xuống. “Thiếu so với chỉ tiêu”: số hồ sơ trực tuyến còn thiếu.")
+else:
+    st.success("Tất cả dịch vụ có hồ sơ đều đạt chỉ tiêu.")
 
 st.subheader("Địa phương có tỷ lệ trực tuyến cao nhất và thấp nhất")
-spec = [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "text"), ("online_rate", "Tỷ lệ trực tuyến", "rate"),
-        ("online_dossiers", "Hồ sơ trực tuyến", "count"), ("total_dossiers", "Tổng hồ sơ", "count")]
+spec = [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "text"), ("online_rate", "Tỷ lệ", "rate"),
+        ("online_dossiers", "Trực tuyến", "count"), ("total_dossiers", "Tổng hồ sơ", "count")]
 if len(ranking) == 0:
     ui.empty()
 elif (ranking["group"] == "all").all():
-    ui.table(ranking, spec, "Xếp hạng địa phương", "overview-rank")
+    ui.table(ranking, spec, "Xếp hạng địa phương", "overview-rank", static=True)
 else:
     c1, c2 = st.columns(2)
     with c1:
         st.markdown("**5 địa phương cao nhất**")
-        ui.table(ranking[ranking["group"] == "best"], spec, "5 địa phương cao nhất", "overview-best")
+        ui.table(ranking[ranking["group"] == "best"], spec, "5 địa phương cao nhất", "overview-best", static=True)
     with c2:
         st.markdown("**5 địa phương thấp nhất**")
-        ui.table(ranking[ranking["group"] == "worst"], spec, "5 địa phương thấp nhất", "overview-worst")
+        ui.table(ranking[ranking["group"] == "worst"], spec, "5 địa phương thấp nhất", "overview-worst", static=True)
 st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ lệ cao nhất).")
 
 hdr.sources(ui.sources_of(list(kpis.values()), trend, ranking, below))

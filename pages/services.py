@@ -41,10 +41,11 @@ with right:
         shown.append(by_district)
         st.markdown(f"**{service_names.get(service, service)}**")
         if by_district["online_rate"].notna().any():
-            ui.table(by_district, [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "text"),
-                                   ("online_rate", "Tỷ lệ", "rate"), ("online_dossiers", "Trực tuyến", "count"),
-                                   ("total_dossiers", "Tổng hồ sơ", "count")],
-                     f"{service} theo địa phương", "svc-service-districts", height=560)
+            # A narrow column: the online count goes to the .xlsx only (the rate and the total say it).
+            spec = [("rank", "Hạng", "count", 50), ("unit_name", "Địa phương", "text"),
+                    ("online_rate", "Tỷ lệ", "rate", 70), ("total_dossiers", "Tổng hồ sơ", "count", 90)]
+            ui.table(by_district, spec, f"{service} theo địa phương", "svc-service-districts", height=560,
+                     export_spec=spec[:3] + [("online_dossiers", "Trực tuyến", "count")] + spec[3:])
         else:
             ui.empty("Các địa phương chưa báo cáo hồ sơ của dịch vụ này trong kỳ (có thể chỉ có số liệu cấp tỉnh).")
     else:
@@ -70,11 +71,11 @@ with right:
         own = ui.q("district_services", f.first, f.last, district, agency)
         shown.append(own)
         st.markdown(f"**{district_names.get(district, district)}**")
-        ui.table(own[own["total_dossiers"].notna()],
-                 [("service_code", "Mã", "text", "small"), ("service_name", "Dịch vụ", "long"),
-                  ("online_rate", "Tỷ lệ", "rate"), ("online_dossiers", "Trực tuyến", "count"),
-                  ("total_dossiers", "Tổng hồ sơ", "count")],
-                 f"Dịch vụ của {district_names.get(district, district)}", "svc-district-services", height=560)
+        spec = [("service_code", "Mã", "text", 70), ("service_name", "Dịch vụ", "long", 290),
+                ("online_rate", "Tỷ lệ", "rate", 70), ("total_dossiers", "Tổng hồ sơ", "count", 90)]
+        ui.table(own[own["total_dossiers"].notna()], spec,
+                 f"Dịch vụ của {district_names.get(district, district)}", "svc-district-services", height=560, wrap=True,
+                 export_spec=spec[:3] + [("online_dossiers", "Trực tuyến", "count")] + spec[3:])
     else:
         st.caption("Bấm vào một địa phương trong biểu đồ để xem các dịch vụ của địa phương đó.")
 with left:
@@ -86,7 +87,7 @@ with left:
     else:
         ui.empty()
 
-# ---- by agency and the services that pull the rate down
+# ---- by agency and the monthly trend; the services that pull the rate down (a full-width list)
 left, right = st.columns([2, 3])
 with left:
     st.subheader("Theo cơ quan chủ trì")
@@ -97,31 +98,32 @@ with left:
     else:
         ui.empty()
 with right:
-    st.subheader("Dịch vụ kéo tỷ lệ chung xuống")
-    if len(below):
-        ui.table(below, [("service_code", "Mã", "text", "small"), ("service_name", "Dịch vụ", "long"),
-                         ("online_rate", "Tỷ lệ", "rate"), ("pull", "Kéo xuống (điểm %)", "points"),
-                         ("shortfall", "Hồ sơ trực tuyến còn thiếu", "count")],
-                 "Dịch vụ kéo tỷ lệ chung xuống", "svc-below",
-                 caption="“Kéo xuống”: tỷ lệ chung sẽ cao hơn bấy nhiêu điểm % nếu bỏ dịch vụ này ra. "
-                         "“Còn thiếu”: số hồ sơ trực tuyến cần thêm để đạt chỉ tiêu.")
+    st.subheader("Xu hướng theo tháng")
+    if overall["online_rate"].notna().any():
+        fig = charts.rate_trend_groups(overall, trend, "service_group", ui.GROUP_LABELS, "Tất cả dịch vụ",
+                                       target=ui.num(summary["target_rate"]))
+        ui.chart(fig, "svc-trend", "Tỷ lệ trực tuyến theo tháng, theo nhóm dịch vụ")
     else:
-        st.success("Không có dịch vụ nào dưới chỉ tiêu.")
+        ui.empty()
 
-st.subheader("Xu hướng theo tháng")
-if overall["online_rate"].notna().any():
-    fig = charts.rate_trend_groups(overall, trend, "service_group", ui.GROUP_LABELS, "Tất cả dịch vụ",
-                                   target=ui.num(summary["target_rate"]))
-    ui.chart(fig, "svc-trend", "Tỷ lệ trực tuyến theo tháng, theo nhóm dịch vụ")
+st.subheader("Dịch vụ kéo tỷ lệ chung xuống")
+if len(below):
+    ui.table(below, [("service_code", "Mã", "text"), ("service_name", "Dịch vụ", "long"),
+                     ("online_rate", "Tỷ lệ", "rate"), ("pull", "Kéo xuống (điểm %)", "points"),
+                     ("shortfall", "Hồ sơ trực tuyến còn thiếu", "count")],
+             "Dịch vụ kéo tỷ lệ chung xuống", "svc-below", static=True,
+             caption="“Kéo xuống”: tỷ lệ chung sẽ cao hơn bấy nhiêu điểm % nếu bỏ dịch vụ này ra. "
+                     "“Còn thiếu”: số hồ sơ trực tuyến cần thêm để đạt chỉ tiêu.")
 else:
-    ui.empty()
+    st.success("Không có dịch vụ nào dưới chỉ tiêu.")
 
 with st.expander("Bảng đầy đủ theo dịch vụ"):
-    ui.table(services, [("service_code", "Mã", "text", "small"), ("service_name", "Dịch vụ", "long"),
-                        ("service_group", "Nhóm", "group"), ("agency_name", "Cơ quan chủ trì", "text"),
-                        ("total_dossiers", "Tổng hồ sơ", "count"), ("online_dossiers", "Trực tuyến", "count"),
-                        ("online_rate", "Tỷ lệ", "rate"), ("target_rate", "Chỉ tiêu", "rate"),
-                        ("shortfall", "Còn thiếu", "count")],
-             "Tỷ lệ trực tuyến theo dịch vụ", "svc-all")
+    # On screen the group is left out (the code says it: E06-…, Q422-…); the .xlsx has it.
+    spec = [("service_code", "Mã", "text", 65), ("service_name", "Dịch vụ", "long", 260),
+            ("agency_name", "Cơ quan chủ trì", "text", 130), ("total_dossiers", "Tổng hồ sơ", "count", 85),
+            ("online_dossiers", "Trực tuyến", "count", 80), ("online_rate", "Tỷ lệ", "rate", 65),
+            ("target_rate", "Chỉ tiêu", "rate", 65), ("shortfall", "Còn thiếu", "count", 80)]
+    ui.table(services, spec, "Tỷ lệ trực tuyến theo dịch vụ", "svc-all", wrap=True, height=600,
+             export_spec=spec[:2] + [("service_group", "Nhóm", "group")] + spec[2:])
 
 hdr.sources(ui.sources_of(*shown))

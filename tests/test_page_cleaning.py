@@ -19,7 +19,7 @@ def test_cleaning_province_september_2023_is_official(app_env):
     assert m["Tổng bản ghi cần làm sạch"] == vn_count(total)
     assert m["Bản ghi đã làm sạch"] == vn_count(cleaned)
     assert m["Đã làm sạch ở bộ chưa có tổng số"] == vn_count(sum(int(r["records_cleaned"]) for r in rows if not r["records_total"]))
-    by_dataset = at.dataframe[0].value
+    by_dataset = at.table[0].value
     assert dict(zip(by_dataset["Bộ dữ liệu"], by_dataset["Đã làm sạch"])) == dict(sql(
         app_env, "select dataset_name, records_cleaned from cleaning_monthly where unit_code = '38' and period = ?", [SEP]))
 

@@ -16,7 +16,7 @@ def test_district_profile_against_the_province_with_its_rank(app_env):
     own = dict(rates)["395"]
     assert metrics(at)["Tỷ lệ hồ sơ trực tuyến"] == vn_rate(own)
     assert f"Hạng **{rank}/27** · Tỉnh Thanh Hóa: 81,0 %" in markdown(at)
-    profile = at.dataframe[0].value
+    profile = at.table[0].value
     row = profile[profile["Chỉ tiêu"] == "Hồ sơ CCCD gắn chip"].iloc[0]
     cccd = sql(app_env, "select cccd_records from identity_monthly where unit_code = '395' and period = ?", [SEP])[0][0]
     assert (row["Huyện Thọ Xuân"], row["Tỉnh Thanh Hóa"]) == (vn_count(cccd), "3.421.346")

@@ -100,8 +100,8 @@ def test_best_and_worst_five_districts(app_env):
                                    / sum(total_dossiers) filter (where online_dossiers is not null) as r
                             from service_volume_monthly where unit_level = 'district' and period = '2023-09-01'
                             group by unit_name order by r desc""")
-    best = at.dataframe[1].value
-    worst = at.dataframe[2].value
+    best = at.table[1].value
+    worst = at.table[2].value
     assert list(best["Địa phương"]) == [n for n, _ in rates[:5]]
     assert list(best["Hạng"]) == [1, 2, 3, 4, 5]
     assert list(worst["Địa phương"]) == [n for n, _ in rates[::-1][:5]]
@@ -110,7 +110,7 @@ def test_best_and_worst_five_districts(app_env):
 
 def test_services_below_target_are_listed(app_env):
     at = open_page("overview", period="2023-09")
-    below = at.dataframe[0].value
+    below = at.table[0].value
     rows = list(csv.DictReader(open(REF / "official_service_volume_2023_09.csv", encoding="utf-8")))
     expected = {r["service_code"] for r in rows
                 if r["total_dossiers"] and int(r["total_dossiers"]) and int(r["online_dossiers"]) / int(r["total_dossiers"]) < 0.5}

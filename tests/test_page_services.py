@@ -42,9 +42,9 @@ def test_service_link_shows_its_districts_and_district_link_its_services(app_env
     assert at.selectbox(key="svc_service").value == "E06-02"
     assert at.selectbox(key="svc_district").value == "395"
     by_district = at.dataframe[0].value
-    expected = dict(sql(app_env, """select unit_name, online_dossiers from service_volume_monthly
+    expected = dict(sql(app_env, """select unit_name, total_dossiers from service_volume_monthly
                                    where period = ? and service_code = 'E06-02' and unit_level = 'district'""", [SEP]))
-    assert dict(zip(by_district["Địa phương"], by_district["Trực tuyến"])) == expected
+    assert dict(zip(by_district["Địa phương"], by_district["Tổng hồ sơ"])) == expected
     own = at.dataframe[1].value
     expected = dict(sql(app_env, """select service_code, total_dossiers from service_volume_monthly
                                    where period = ? and unit_code = '395' and total_dossiers is not null""", [SEP]))
