@@ -77,11 +77,15 @@ st.plotly_chart(heat, width="stretch", key="rep_matrix")
 
 st.subheader("Tỷ lệ báo cáo theo tháng")
 fig = go.Figure()
-x = [period_label(p) for p in by_month["period"]]
+x = [f"T{p.month}/{p.year}" for p in by_month["period"]]  # short: no slanted ticks
 fig.add_scatter(x=x, y=by_month["reporting_rate"] * 100, name="Tỷ lệ báo cáo", mode="lines+markers")
 fig.add_scatter(x=x, y=by_month["on_time_rate"] * 100, name="Tỷ lệ đúng hạn", mode="lines+markers")
-fig.update_layout(yaxis=dict(title="%", range=[0, 105]), height=340, margin=dict(l=10, r=10, t=10, b=10),
-                  separators=",.", legend=dict(orientation="h"))
+fig.update_traces(hovertemplate="%{x}: %{y:.1f} %<extra>%{fullData.name}</extra>")
+# Short month labels ("T9/2023"), at most twelve of them, level; the legend above the plot.
+fig.update_layout(yaxis=dict(title=None, range=[0, 105], ticksuffix=" %"), height=340, font=dict(size=14),
+                  xaxis=dict(type="category", tickangle=0, tickvals=x[::-(-len(x) // 12)]),
+                  margin=dict(l=10, r=10, t=40, b=10), separators=",.",
+                  legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
 st.plotly_chart(fig, width="stretch", key="rep_chart")
 
 st.subheader("Theo đơn vị (đúng hạn thấp nhất trước)")

@@ -50,6 +50,21 @@ def preview_frame(rows: list[dict]) -> pd.DataFrame:
     return df.rename(columns=COLUMN_VI)
 
 
+def replaced_text(ids: list[str], unit: str | None) -> str:
+    """The reports a file replaces, by the name they were sent under (their submission id after
+    it): “DA06_395_2024-12.xlsx” (nộp 05/01/2025 16:13, mã nộp 20250105T…)."""
+    known = {}
+    if unit:
+        for r in q.submission_history(wh, [unit], 1000).itertuples():
+            known[r.submission_id] = r
+    out = []
+    for i in ids:
+        r = known.get(i)
+        out.append(f"“{r.file_name}” (nộp {pd.Timestamp(r.submitted_at):%d/%m/%Y %H:%M}, mã nộp {i})" if r is not None
+                   else f"mã nộp {i}")
+    return "; ".join(out)
+
+
 st.title("Nộp báo cáo tháng")
 user = auth.current_user()
 if not auth.has_role(user, "uploader", "admin"):
@@ -84,6 +99,16 @@ with st.expander("1. Tải biểu mẫu của đơn vị", expanded=False):
 st.subheader("2. Chọn tệp và kiểm tra")
 st.write("Hệ thống kiểm tra từng ô **trước khi ghi**; tệp có lỗi không được nạp. Tối đa "
          f"{MAX_FILE_BYTES // 1048576} MB mỗi tệp; nhận .xlsx, .xlsm, .xls, .ods.")
+# The file picker's own words are English ("Upload", "20MB per file • XLSX, …"): said in Vietnamese.
+st.html(f"""<style>
+  [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{font-size: 0;}}
+  [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+      content: "Chọn tệp"; font-size: 0.95rem;}}
+  [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}
+  [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+      content: "hoặc kéo thả tệp vào đây · tối đa {MAX_FILE_BYTES // 1048576} MB mỗi tệp · .xlsx, .xlsm, .xls, .ods";
+      font-size: 0.85rem;}}
+</style>""")
 files = st.file_uploader("Tệp báo cáo", type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="upload_files",
                          max_upload_size=MAX_FILE_BYTES // 1048576)
 
@@ -115,8 +140,8 @@ if files:
             for w in r.warnings:
                 st.warning(str(w))
             if ok and r.replaced:
-                st.info("Tệp này sẽ **thay thế** báo cáo đã nộp cùng đơn vị, kỳ và nội dung: " + ", ".join(r.replaced)
-                        + ". Bản cũ vẫn được lưu trong nhật ký.")
+                st.info("Tệp này sẽ **thay thế** báo cáo đã nộp cùng đơn vị, kỳ và nội dung: "
+                        + replaced_text(r.replaced, r.unit_code) + ". Bản cũ vẫn được lưu trong nhật ký.")
             for topic, rows in r.preview.items():
                 if rows:
                     st.caption(f"Đã đọc — {TOPICS[topic].sheet}")
@@ -130,7 +155,8 @@ if files:
         st.cache_data.clear()  # every page shows the new figures at once
         for (p, name), r in zip([s for s, _ in valid], results):
             msg = f"{name}: {STATUS_VI.get(r.status, r.status)} (mã nộp {r.submission_id})"
-            (st.success if r.status == "accepted" else st.error)(msg + (f"; thay thế {', '.join(r.replaced)}" if r.replaced else ""))
+            (st.success if r.status == "accepted" else st.error)(
+                msg + (f"; thay thế {replaced_text(r.replaced, r.unit_code)}" if r.replaced else ""))
             p.unlink(missing_ok=True)
         staged.clear()
 
@@ -140,10 +166,17 @@ hist = q.submission_history(wh, None if user.role == "admin" else list(user.unit
 if hist.empty:
     st.write("Chưa có tệp nào.")
 else:
+    unit_names = dict(zip(units_df["unit_code"], units_df["unit_name"]))
     hist = hist.assign(status=hist["status"].map(STATUS_VI).fillna(hist["status"]),
+                       submitted_at=pd.to_datetime(hist["submitted_at"]).dt.strftime("%d/%m/%Y %H:%M"),
+                       unit_code=hist["unit_code"].map(lambda c: unit_names.get(c, c) if pd.notna(c) else "–"),
                        period=hist["period"].map(lambda d: period_label(d) if pd.notna(d) else "–"),
                        topic=hist["topic"].map(topics_vi), message=hist["message"].fillna(""))
-    st.dataframe(hist.rename(columns={"submitted_at": "Thời điểm nộp", "file_name": "Tệp", "unit_code": "Đơn vị", "period": "Kỳ",
-                                      "topic": "Nội dung", "row_count": "Số dòng", "status": "Trạng thái",
-                                      "submitted_by": "Người nộp", "message": "Thông báo", "submission_id": "Mã nộp"}),
-                 hide_index=True, width="stretch")
+    # The columns one reads first, wide enough for their longest value; the submission id last.
+    columns = {"submitted_at": ("Thời điểm nộp", 130), "file_name": ("Tệp", 230), "unit_code": ("Đơn vị", 180),
+               "period": ("Kỳ", 110), "status": ("Trạng thái", 170), "topic": ("Nội dung", 300),
+               "row_count": ("Số dòng", 75), "submitted_by": ("Người nộp", 110), "message": ("Thông báo", 400),
+               "submission_id": ("Mã nộp", 260)}
+    st.dataframe(hist[list(columns)].rename(columns={k: label for k, (label, _) in columns.items()}),
+                 hide_index=True, width="stretch",
+                 column_config={label: st.column_config.Column(width=w) for label, w in columns.values()})
