@@ -168,12 +168,16 @@ def rate_bars(df: pd.DataFrame, label_col: str, rate_col: str, key_col: str, tit
         fig.add_vline(x=t_line * 100, line={"color": MUTED, "dash": "dash", "width": 1.5})
     height = max(260, 30 * len(d) + 90)
     _layout(fig, title, height, showlegend=False, bargap=0.25)
+    x_max = max(105, float(_pct(d[rate_col]).max() or 0) * 1.04)
     if t_line is not None:
-        # The target's label sits above the plot area, where no bar can hide it.
+        # The target's label sits above the plot area, where no bar can hide it; near the right
+        # edge it ends at the line instead of being centred on it (and cut off).
+        near_end = t_line * 100 > 0.8 * x_max
         fig.add_annotation(x=t_line * 100, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
+                           xanchor="right" if near_end else "center",
                            text=f"Chỉ tiêu {t_line * 100:.0f} %".replace(".", ","), font={"color": MUTED})
         fig.update_layout(margin={"t": max(fig.layout.margin.t or 0, 30)})
-    fig.update_xaxes(ticksuffix=" %", range=[0, max(105, float(_pct(d[rate_col]).max() or 0) * 1.04)])
+    fig.update_xaxes(ticksuffix=" %", range=[0, x_max])
     fig.update_yaxes(tickfont={"size": 13})
     return fig
 

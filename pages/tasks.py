@@ -36,22 +36,32 @@ else:
     left, right = st.columns([2, 3])
     with left:
         fig = charts.status_bars(by_agency, "responsible_unit_name",
-                                 [(c, ui.STATUS_LABELS[c]) for c in ("done", "in_progress", "not_started", "no_report")])
+                                 [(c, ui.STATUS_LABELS[c]) for c in ("done", "in_progress", "not_started", "no_report")],
+                                 label_len=30)
         ui.chart(fig, "tasks-agency", f"Nhiệm vụ theo đơn vị chủ trì, {period_label(f.last)}")
     with right:
-        ui.table(by_agency, [("responsible_unit_name", "Đơn vị chủ trì", "text", "medium"), ("tasks", "Tổng", "count"),
-                             ("done", "Hoàn thành", "count"), ("in_progress", "Đang thực hiện", "count"),
-                             ("not_started", "Chưa triển khai", "count"), ("no_report", "Chưa báo cáo", "count"),
-                             ("overdue", "Quá hạn", "count")],
-                 "Nhiệm vụ theo đơn vị chủ trì", "tasks-by-agency", height=560)
+        # On screen: done against not yet done (the chart beside splits the rest by status); the
+        # .xlsx keeps every status.
+        full = [("responsible_unit_name", "Đơn vị chủ trì", "text", 190), ("tasks", "Tổng", "count", 55),
+                ("done", "Hoàn thành", "count", 90), ("in_progress", "Đang thực hiện", "count"),
+                ("not_started", "Chưa triển khai", "count"), ("no_report", "Chưa báo cáo", "count"),
+                ("overdue", "Quá hạn", "count", 75)]
+        ui.table(by_agency.assign(open=by_agency["tasks"] - by_agency["done"]),
+                 full[:3] + [("open", "Chưa hoàn thành", "count", 120), full[-1]],
+                 "Nhiệm vụ theo đơn vị chủ trì", "tasks-by-agency",
+                 height=min(35 * (len(by_agency) + 1) + 3, max(280, 26 * len(by_agency) + 110)),  # the chart's height
+                 export_spec=full)
 
     st.subheader(f"Đến hạn trong {queries.DUE_SOON_DAYS} ngày tới")
     if len(due):
-        ui.table(due, [("task_code", "Mã", "text", "small"), ("task_name", "Nhiệm vụ", "long", "large"),
-                       ("responsible_unit_name", "Chủ trì", "text", "medium"), ("deadline", "Hạn", "date"),
-                       ("days_to_deadline", "Còn (ngày)", "days"), ("status", "Trạng thái", "status"),
-                       ("source_document", "Văn bản giao", "long")],
-                 "Nhiệm vụ đến hạn trong 30 ngày", "tasks-due")
+        ui.table(due, [("task_code", "Mã", "text"), ("task_name", "Nhiệm vụ", "long"),
+                       ("responsible_unit_name", "Chủ trì", "text"), ("deadline", "Hạn", "date"),
+                       ("days_to_deadline", "Còn (ngày)", "days"), ("status", "Trạng thái", "status")],
+                 f"Nhiệm vụ đến hạn trong {queries.DUE_SOON_DAYS} ngày", "tasks-due", static=True,
+                 export_spec=[("task_code", "Mã", "text"), ("task_name", "Nhiệm vụ", "long"),
+                              ("responsible_unit_name", "Chủ trì", "text"), ("deadline", "Hạn", "date"),
+                              ("days_to_deadline", "Còn (ngày)", "days"), ("status", "Trạng thái", "status"),
+                              ("source_document", "Văn bản giao", "long")])
     else:
         st.success(f"Không có nhiệm vụ chưa hoàn thành nào đến hạn trong {queries.DUE_SOON_DAYS} ngày sau "
                    f"cuối {period_label(f.last).lower()}.")
@@ -61,21 +71,26 @@ else:
         "Trạng thái", ["overdue", "done", "in_progress", "not_started", "no_report"], selection_mode="multi",
         format_func=lambda s: "Quá hạn" if s == "overdue" else ui.STATUS_LABELS[s], key="tasks_status")
     shown_tracker = ui.q("task_tracker", f.last, agency, tuple(status_filter)) if status_filter else tracker
-    ui.table(shown_tracker, [
-        ("task_code", "Mã", "text", "small"), ("task_name", "Nhiệm vụ", "long", "large"),
-        ("responsible_unit_name", "Chủ trì", "text", "medium"), ("status", "Trạng thái", "status"),
-        ("deadline", "Hạn", "date"), ("days_overdue", "Quá hạn (ngày)", "days"),
-        ("deadline_text", "Thời hạn (văn bản)", "text", "medium"), ("status_period", "Báo cáo tháng", "month", "small"),
-        ("status_text", "Tình hình", "long"), ("source_document", "Văn bản giao", "long"),
-    ], f"Theo dõi nhiệm vụ {period_label(f.last)}", "tasks-tracker", height=520)
+    tracker_spec = [
+        ("task_code", "Mã", "text", 80), ("task_name", "Nhiệm vụ", "long", 360),
+        ("responsible_unit_name", "Chủ trì", "text", 140), ("status", "Trạng thái", "status", 120),
+        ("deadline", "Hạn", "date", 90), ("days_overdue", "Quá hạn (ngày)", "days", 95),
+    ]
+    ui.table(shown_tracker, tracker_spec, f"Theo dõi nhiệm vụ {period_label(f.last)}", "tasks-tracker", height=600,
+             wrap=True, caption="Tên nhiệm vụ dài được rút gọn (…). Bảng Excel có đủ tên nhiệm vụ, thời hạn theo "
+                                "văn bản, tháng báo cáo, tình hình thực hiện và văn bản giao.",
+             export_spec=tracker_spec + [
+                 ("deadline_text", "Thời hạn (văn bản)", "text"), ("status_period", "Báo cáo tháng", "month"),
+                 ("status_text", "Tình hình", "long"), ("source_document", "Văn bản giao", "long")])
 
 if f.units:
     st.subheader("Nhiệm vụ giao cho tất cả các huyện: tình hình của địa phương đã chọn")
     dist = ui.q("district_task_status", f.last, f.units)
     shown.append(dist)
-    ui.table(dist, [("unit_name", "Địa phương", "text", "medium"), ("task_code", "Mã", "text", "small"), ("task_name", "Nhiệm vụ", "long"),
-                    ("deadline", "Hạn", "date"), ("status", "Trạng thái", "status"), ("is_overdue", "Quá hạn", "bool"),
-                    ("status_period", "Báo cáo tháng", "month")],
-             "Nhiệm vụ cấp huyện theo địa phương", "tasks-districts")
+    ui.table(dist, [("unit_name", "Địa phương", "text", 130), ("task_code", "Mã", "text", 80),
+                    ("task_name", "Nhiệm vụ", "long", 300), ("deadline", "Hạn", "date", 90),
+                    ("status", "Trạng thái", "status", 120), ("is_overdue", "Quá hạn", "bool", 70),
+                    ("status_period", "Báo cáo tháng", "month", 105)],
+             "Nhiệm vụ cấp huyện theo địa phương", "tasks-districts", wrap=True, height=520)
 
 hdr.sources(ui.sources_of(*shown))

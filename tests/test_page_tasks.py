@@ -28,7 +28,7 @@ def test_tasks_due_in_the_next_30_days(app_env, period, n):
                                                 and deadline > ? and deadline <= ?
                                               order by deadline, task_code""", [month, end, end + dt.timedelta(days=30)])]
     assert len(expected) == n
-    tables = [d.value for d in at.dataframe if "Còn (ngày)" in d.value.columns]
+    tables = [d.value for d in at.table if "Còn (ngày)" in d.value.columns]
     assert (list(tables[0]["Mã"]) if tables else []) == expected
     if n == 0:
         assert at.success[0].value.startswith("Không có nhiệm vụ chưa hoàn thành nào đến hạn trong 30 ngày")
