@@ -38,8 +38,6 @@ ACTIVATION_TARGET = 1.0
 DEFAULT_ONLINE_TARGET = 0.5
 # Tasks: green with no overdue task, amber while overdue tasks are at most this share of tasks.
 TASKS_AMBER_SHARE = 0.10
-# "Falls due soon": within this many days after the as-of date (the last day of the period).
-DUE_SOON_DAYS = 30
 
 # The filters are bound where they narrow the data (see _bind): `:first`, `:last` (dates),
 # `:units` (a list of unit codes or NULL), `:agency` (a code or NULL). Only the branch the units
@@ -661,9 +659,10 @@ def task_counts_by_agency(wh: Warehouse, period: dt.date, agency=None) -> pd.Dat
     )
 
 
-def tasks_due_soon(wh: Warehouse, period: dt.date, agency=None, days: int = DUE_SOON_DAYS) -> pd.DataFrame:
-    """Tasks not done whose deadline falls within `days` days after the as-of date (the last day
-    of the month), soonest first."""
+def tasks_due_soon(wh: Warehouse, period: dt.date, agency=None) -> pd.DataFrame:
+    """Tasks not done whose deadline falls in the month after the as-of month (after its last
+    day, up to the next month's last day: deadlines fall at month ends, so a fixed number of
+    days would miss some), soonest first."""
     return wh.query(
         """
         select task_code, task_name, responsible_unit_name, deadline, deadline_text, status,
@@ -671,10 +670,12 @@ def tasks_due_soon(wh: Warehouse, period: dt.date, agency=None, days: int = DUE_
         from task_tracker
         where period = cast(? as date)
           and (cast(? as varchar) is null or responsible_unit_code = cast(? as varchar))
-          and status <> 'done' and days_to_deadline between 1 and ?
+          and status <> 'done'
+          and deadline > last_day(cast(? as date))
+          and deadline <= last_day(cast(? as date) + interval 1 month)
         order by deadline, task_code
         """,
-        [period, agency or None, agency or None, days],
+        [period, agency or None, agency or None, period, period],
     )
 
 

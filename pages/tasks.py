@@ -1,10 +1,10 @@
 """Nhiệm vụ: the task tracker (status, responsible unit, deadline, days overdue, source
-document), counts by agency, what falls due in the next 30 days; with districts selected, their
+document), counts by agency, what falls due in the next month; with districts selected, their
 own status on the tasks given to every district."""
 import streamlit as st
 
-from dashboard import charts, queries, ui
-from etl.periods import period_label
+from dashboard import charts, ui
+from etl.periods import add_months, period_label
 
 ctx = ui.context()
 f = ctx.filters
@@ -52,19 +52,19 @@ else:
                  height=min(35 * (len(by_agency) + 1) + 3, max(280, 26 * len(by_agency) + 110)),  # the chart's height
                  export_spec=full)
 
-    st.subheader(f"Đến hạn trong {queries.DUE_SOON_DAYS} ngày tới")
+    next_month = period_label(add_months(f.last, 1)).lower()
+    st.subheader(f"Đến hạn trong {next_month}")
     if len(due):
         ui.table(due, [("task_code", "Mã", "text"), ("task_name", "Nhiệm vụ", "long"),
                        ("responsible_unit_name", "Chủ trì", "text"), ("deadline", "Hạn", "date"),
                        ("days_to_deadline", "Còn (ngày)", "days"), ("status", "Trạng thái", "status")],
-                 f"Nhiệm vụ đến hạn trong {queries.DUE_SOON_DAYS} ngày", "tasks-due", static=True,
+                 f"Nhiệm vụ đến hạn trong {next_month}", "tasks-due", static=True,
                  export_spec=[("task_code", "Mã", "text"), ("task_name", "Nhiệm vụ", "long"),
                               ("responsible_unit_name", "Chủ trì", "text"), ("deadline", "Hạn", "date"),
                               ("days_to_deadline", "Còn (ngày)", "days"), ("status", "Trạng thái", "status"),
                               ("source_document", "Văn bản giao", "long")])
     else:
-        st.success(f"Không có nhiệm vụ chưa hoàn thành nào đến hạn trong {queries.DUE_SOON_DAYS} ngày sau "
-                   f"cuối {period_label(f.last).lower()}.")
+        st.success(f"Không có nhiệm vụ chưa hoàn thành nào đến hạn trong {next_month}.")
 
     st.subheader("Theo dõi nhiệm vụ")
     status_filter = st.segmented_control(
