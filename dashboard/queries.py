@@ -1073,14 +1073,31 @@ def not_yet_reported(wh: Warehouse, period: dt.date, topic: str | None = None, l
 
 
 def submission_history(wh: Warehouse, units: list[str] | None, limit: int = 200) -> pd.DataFrame:
-    """The latest received files, for the given units (None = all)."""
+    """The latest received files, for the given units (None = all), with the names of the files
+    that replaced them (`replaced_by_files`, NULL when none did)."""
     return wh.query(
         """
-        select submitted_at, file_name, unit_code, period, topic, row_count, status, submitted_by, message, submission_id
-        from submission_log
-        where (? is null or list_contains(?, unit_code))
-        order by submitted_at desc
-        limit ?
+        with recent as (
+            select submitted_at, file_name, unit_code, period, topic, row_count, status, submitted_by, message,
+                   submission_id, superseded_by
+            from submission_log
+            where (? is null or list_contains(?, unit_code))
+            order by submitted_at desc
+            limit ?
+        ),
+        replacements as (
+            select r.submission_id,
+                   string_agg(s.file_name || ' (' || strftime(s.submitted_at, '%d/%m/%Y %H:%M') || ')', ', '
+                              order by s.submitted_at) as replaced_by_files
+            from recent as r
+            cross join unnest(string_split(r.superseded_by, ',')) as t(sid)
+            join stg_submissions as s on s.submission_id = t.sid
+            group by r.submission_id
+        )
+        select r.* exclude (superseded_by), x.replaced_by_files
+        from recent as r
+        left join replacements as x using (submission_id)
+        order by r.submitted_at desc
         """,
         [None if units is None else 1, units, limit],
     )

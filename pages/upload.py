@@ -171,10 +171,12 @@ else:
                        submitted_at=pd.to_datetime(hist["submitted_at"]).dt.strftime("%d/%m/%Y %H:%M"),
                        unit_code=hist["unit_code"].map(lambda c: unit_names.get(c, c) if pd.notna(c) else "–"),
                        period=hist["period"].map(lambda d: period_label(d) if pd.notna(d) else "–"),
-                       topic=hist["topic"].map(topics_vi), message=hist["message"].fillna(""))
+                       topic=hist["topic"].map(topics_vi), message=hist["message"].fillna(""),
+                       replaced_by_files=hist["replaced_by_files"].fillna(""))
     # The columns one reads first, wide enough for their longest value; the submission id last.
     columns = {"submitted_at": ("Thời điểm nộp", 130), "file_name": ("Tệp", 230), "unit_code": ("Đơn vị", 180),
-               "period": ("Kỳ", 110), "status": ("Trạng thái", 170), "topic": ("Nội dung", 300),
+               "period": ("Kỳ", 110), "status": ("Trạng thái", 170), "replaced_by_files": ("Thay thế bởi", 230),
+               "topic": ("Nội dung", 300),
                "row_count": ("Số dòng", 75), "submitted_by": ("Người nộp", 110), "message": ("Thông báo", 400),
                "submission_id": ("Mã nộp", 260)}
     st.dataframe(hist[list(columns)].rename(columns={k: label for k, (label, _) in columns.items()}),

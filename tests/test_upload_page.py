@@ -79,3 +79,17 @@ def test_bad_file_shows_cell_errors_and_changes_nothing(env):
     at.file_uploader[0].set_value([_xlsx(env / "bad.xlsx", "395", {"services": {"E06-02": {"total_dossiers": 10, "online_dossiers": 11}}})]).run()
     assert [e.value for e in at.error] == ["Dịch vụ công!D8: Hồ sơ trực tuyến (11) lớn hơn tổng số hồ sơ (10)."]
     assert rows(env / "da06.duckdb", "select * from fact_service_volume order by all") == before
+
+
+def test_history_names_the_file_that_replaced_a_report(env):
+    at = _page("thoxuan")
+    at.file_uploader[0].set_value([_xlsx(env / "thay_the.xlsx", "395", {"identity": {"395": {"cccd_records": 150000}}})]).run()
+    at.button(key="confirm_load").click().run()
+    (old_name,), = rows(env / "da06.duckdb", """select file_name from submission_log
+                                                 where unit_code = '395' and period = ? and source = 'sample'""", [DEC])
+    (new_at,), = rows(env / "da06.duckdb", "select submitted_at from submission_log where file_name = 'thay_the.xlsx'")
+    hist = at.dataframe[-1].value
+    replaced = hist[hist["Tệp"] == old_name]
+    assert list(replaced["Trạng thái"]) == ["Bị thay thế một phần"]
+    assert list(replaced["Thay thế bởi"]) == [f"thay_the.xlsx ({new_at:%d/%m/%Y %H:%M})"]
+    assert list(hist[hist["Tệp"] == "thay_the.xlsx"]["Thay thế bởi"]) == [""]
