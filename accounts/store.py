@@ -97,7 +97,6 @@ def _user(row) -> User:
     return User(row[0], row[1], row[2], tuple(u for u in row[3].split(",") if u), bool(row[4]), bool(row[5]))
 
 
-_COLS = "username, display_name, role, units, active, is_demo"
 
 
 class PasswordTooWeak(ValueError):
@@ -142,12 +141,14 @@ def create_user(con, username: str, password: str, role: str, units=(), display_
 
 
 def get_user(con, username: str) -> User | None:
-    row = con.execute(f"select {_COLS} from users where username = ?", [username.strip().lower()]).fetchone()
+    row = con.execute("select username, display_name, role, units, active, is_demo from users where username = ?",
+                      [username.strip().lower()]).fetchone()
     return _user(row) if row else None
 
 
 def list_users(con) -> list[User]:
-    return [_user(r) for r in con.execute(f"select {_COLS} from users order by username").fetchall()]
+    return [_user(r) for r in con.execute(
+        "select username, display_name, role, units, active, is_demo from users order by username").fetchall()]
 
 
 def update_user(con, username: str, actor: str, *, role=None, units=None, active=None, display_name=None, password=None) -> User:

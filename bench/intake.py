@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from etl.build import list_archive
+from etl.load import FACT_TABLES, delete_unit_periods
 from etl.reference import catalogue
 from etl.template import FIRST_DATA_ROW
 from etl.topics import TOPICS
@@ -43,9 +44,8 @@ def prepare(wh: Path, dst: Path, manifests: list[dict]) -> Path:
     con = duckdb.connect(str(dst))
     try:
         keys = sorted({(m["unit_code"], dt.date.fromisoformat(m["period"] + "-01")) for m in manifests})
-        for unit, period in keys:
-            for t in FACTS + ("submission_topic",):
-                con.execute(f"delete from {t} where unit_code = ? and period = ?", [unit, period])  # t: fixed names above
+        for t in FACTS + ("submission_topic",):
+            delete_unit_periods(con, t, keys)
         con.execute("delete from submission where list_contains(?, submission_id)", [[m["submission_id"] for m in manifests]])
         con.execute("checkpoint")
     finally:
@@ -92,8 +92,8 @@ def naive(wh: Path, manifests: list[dict], work: Path) -> float:
             topic = sheet_topic.get(name)
             if topic is None:
                 continue
-            table = {"services": "fact_service_volume", "identity": "fact_identity", "cleaning": "fact_cleaning", "tasks": "fact_task_status"}[topic.key]
-            con.execute(f"delete from {table} where unit_code = ? and period = ?", [unit, period])  # a later file replaces an earlier one
+            table = FACT_TABLES[topic.key]
+            delete_unit_periods(con, table, [(unit, period)])  # a later file replaces an earlier one
             cols = [c for c in topic.columns if c.kind != "rate"]
             body = df.iloc[FIRST_DATA_ROW:, : len(cols)]
             for values in body.itertuples(index=False):

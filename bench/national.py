@@ -81,7 +81,7 @@ def build_national(path: Path, months: int = MONTHS) -> dict:
             from months m cross join communes c cross join (values ('services'), ('identity'), ('cleaning')) t(topic)""")
         create_views(con)
         con.execute("checkpoint")
-        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+        counts = {t: con.table(t).count("*").fetchall()[0][0]
                   for t in ("fact_service_volume", "fact_identity", "fact_cleaning", "fact_task_status", "submission")}
     finally:
         con.close()

@@ -227,15 +227,6 @@ def diagnose(path: Path, repeat: int = 5) -> list[dict]:
             r = _pair(con, (sql, [last, None]), (pre, [last, None]), repeat)
             out.append({"what": "`district_task_status`: ASOF join on all of stg_task_reports against the reports of "
                                 "the province's districts up to the month, filtered first", **r})
-        # cleaning_unit_monthly / identity_unit_monthly: views with an ASOF join over every fact row.
-        for view, sql in (("cleaning_unit_monthly", "select count(*), sum(records_cleaned) from {} where period = ? and parent_code = ?"),
-                          ("identity_unit_monthly", "select count(*), sum(vneid_activated) from {} where period = ? and parent_code = ?")):
-            t = time.perf_counter()
-            con.execute(f"create or replace temp table bench_{view} as select * from {view}")
-            built = time.perf_counter() - t
-            r = _pair(con, (sql.format(view), [last, prov]), (sql.format(f"bench_{view}"), [last, prov]), repeat)
-            out.append({"what": f"`{view}` for one month of the province: the view (ASOF join over every fact row) "
-                                f"against the same rows stored as a table (stored in {built:.1f} s)", **r})
         # submission_log in warehouse_summary; reporting_status in reporting_periods.
         r = _pair(con, ("select count(*), count(*) filter (where status = 'rejected') from submission_log", []),
                   ("select count(*), count(*) filter (where status = 'rejected') from submission", []), repeat)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from etl.config import SCHEMA_FILE, SQL_DIR, raw_dir, settings, warehouse_path
 from etl.issues import Rejected
-from etl.load import fact_rows
+from etl.load import fact_rows, insert_rows
 from etl.periods import parse_period
 from etl.read import read_workbook
 from etl.reference import DISTRICTS, catalogue, read_csv
@@ -184,24 +184,13 @@ def replay_archive(con: duckdb.DuckDBPyConnection, root: Path, progress: bool | 
             latest[key] = len(topics)
             topics.append((m["submission_id"], v.unit_code, v.period, topic, len(v.records[topic]), None))
             facts[topic][(v.unit_code, v.period)] = rows
-    _bulk(con, "submission", submissions, 13)
-    _bulk(con, "submission_topic", topics, 6)
+    insert_rows(con, "submission", submissions)
+    insert_rows(con, "submission_topic", topics)
     for topic, (table, width) in FACT_COLUMNS.items():
         rows = [r for rs in facts[topic].values() for r in rs]
-        _bulk(con, table, rows, width)
+        insert_rows(con, table, rows)
     return {"files": len(manifests), "accepted": sum(1 for s in submissions if s[8] == "accepted"),
             "rejected": sum(1 for s in submissions if s[8] == "rejected")}
-
-
-def _bulk(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], width: int) -> None:
-    if not rows:
-        return
-    df = pd.DataFrame(rows, columns=[f"c{i}" for i in range(width)])  # noqa: F841 (read by DuckDB below)
-    con.register("bulk_rows", df)
-    try:
-        con.execute(f"insert into {table} select * from bulk_rows")  # table: a fixed name from this module
-    finally:
-        con.unregister("bulk_rows")
 
 
 def view_files() -> list[Path]:
@@ -247,6 +236,24 @@ MART_TOPICS = {
     "cleaning_unit_monthly": {"cleaning"},
     "task_tracker": {"tasks"},
 }
+# A table's name cannot be a bound parameter: each mart's statement is written out.
+MART_DELETE_SINCE = {
+    "service_volume_monthly": "delete from service_volume_monthly where period >= ?",
+    "identity_monthly": "delete from identity_monthly where period >= ?",
+    "identity_unit_monthly": "delete from identity_unit_monthly where period >= ?",
+    "cleaning_monthly": "delete from cleaning_monthly where period >= ?",
+    "cleaning_unit_monthly": "delete from cleaning_unit_monthly where period >= ?",
+    "task_tracker": "delete from task_tracker where period >= ?",
+}
+# A warehouse built before a mart was materialized holds it as a view.
+MART_DROP_VIEW = {
+    "service_volume_monthly": "drop view service_volume_monthly",
+    "identity_monthly": "drop view identity_monthly",
+    "identity_unit_monthly": "drop view identity_unit_monthly",
+    "cleaning_monthly": "drop view cleaning_monthly",
+    "cleaning_unit_monthly": "drop view cleaning_unit_monthly",
+    "task_tracker": "drop view task_tracker",
+}
 
 
 def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, dt.date] | None = None) -> None:
@@ -266,19 +273,18 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, dt.date] | 
             continue
         name = f.stem  # the name of a file in sql/marts
         is_view = con.execute("select 1 from duckdb_views() where view_name = ? and not internal", [name]).fetchone()
-        head = f"create or replace table {name} as"
+        head = "create or replace table " + name + " as"
         if changes is not None and name in MART_TOPICS and not is_view and head in stmt:
             touched = [changes[t] for t in MART_TOPICS[name] if t in changes]
             if not touched:
                 continue
             since = min(touched)
-            body = stmt.split(head, 1)[1].strip().rstrip(";")
-            con.execute(f'delete from "{name}" where period >= ?', [since])
-            con.execute(f'insert into "{name}" select * from ({body}) where period >= ?', [since])
+            query = stmt.split(head, 1)[1].strip().rstrip(";")  # the mart's own SQL, from its file
+            con.execute(MART_DELETE_SINCE[name], [since])
+            con.sql(query).filter(duckdb.ColumnExpression("period") >= duckdb.ConstantExpression(since)).insert_into(name)
             continue
         if is_view:
-            # A warehouse built before this mart was materialized holds it as a view.
-            con.execute(f'drop view "{name}"')
+            con.execute(MART_DROP_VIEW[name])
         con.execute(stmt)
 
 

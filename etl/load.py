@@ -232,6 +232,39 @@ def load_file(
 
 FACT_TABLES = {"services": "fact_service_volume", "identity": "fact_identity", "cleaning": "fact_cleaning", "tasks": "fact_task_status"}
 
+# A table's name cannot be a bound parameter, so each table keyed by unit and period has its statement written out;
+# the (unit, period) pairs to clear are bound as two parallel lists.
+DELETE_UNIT_PERIODS = {
+    "fact_service_volume": "delete from fact_service_volume as f using (select unnest(?::varchar[]) as unit_code, "
+                           "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
+    "fact_identity": "delete from fact_identity as f using (select unnest(?::varchar[]) as unit_code, "
+                     "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
+    "fact_cleaning": "delete from fact_cleaning as f using (select unnest(?::varchar[]) as unit_code, "
+                     "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
+    "fact_task_status": "delete from fact_task_status as f using (select unnest(?::varchar[]) as unit_code, "
+                        "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
+    "submission_topic": "delete from submission_topic as f using (select unnest(?::varchar[]) as unit_code, "
+                        "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
+}
+
+
+def delete_unit_periods(con, table: str, keys: list[tuple[str, dt.date]]) -> None:
+    """Remove a fact table's rows for the given (unit_code, period) pairs."""
+    if keys:
+        con.execute(DELETE_UNIT_PERIODS[table], [[u for u, _ in keys], [p for _, p in keys]])
+
+
+def insert_rows(con, table: str, rows: list[tuple]) -> None:
+    """Append rows (tuples in the table's column order) to a table in one statement: a data
+    frame handed to DuckDB's relational API, so neither the table's name nor any value is
+    written into SQL text (DuckDB's executemany runs one statement per row, and one INSERT …
+    VALUES with thousands of ? costs more than the rows themselves)."""
+    if not rows:
+        return
+    import pandas as pd
+
+    con.from_df(pd.DataFrame(rows, columns=[f"c{i}" for i in range(len(rows[0]))])).insert_into(table)
+
 
 def fact_rows(v: Validated, sid: str, src: str) -> dict[str, list[tuple]]:
     """The fact-table rows a validated submission contributes, per topic."""
@@ -262,22 +295,11 @@ def _write_facts(cur, v: Validated, sid: str, src: str) -> None:
     # for all of the file's topics, then one delete and one insert per fact table.
     cur.execute("update submission_topic set superseded_by = ? where unit_code = ? and period = ? and list_contains(?, topic) "
                 "and superseded_by is null", [sid, unit, period, list(facts)])
-    _insert_rows(cur, "submission_topic", [(sid, unit, period, topic, len(v.records[topic]), None) for topic in facts])
+    insert_rows(cur, "submission_topic", [(sid, unit, period, topic, len(v.records[topic]), None) for topic in facts])
     for topic, rows in facts.items():
         table = FACT_TABLES[topic]
-        cur.execute(f"delete from {table} where unit_code = ? and period = ?", [unit, period])  # table name from the fixed map above
-        if rows:
-            _insert_rows(cur, table, rows)
-
-
-def _insert_rows(cur, table: str, rows: list[tuple], chunk: int = 500) -> None:
-    """One INSERT … VALUES (…), (…) per chunk: DuckDB's executemany runs one statement per row,
-    which made writing a file's ~40 rows most of the cost of a load."""
-    width = len(rows[0])
-    one = "(" + ", ".join("?" * width) + ")"
-    for i in range(0, len(rows), chunk):
-        part = rows[i:i + chunk]
-        cur.execute(f"insert into {table} values " + ", ".join([one] * len(part)), [v for r in part for v in r])  # table: from FACT_TABLES
+        delete_unit_periods(cur, table, [(unit, period)])
+        insert_rows(cur, table, rows)
 
 
 def load_files(
@@ -398,19 +420,6 @@ def _stage_file(state: "_BatchState", path: Path, display_name: str, submitted_a
 HISTORY_TOPICS = ("identity", "cleaning", "services")
 
 
-def _insert_frame(con, table: str, rows: list[tuple]) -> None:
-    """Many rows in one statement through a registered data frame: binding thousands of ?
-    parameters of one INSERT … VALUES costs more than the rows themselves."""
-    import pandas as pd
-
-    df = pd.DataFrame(rows, columns=[f"c{i}" for i in range(len(rows[0]))])  # noqa: F841 (read by DuckDB below)
-    con.register("batch_rows", df)
-    try:
-        con.execute(f"insert into {table} select * from batch_rows")  # table: from FACT_TABLES
-    finally:
-        con.unregister("batch_rows")
-
-
 class _BatchState:
     """The part of the warehouse a batch's checks read — the batch units' history of stocks and
     service totals, the live (not superseded) submission topics of the batch's units and
@@ -528,25 +537,20 @@ class _BatchState:
         """The batch's writes, a few statements per table; `changes` gets, per topic, the
         earliest period whose figures changed (for the marts' refresh)."""
         if self.submissions:
-            _insert_rows(con, "submission", self.submissions)
+            insert_rows(con, "submission", self.submissions)
         if self.first_touch:
             keys = [(u, p, t, sid) for (u, p, t), sid in self.first_touch.items()]
             con.execute(
-                "update submission_topic as s set superseded_by = k.sid from (values "
-                + ", ".join(["(?::varchar, ?::date, ?::varchar, ?::varchar)"] * len(keys))
-                + ") as k(unit_code, period, topic, sid) where s.unit_code = k.unit_code and s.period = k.period "
-                "and s.topic = k.topic and s.superseded_by is null", [x for k in keys for x in k])
+                "update submission_topic as s set superseded_by = k.sid from (select unnest(?::varchar[]) as unit_code, "
+                "unnest(?::date[]) as period, unnest(?::varchar[]) as topic, unnest(?::varchar[]) as sid) as k "
+                "where s.unit_code = k.unit_code and s.period = k.period and s.topic = k.topic and s.superseded_by is null",
+                [list(col) for col in zip(*keys)])
         if self.topics:
-            _insert_rows(con, "submission_topic", [tuple(r) for r in self.topics])
+            insert_rows(con, "submission_topic", [tuple(r) for r in self.topics])
         for topic, table in FACT_TABLES.items():
             keys = sorted(self.facts[topic])
             if not keys:
                 continue
-            con.execute(f"delete from {table} as f using (values "  # table name from the fixed map FACT_TABLES
-                        + ", ".join(["(?::varchar, ?::date)"] * len(keys))
-                        + ") as k(unit_code, period) where f.unit_code = k.unit_code and f.period = k.period",
-                        [x for k in keys for x in k])
-            rows = [r for k in keys for r in self.facts[topic][k]]
-            if rows:
-                _insert_frame(con, table, rows)
+            delete_unit_periods(con, table, keys)
+            insert_rows(con, table, [r for k in keys for r in self.facts[topic][k]])
             changes[topic] = min(p for _, p in keys)

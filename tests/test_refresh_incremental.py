@@ -116,3 +116,12 @@ def test_batch_equals_one_file_at_a_time(sample_db, tmp_path):
         a.close()
         b.close()
     assert_marts_as_full_refresh(batch, tmp_path)
+
+
+def test_every_materialized_mart_has_its_statements_written_out():
+    from etl.build import MART_DELETE_SINCE, MART_DROP_VIEW
+
+    assert sorted(MART_DELETE_SINCE) == sorted(MART_DROP_VIEW) == sorted(materialized())
+    for name in materialized():
+        assert MART_DELETE_SINCE[name] == f"delete from {name} where period >= ?"
+        assert MART_DROP_VIEW[name] == f"drop view {name}"
