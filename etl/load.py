@@ -106,49 +106,61 @@ def _warn(rec: dict, key: str, message: str) -> Issue:
     return Issue("warning", message, rec.get("_sheet"), rec.get("_refs", {}).get(key))
 
 
-def _history_warnings(cur, v: Validated) -> list[Issue]:
-    """Warnings that need the warehouse: a stock that falls below the unit's latest earlier
-    figure, a monthly total far outside the unit's last twelve months."""
+def _history_checks(v: Validated, last_identity, last_cleaned: dict, service_history: dict) -> list[Issue]:
+    """The warnings that compare a file with the unit's history, whatever reads that history:
+    a stock below the unit's latest earlier figure, a monthly total far from the median of its
+    last twelve months. last_identity: (period, (cccd, applications, activated)) or None;
+    last_cleaned: dataset_code -> (period, records_cleaned); service_history: service_code ->
+    (median total, months)."""
     out: list[Issue] = []
-    if not v.unit_code or not v.period:
-        return out
     cat = catalogue()
-    for rec in v.records.get("identity", []):
+    if last_identity:
+        period, figures = last_identity
+        for rec in v.records.get("identity", []):
+            for key, old in zip(("cccd_records", "vneid_applications", "vneid_activated"), figures):
+                new = rec.get(key)
+                if new is not None and old is not None and new < old:
+                    out.append(_warn(rec, key, f"{STOCK_LABELS[key]} (lũy kế) giảm so với {period_label(period).lower()} "
+                                               f"({format_count(old)} → {format_count(new)}). Số lũy kế thường không giảm: hãy kiểm tra lại."))
+    for rec in v.records.get("cleaning", []):
+        old, new = last_cleaned.get(rec["dataset_code"]), rec.get("records_cleaned")
+        if old is not None and new is not None and new < old[1]:
+            out.append(_warn(rec, "records_cleaned", f"Số đã làm sạch (lũy kế) của '{cat.datasets[rec['dataset_code']]['dataset_name']}' giảm so với "
+                                                     f"{period_label(old[0]).lower()} ({format_count(old[1])} → {format_count(new)}). "
+                                                     "Số lũy kế thường không giảm: hãy kiểm tra lại."))
+    for rec in v.records.get("services", []):
+        t = rec.get("total_dossiers")
+        h = service_history.get(rec["service_code"])
+        if t is None or not h or h[1] < 3:
+            continue
+        med = float(h[0] or 0)
+        if (med >= 20 and (t > 5 * med or t < med / 5)) or (med < 20 and t > 100 and t > 10 * max(med, 1)):
+            out.append(_warn(rec, "total_dossiers", f"Tổng số hồ sơ {format_count(t)} khác xa mức thường thấy của đơn vị "
+                                                    f"(trung vị {h[1]} tháng trước: {format_count(med)}). Hãy kiểm tra lại số liệu."))
+    return out
+
+
+def _history_warnings(cur, v: Validated) -> list[Issue]:
+    """_history_checks against the unit's history in the warehouse."""
+    if not v.unit_code or not v.period:
+        return []
+    last_identity, last_cleaned, service_history = None, {}, {}
+    if v.records.get("identity"):
         row = cur.execute(
             """select period, cccd_records, vneid_applications, vneid_activated from fact_identity
                where unit_code = ? and period < ? order by period desc limit 1""", [v.unit_code, v.period]).fetchone()
-        if row:
-            for key, old in zip(("cccd_records", "vneid_applications", "vneid_activated"), row[1:]):
-                new = rec.get(key)
-                if new is not None and old is not None and new < old:
-                    out.append(_warn(rec, key, f"{STOCK_LABELS[key]} (lũy kế) giảm so với {period_label(row[0]).lower()} "
-                                               f"({format_count(old)} → {format_count(new)}). Số lũy kế thường không giảm: hãy kiểm tra lại."))
+        last_identity = (row[0], row[1:]) if row else None
     if v.records.get("cleaning"):
-        prev = {code: (p, c) for code, p, c in cur.execute(
+        last_cleaned = {code: (p, c) for code, p, c in cur.execute(
             """select dataset_code, max(period), arg_max(records_cleaned, period) from fact_cleaning
                where unit_code = ? and period < ? and records_cleaned is not null group by dataset_code""",
             [v.unit_code, v.period]).fetchall()}
-        for rec in v.records["cleaning"]:
-            old, new = prev.get(rec["dataset_code"]), rec.get("records_cleaned")
-            if old is not None and new is not None and new < old[1]:
-                out.append(_warn(rec, "records_cleaned", f"Số đã làm sạch (lũy kế) của '{cat.datasets[rec['dataset_code']]['dataset_name']}' giảm so với "
-                                                         f"{period_label(old[0]).lower()} ({format_count(old[1])} → {format_count(new)}). "
-                                                         "Số lũy kế thường không giảm: hãy kiểm tra lại."))
     if v.records.get("services"):
-        hist = {code: (med, n) for code, med, n in cur.execute(
+        service_history = {code: (med, n) for code, med, n in cur.execute(
             """select service_code, median(total_dossiers), count(*) from fact_service_volume
                where unit_code = ? and period < ? and period >= ? and total_dossiers is not null
                group by service_code""", [v.unit_code, v.period, add_months(v.period, -12)]).fetchall()}
-        for rec in v.records["services"]:
-            t = rec.get("total_dossiers")
-            h = hist.get(rec["service_code"])
-            if t is None or not h or h[1] < 3:
-                continue
-            med = float(h[0] or 0)
-            if (med >= 20 and (t > 5 * med or t < med / 5)) or (med < 20 and t > 100 and t > 10 * max(med, 1)):
-                out.append(_warn(rec, "total_dossiers", f"Tổng số hồ sơ {format_count(t)} khác xa mức thường thấy của đơn vị "
-                                                        f"(trung vị {h[1]} tháng trước: {format_count(med)}). Hãy kiểm tra lại số liệu."))
-    return out
+    return _history_checks(v, last_identity, last_cleaned, service_history)
 
 
 def load_file(
@@ -492,46 +504,25 @@ class _BatchState:
                     yield p, r
 
     def history_warnings(self, v: Validated) -> list[Issue]:
-        """_history_warnings, read from the batch state: the same checks, the same messages."""
-        out: list[Issue] = []
+        """_history_checks against the batch state: the same checks, the same messages."""
         if not v.unit_code or not v.period:
-            return out
-        cat = catalogue()
+            return []
+        last_identity, last_cleaned, service_history = None, {}, {}
         if v.records.get("identity"):
             earlier = list(self._rows("identity", v.unit_code, None, v.period))
             if earlier:
                 period, (_, *figures) = max(earlier, key=lambda e: e[0])
-                for rec in v.records["identity"]:
-                    for key, old in zip(("cccd_records", "vneid_applications", "vneid_activated"), figures):
-                        new = rec.get(key)
-                        if new is not None and old is not None and new < old:
-                            out.append(_warn(rec, key, f"{STOCK_LABELS[key]} (lũy kế) giảm so với {period_label(period).lower()} "
-                                                       f"({format_count(old)} → {format_count(new)}). Số lũy kế thường không giảm: hãy kiểm tra lại."))
+                last_identity = (period, figures)
         if v.records.get("cleaning"):
-            prev: dict[str, tuple] = {}
             for p, (code, cleaned, _, _) in self._rows("cleaning", v.unit_code, None, v.period):
-                if code not in prev or p > prev[code][0]:
-                    prev[code] = (p, cleaned)
-            for rec in v.records["cleaning"]:
-                old, new = prev.get(rec["dataset_code"]), rec.get("records_cleaned")
-                if old is not None and new is not None and new < old[1]:
-                    out.append(_warn(rec, "records_cleaned", f"Số đã làm sạch (lũy kế) của '{cat.datasets[rec['dataset_code']]['dataset_name']}' giảm so với "
-                                                             f"{period_label(old[0]).lower()} ({format_count(old[1])} → {format_count(new)}). "
-                                                             "Số lũy kế thường không giảm: hãy kiểm tra lại."))
+                if code not in last_cleaned or p > last_cleaned[code][0]:
+                    last_cleaned[code] = (p, cleaned)
         if v.records.get("services"):
             totals: dict[str, list[int]] = {}
             for _, (code, total, _, _) in self._rows("services", v.unit_code, add_months(v.period, -12), v.period):
                 totals.setdefault(code, []).append(total)
-            for rec in v.records["services"]:
-                t = rec.get("total_dossiers")
-                h = totals.get(rec["service_code"])
-                if t is None or not h or len(h) < 3:
-                    continue
-                med = float(statistics.median(h))
-                if (med >= 20 and (t > 5 * med or t < med / 5)) or (med < 20 and t > 100 and t > 10 * max(med, 1)):
-                    out.append(_warn(rec, "total_dossiers", f"Tổng số hồ sơ {format_count(t)} khác xa mức thường thấy của đơn vị "
-                                                            f"(trung vị {len(h)} tháng trước: {format_count(med)}). Hãy kiểm tra lại số liệu."))
-        return out
+            service_history = {code: (statistics.median(h), len(h)) for code, h in totals.items() if h}
+        return _history_checks(v, last_identity, last_cleaned, service_history)
 
     def write(self, con, changes: dict[str, dt.date]) -> None:
         """The batch's writes, a few statements per table; `changes` gets, per topic, the
