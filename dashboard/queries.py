@@ -956,33 +956,14 @@ STATUS_RANK = "case status when 'missing' then 3 when 'late' then 2 else 1 end"
 
 
 def reporting_periods(wh: Warehouse) -> list[dt.date]:
-    """The months of reporting_status (`select distinct period from reporting_status`), worked out
-    without the view: its months (the settings' start to their end, else to the latest month
-    reported) when anyone in the province is expected to report, else none."""
+    """The months of reporting_status (`select distinct period from reporting_status`), from the
+    two views it is built on without computing it: the reporting calendar, when anyone in the
+    province is expected to report."""
     df = wh.query(
         """
-        with settings as (
-            select * from stg_settings
-        ),
-        months as (
-            select cast(unnest(generate_series(
-                s.start_period,
-                coalesce(s.end_period, (select max(period) from stg_submission_topics), s.start_period),
-                interval 1 month)) as date) as period
-            from settings as s
-        ),
-        -- reporting_status's obligations: the province's districts and communes (every month), its
-        -- agencies responsible for a task
-        obliged as (
-            select exists (
-                select 1 from stg_units as u
-                where u.parent_code = (select province_code from settings)
-                  and (u.unit_level in ('district', 'commune')
-                       or (u.unit_level = 'agency'
-                           and exists (select 1 from stg_tasks as t where t.responsible_unit_code = u.unit_code)))
-            ) as any_unit
-        )
-        select distinct m.period from months as m, obliged as o where o.any_unit order by m.period
+        select period from reporting_months
+        where exists (select 1 from reporting_obligations)
+        order by period
         """
     )
     return [p.date() if hasattr(p, "date") else p for p in df["period"]]

@@ -9,40 +9,10 @@ create or replace view reporting_status as
 with settings as (
     select * from stg_settings
 ),
-months as (
-    select cast(unnest(generate_series(
-        s.start_period,
-        coalesce(s.end_period, (select max(period) from stg_submission_topics), s.start_period),
-        interval 1 month)) as date) as period
-    from settings as s
-),
-district_topics as (
-    select u.unit_code, t.topic
-    from stg_units as u
-    cross join (values ('services'), ('identity'), ('cleaning')) as t(topic)
-    where u.unit_level in ('district', 'commune')
-    union all
-    select u.unit_code, 'tasks' as topic
-    from stg_units as u
-    where u.unit_level in ('district', 'commune')
-      and exists (select 1 from stg_tasks where responsible_unit_code = 'DISTRICTS')
-),
-agency_topics as (
-    select distinct u.unit_code, 'tasks' as topic
-    from stg_units as u
-    join stg_tasks as t on t.responsible_unit_code = u.unit_code
-    where u.unit_level = 'agency'
-),
-obligations as (
-    select o.unit_code, o.topic
-    from (select * from district_topics union all select * from agency_topics) as o
-    join stg_units as u using (unit_code)
-    where u.parent_code = (select province_code from settings)
-),
 expected as (
     select m.period, o.unit_code, o.topic
-    from months as m
-    cross join obligations as o
+    from reporting_months as m
+    cross join reporting_obligations as o
 ),
 received as (
     select
