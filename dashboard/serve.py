@@ -1,26 +1,91 @@
 """Start the app: `python -m dashboard.serve [streamlit options]` is `streamlit run app.py` with
-app.py's st.navigation in charge of routing from the very first request.
+two adjustments Streamlit has no option for.
 
-Streamlit still treats an app whose entry script has a sibling folder named `pages/` as a
-legacy (v1) multipage app until st.navigation has run once in the process: a first request
-for a sub-page link (/identity?period=2023-09) would run pages/identity.py without app.py,
-with a menu of file names. The folder keeps the name the project's layout gives it; this
-launcher switches the legacy mode off before the server starts, exactly as Streamlit itself
-does when st.navigation is called.
+1. app.py's st.navigation is in charge of routing from the very first request. Streamlit
+   still treats an app whose entry script has a sibling folder named `pages/` as a legacy (v1)
+   multipage app until st.navigation has run once in the process: a first request for a
+   sub-page link (/identity?period=2023-09) would run pages/identity.py without app.py, with a
+   menu of file names. The folder keeps the name the project's layout gives it; this launcher
+   switches the legacy mode off before the server starts, exactly as Streamlit itself does
+   when st.navigation is called.
+
+2. A page link opens as fast as the main page. Streamlit's front end does not know where the
+   server's root is: opened at /services it first probes /services/_stcore/health, gets a 404,
+   waits 100 ms and only then tries /. Bookmarks and links sent around are page links, so
+   every one of them paid that wait (a blank two-page app at /b took 1,5× the same app at /).
+   The front end reads the server's address from `window.__streamlit.BACKEND_BASE_URL` when
+   the page defines it (the hook Streamlit's hosts use); the launcher serves Streamlit's own
+   front end with an index.html that defines it as the server's root (under
+   server.baseUrlPath), declares the page Vietnamese (lang="vi": screen readers, hyphenation)
+   and titles it "Đề án 06" until the app sets its title. Every other file is Streamlit's,
+   linked, not copied.
 """
 from __future__ import annotations
 
+import atexit
+import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
+from streamlit import file_util
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+TITLE = "Đề án 06"
+
+_streamlit_static_dir = file_util.get_static_dir
+_overlay: dict[str, str] = {}
+
+
+def index_html(original: str, base_url_path: str) -> str:
+    """Streamlit's index.html with the server's root given to the front end, lang="vi" and the
+    app's title. Raises ValueError when the file no longer looks as expected (a Streamlit
+    upgrade): the launcher then serves Streamlit's own file unchanged."""
+    base = "/" + base_url_path.strip("/")
+    base = base if base == "/" else base + "/"
+    script = ("<script>window.__streamlit = Object.assign(window.__streamlit || {}, "
+              f"{{BACKEND_BASE_URL: new URL({json.dumps(base)}, window.location.origin).href}});</script>")
+    for marker in ('<html lang="en">', "<title>Streamlit</title>", "<script"):
+        if marker not in original:
+            raise ValueError(f"index.html has no {marker!r}")
+    html = original.replace('<html lang="en">', '<html lang="vi">', 1)
+    html = html.replace("<title>Streamlit</title>", f"<title>{TITLE}</title>", 1)
+    # Before Streamlit's own scripts: the front end reads window.__streamlit when it loads.
+    i = html.index("<script")
+    return html[:i] + script + "\n    " + html[i:]
+
+
+def static_dir() -> str:
+    """The folder the server serves the front end from: a temporary folder holding the adjusted
+    index.html and links to every other file of Streamlit's (made once per process, removed at
+    exit); Streamlit's own folder if index.html cannot be adjusted."""
+    if "dir" not in _overlay:
+        from streamlit import config
+
+        src = Path(_streamlit_static_dir())
+        try:
+            html = index_html((src / "index.html").read_text(encoding="utf-8"),
+                              config.get_option("server.baseUrlPath") or "")
+        except (OSError, ValueError) as e:
+            print(f"dashboard.serve: serving Streamlit's own index.html ({e})", file=sys.stderr)
+            _overlay["dir"] = str(src)
+            return _overlay["dir"]
+        dst = Path(tempfile.mkdtemp(prefix="da06-frontend-"))
+        atexit.register(shutil.rmtree, dst, True)
+        for entry in src.iterdir():
+            if entry.name != "index.html":
+                (dst / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+        (dst / "index.html").write_text(html, encoding="utf-8")
+        _overlay["dir"] = str(dst)
+    return _overlay["dir"]
 
 
 def main(argv: list[str] | None = None) -> int:
     PagesManager.uses_pages_directory = False
+    file_util.get_static_dir = static_dir
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     return cli.main(prog_name="streamlit")
 

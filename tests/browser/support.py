@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -26,12 +25,6 @@ VIEWPORT = {"width": 1440, "height": 900}
 # Generous: two cores are shared with other test runs.
 LOAD_MS = 180_000
 STARTUP_S = 180
-
-# Streamlit's own noise, not the app's: when a page is opened at a sub-path (/identity), the
-# frontend first probes /identity/_stcore/health and /identity/_stcore/host-config (404) before
-# the real /_stcore/... (streamlit/streamlit#7074).
-_KNOWN_404 = re.compile(r"^https?://[^/]+/[^_][^/]*/_stcore/(health|host-config)$")
-
 
 def chromium_missing() -> bool:
     return not os.path.exists(CHROMIUM)
@@ -130,8 +123,6 @@ class Watch:
         if m.type != "error":
             return
         url = (m.location or {}).get("url", "")
-        if m.text.startswith("Failed to load resource") and "404" in m.text and _KNOWN_404.match(url):
-            return
         if any(a in m.text for a in self.allowed):
             return
         self.errors.append(f"console: {m.text} ({url})")
