@@ -369,6 +369,21 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
     return out
 
 
+@st.cache_resource(show_spinner=False, max_entries=500)
+def _figure(builder: str, args: tuple, kwargs: tuple):
+    from dashboard import charts
+
+    return getattr(charts, builder)(*args, **dict(kwargs))
+
+
+def figure(builder: str, *args, **kwargs):
+    """dashboard.charts.<builder>(*args, **kwargs), built once per distinct input and kept: plotly
+    spends 20–60 ms validating every property of a new figure, on every rerun of a page; a kept
+    figure is only serialised. Keyed by the inputs' content (DataFrames included), so new data is
+    a new figure. The figure is shared between sessions: draw it, never change it."""
+    return _figure(builder, args, tuple(sorted(kwargs.items())))
+
+
 def chart_png(fig, title: str) -> bytes:
     """The PNG a chart's download button gives: the figure with its title written on it."""
     import plotly.graph_objects as go

@@ -2,7 +2,7 @@
 progress over time. Stocks: each month's figure is the count at its end."""
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import ui
 from etl.periods import period_label
 
 ctx = ui.context()
@@ -40,7 +40,7 @@ else:
         st.subheader("Theo bộ dữ liệu")
         st.caption(f"Đến cuối {period_label(f.last).lower()}")
         if datasets["cleaning_ratio"].notna().any():
-            fig = charts.rate_bars(datasets, "dataset_name", "cleaning_ratio", "dataset_code", target=1.0,
+            fig = ui.figure("rate_bars", datasets, "dataset_name", "cleaning_ratio", "dataset_code", target=1.0,
                                    count_col="records_cleaned", label_len=34)
             ui.chart(fig, "cl-datasets", f"Tỷ lệ làm sạch theo bộ dữ liệu, {period_label(f.last)}")
         else:
@@ -49,12 +49,12 @@ else:
         st.subheader("Tiến độ theo tháng")
         st.caption("Tỷ lệ chung và từng bộ dữ liệu")
         if trend["cleaning_ratio"].notna().any():
-            fig = charts.rate_trend_groups(trend, trend_ds[trend_ds["cleaning_ratio"].notna()], "dataset_name", {},
+            fig = ui.figure("rate_trend_groups", trend, trend_ds[trend_ds["cleaning_ratio"].notna()], "dataset_name", {},
                                            "Chung", rate_col="cleaning_ratio", target=None, height=420)
             ui.chart(fig, "cl-trend", "Tiến độ làm sạch dữ liệu theo tháng")
         elif trend["records_cleaned"].notna().any():
             st.caption("Các bộ dữ liệu đã chọn không có tổng số: biểu đồ số bản ghi đã làm sạch.")
-            fig = charts.count_trend(trend, [("records_cleaned", "Bản ghi đã làm sạch")], height=380)
+            fig = ui.figure("count_trend", trend, [("records_cleaned", "Bản ghi đã làm sạch")], height=380)
             ui.chart(fig, "cl-trend", "Bản ghi đã làm sạch theo tháng")
         else:
             ui.empty()
@@ -62,7 +62,7 @@ else:
     st.subheader(f"Địa phương × bộ dữ liệu, {period_label(f.last)}")
     heat = matrix[matrix["cleaning_ratio"].notna()]
     if len(heat):
-        fig = charts.heatmap(heat, "unit_name", "dataset_name", "cleaning_ratio",
+        fig = ui.figure("heatmap", heat, "unit_name", "dataset_name", "cleaning_ratio",
                              row_order=list(dict.fromkeys(heat["unit_name"])),
                              col_order=list(dict.fromkeys(heat.sort_values("dataset_order")["dataset_name"])))
         ui.chart(fig, "cl-heatmap", f"Tỷ lệ làm sạch: địa phương × bộ dữ liệu, {period_label(f.last)}")

@@ -2,7 +2,7 @@
 the districts; its online-rate and activation trends and its services."""
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import ui
 from etl.periods import period_label
 
 ctx = ui.context()
@@ -59,7 +59,7 @@ table = profile.assign(indicator=profile["key"].map(lambda k: LABELS[k][0]),
 left, right = st.columns(2)
 with left:
     rates = profile[profile["key"].map(lambda k: LABELS[k][1] == "rate")]
-    fig = charts.comparison_bars([LABELS[k][0] for k in rates["key"]], [ui.num(v) for v in rates["district"]],
+    fig = ui.figure("comparison_bars", [LABELS[k][0] for k in rates["key"]], [ui.num(v) for v in rates["district"]],
                                  [ui.num(v) for v in rates["province"]], names[unit], province)
     ui.chart(fig, "district-compare", f"{names[unit]} so với {province}")
 with right:
@@ -76,11 +76,11 @@ with right:
 a, b = st.columns(2)
 with a:
     st.subheader("Tỷ lệ trực tuyến theo tháng")
-    fig = charts.rate_trend(trend, [("district_online_rate", names[unit]), ("province_online_rate", province)])
+    fig = ui.figure("rate_trend", trend, [("district_online_rate", names[unit]), ("province_online_rate", province)])
     ui.chart(fig, "district-online-trend", f"Tỷ lệ trực tuyến theo tháng: {names[unit]} và {province}")
 with b:
     st.subheader("Kích hoạt VNeID so với chỉ tiêu")
-    fig = charts.rate_trend(trend, [("district_activation_rate", names[unit]), ("province_activation_rate", province)],
+    fig = ui.figure("rate_trend", trend, [("district_activation_rate", names[unit]), ("province_activation_rate", province)],
                             target=1.0)
     ui.chart(fig, "district-vneid-trend", f"Kích hoạt VNeID theo tháng: {names[unit]} và {province}")
 

@@ -2,7 +2,7 @@
 and as cumulative trends. Stocks: each month's figure is the count at its end."""
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import ui
 from etl.periods import period_label
 
 ctx = ui.context()
@@ -45,7 +45,7 @@ else:
         st.subheader("Kích hoạt so với chỉ tiêu")
         st.caption(f"Theo địa phương, {period_label(f.last)}")
         if districts["activation_rate"].notna().any():
-            fig = charts.rate_bars(districts, "unit_name", "activation_rate", "unit_code", target=1.0,
+            fig = ui.figure("rate_bars", districts, "unit_name", "activation_rate", "unit_code", target=1.0,
                                    count_col="vneid_activated", label_len=30)
             ui.chart(fig, "id-districts", f"Kích hoạt VNeID so với chỉ tiêu theo địa phương, {period_label(f.last)}")
         else:
@@ -53,11 +53,11 @@ else:
     with right:
         st.subheader("Số cộng dồn theo tháng")
         st.caption("CCCD, hồ sơ và tài khoản VNeID đến cuối mỗi tháng")
-        fig = charts.count_trend(trend, [("cccd_records", "Hồ sơ CCCD"), ("vneid_applications", "Hồ sơ VNeID"),
+        fig = ui.figure("count_trend", trend, [("cccd_records", "Hồ sơ CCCD"), ("vneid_applications", "Hồ sơ VNeID"),
                                          ("vneid_activated", "VNeID đã kích hoạt"), ("vneid_target", "Chỉ tiêu VNeID")],
                                  dashed=("vneid_target",), height=420)
         ui.chart(fig, "id-trend", "CCCD và VNeID: số cộng dồn theo tháng")
-        fig = charts.rate_trend(trend, [("activation_rate", "Kích hoạt / chỉ tiêu")], target=1.0, height=300)
+        fig = ui.figure("rate_trend", trend, [("activation_rate", "Kích hoạt / chỉ tiêu")], target=1.0, height=300)
         ui.chart(fig, "id-rate-trend", "Tỷ lệ kích hoạt VNeID so với chỉ tiêu theo tháng")
 
     st.subheader(f"Theo địa phương, {period_label(f.last)}")

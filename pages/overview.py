@@ -2,7 +2,7 @@
 districts and the services below target."""
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import ui
 from etl.periods import add_months, period_label
 
 ctx = ui.context()
@@ -72,7 +72,7 @@ if units:
 st.subheader("Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
 if trend["online_rate"].notna().any():
     target = kpis["online_rate"]["target"]
-    fig = charts.rate_trend(trend, [("online_rate", "Tỷ lệ trực tuyến")], target=target, height=320)
+    fig = ui.figure("rate_trend", trend, [("online_rate", "Tỷ lệ trực tuyến")], target=target, height=320)
     ui.chart(fig, "overview-trend", "Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
 else:
     ui.empty()

@@ -52,7 +52,7 @@ with right:
         st.caption("Bấm vào một dịch vụ trong biểu đồ để xem tỷ lệ của từng địa phương.")
 with left:
     if services["online_rate"].notna().any():
-        fig = charts.rate_bars(services.assign(label=services["service_code"] + " · " + services["service_name"]),
+        fig = ui.figure("rate_bars", services.assign(label=services["service_code"] + " · " + services["service_name"]),
                                "label", "online_rate", "service_code", target_col="target_rate",
                                hover_col="service_name", count_col="total_dossiers", label_len=46, highlight=service)
         ui.chart(fig, "svc-services", "Tỷ lệ trực tuyến theo dịch vụ",
@@ -80,7 +80,7 @@ with right:
         st.caption("Bấm vào một địa phương trong biểu đồ để xem các dịch vụ của địa phương đó.")
 with left:
     if districts["online_rate"].notna().any():
-        fig = charts.rate_bars(districts, "unit_name", "online_rate", "unit_code", target_col="target_rate",
+        fig = ui.figure("rate_bars", districts, "unit_name", "online_rate", "unit_code", target_col="target_rate",
                                count_col="total_dossiers", label_len=30, highlight=district)
         ui.chart(fig, "svc-districts", "Tỷ lệ trực tuyến theo địa phương",
                  on_select=ui.drill_to("svc-districts", "svc_district"))
@@ -92,7 +92,7 @@ left, right = st.columns([2, 3])
 with left:
     st.subheader("Theo cơ quan chủ trì")
     if agencies["online_rate"].notna().any():
-        fig = charts.rate_bars(agencies, "agency_name", "online_rate", "agency_code", target_col="target_rate",
+        fig = ui.figure("rate_bars", agencies, "agency_name", "online_rate", "agency_code", target_col="target_rate",
                                count_col="total_dossiers", label_len=30)
         ui.chart(fig, "svc-agencies", "Tỷ lệ trực tuyến theo cơ quan chủ trì")
     else:
@@ -100,7 +100,7 @@ with left:
 with right:
     st.subheader("Xu hướng theo tháng")
     if overall["online_rate"].notna().any():
-        fig = charts.rate_trend_groups(overall, trend, "service_group", ui.GROUP_LABELS, "Tất cả dịch vụ",
+        fig = ui.figure("rate_trend_groups", overall, trend, "service_group", ui.GROUP_LABELS, "Tất cả dịch vụ",
                                        target=ui.num(summary["target_rate"]))
         ui.chart(fig, "svc-trend", "Tỷ lệ trực tuyến theo tháng, theo nhóm dịch vụ")
     else:

@@ -3,7 +3,7 @@ document), counts by agency, what falls due in the next month; with districts se
 own status on the tasks given to every district."""
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import ui
 from etl.periods import add_months, period_label
 
 ctx = ui.context()
@@ -35,7 +35,7 @@ else:
     st.subheader("Theo đơn vị chủ trì")
     left, right = st.columns([2, 3])
     with left:
-        fig = charts.status_bars(by_agency, "responsible_unit_name",
+        fig = ui.figure("status_bars", by_agency, "responsible_unit_name",
                                  [(c, ui.STATUS_LABELS[c]) for c in ("done", "in_progress", "not_started", "no_report")],
                                  label_len=30)
         ui.chart(fig, "tasks-agency", f"Nhiệm vụ theo đơn vị chủ trì, {period_label(f.last)}")
