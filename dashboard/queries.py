@@ -869,58 +869,180 @@ def best_worst_districts(wh: Warehouse, first: dt.date, last: dt.date, units=Non
 
 # --------------------------------------------------------------------------- district profile
 
+# district_profile's figures in one statement, one row: each as the query the district page
+# would otherwise run for it computes it (district_rates and online_rate_summary over the period;
+# identity_by_district, identity_trend, cleaning_by_district, cleaning_trend and
+# district_task_status at its last month): the same rows, the same expressions, the same ranks
+# (rank() over the province's districts, 1 = highest, ties share the lowest rank, a district
+# without the figure is not ranked). For each indicator `<key>` the district's value, `<key>_province`,
+# `<key>_rank` and `<key>_ranked` (how many districts have the figure); the sources of each
+# topic (`<topic>_sources`, `<topic>_province_sources`) as comma-separated lists in no particular
+# order (district_profile sorts and joins them).
+_DISTRICT_PROFILE = """
+    -- the settings view is read once
+    with province as materialized (select province_code from stg_settings),
+    districts as (
+        select u.unit_code
+        from stg_units as u
+        join province as p on u.parent_code = p.province_code
+        where u.unit_level in ('district', 'commune')
+    ),
+    -- online rate and dossiers over the period: every district's rows and the province's own rows
+    -- (its official figures, else the rollup of its districts), one rate per unit
+    service_units as (
+        select v.unit_code,
+               sum(v.total_dossiers) filter (where v.online_dossiers is not null) as total_dossiers,
+               sum(v.online_dossiers) filter (where v.total_dossiers is not null)
+                   / nullif(sum(v.total_dossiers) filter (where v.online_dossiers is not null), 0) as online_rate,
+               array_to_string(list_distinct(list(v.source)), ',') as sources
+        from service_volume_monthly as v
+        join stg_services as sv using (service_code)
+        where v.period between cast(:first as date) and cast(:last as date)
+          and (v.unit_code = (select province_code from province)
+               or v.unit_code in (select unit_code from districts))
+        group by v.unit_code
+    ),
+    service_ranked as (
+        select d.unit_code, s.total_dossiers, s.online_rate, s.sources,
+               case when s.online_rate is not null
+                    then rank() over (order by s.online_rate desc nulls last) end as online_rate_rank,
+               case when s.total_dossiers is not null
+                    then rank() over (order by s.total_dossiers desc nulls last) end as total_dossiers_rank
+        from districts as d
+        left join service_units as s using (unit_code)
+    ),
+    -- CCCD and VNeID stocks at the last month: each district's latest figures, the province's own
+    identity_ranked as (
+        select i.unit_code, i.cccd_records, i.vneid_activated, i.activation_rate, i.source as sources,
+               case when i.cccd_records is not null
+                    then rank() over (order by i.cccd_records desc nulls last) end as cccd_records_rank,
+               case when i.vneid_activated is not null
+                    then rank() over (order by i.vneid_activated desc nulls last) end as vneid_activated_rank,
+               case when i.activation_rate is not null
+                    then rank() over (order by i.activation_rate desc nulls last) end as activation_rate_rank
+        from identity_unit_monthly as i
+        join province as p on i.parent_code = p.province_code
+        where i.period = cast(:last as date)
+    ),
+    identity_province as (
+        select i.cccd_records, i.vneid_activated, i.vneid_activated / nullif(i.vneid_target, 0) as activation_rate,
+               i.source as sources
+        from identity_monthly as i
+        join province as p on i.unit_code = p.province_code
+        where i.period = cast(:last as date)
+    ),
+    -- cleaning ratio at the last month over the datasets with a total: each district, the province
+    cleaning_units as (
+        select c.unit_code,
+               sum(c.records_cleaned) filter (where c.records_total is not null)
+                   / nullif(sum(c.records_total) filter (where c.records_cleaned is not null), 0) as cleaning_ratio,
+               array_to_string(list_distinct(list(c.source)), ',') as sources
+        from cleaning_unit_monthly as c
+        join stg_datasets as d using (dataset_code)
+        join province as p on c.parent_code = p.province_code
+        where c.period = cast(:last as date)
+        group by c.unit_code, c.unit_name
+    ),
+    cleaning_ranked as (
+        select unit_code, cleaning_ratio, sources,
+               case when cleaning_ratio is not null
+                    then rank() over (order by cleaning_ratio desc nulls last) end as cleaning_ratio_rank
+        from cleaning_units
+    ),
+    cleaning_province as (
+        select sum(c.records_cleaned) filter (where c.records_total is not null)
+                   / nullif(sum(c.records_total) filter (where c.records_cleaned is not null), 0) as cleaning_ratio,
+               array_to_string(list_distinct(list(c.source)), ',') as sources
+        from cleaning_monthly as c
+        join stg_datasets as d using (dataset_code)
+        join province as p on c.unit_code = p.province_code
+        where c.period = cast(:last as date)
+    ),
+    -- district-level tasks: each district's own status of each task as of the last month, from its
+    -- latest report at or before it (one report per month, task and unit: the primary key);
+    -- no report = not done
+    district_tasks as (
+        select task_code from stg_tasks where responsible_unit_code = 'DISTRICTS'
+    ),
+    task_latest as (
+        select r.unit_code, r.task_code, arg_max(r.status, r.period) as status, arg_max(r.source, r.period) as source
+        from stg_task_reports as r
+        where r.period <= cast(:last as date)
+          and r.unit_code in (select unit_code from districts)
+          and r.task_code in (select task_code from district_tasks)
+        group by r.unit_code, r.task_code
+    ),
+    task_units as (
+        select d.unit_code, count(*) filter (where l.status = 'done') as done, count(*) as tasks,
+               count(*) filter (where l.status = 'done') / count(*) as share,
+               array_to_string(list_distinct(list(l.source)), ',') as sources
+        from districts as d
+        cross join district_tasks as t
+        left join task_latest as l on l.unit_code = d.unit_code and l.task_code = t.task_code
+        group by d.unit_code
+    ),
+    task_ranked as (
+        select *, rank() over (order by share desc) as share_rank from task_units
+    ),
+    -- how many districts have each figure, and the province's share of tasks done (aggregates in
+    -- the FROM: a scalar subquery each would cost a join of its own to plan and run)
+    ranked as (
+        select s.*, i.*, c.*, t.*
+        from (select count(online_rate) as online_rate_ranked, count(total_dossiers) as total_dossiers_ranked
+              from service_ranked) as s,
+             (select count(cccd_records) as cccd_records_ranked, count(vneid_activated) as vneid_activated_ranked,
+                     count(activation_rate) as activation_rate_ranked from identity_ranked) as i,
+             (select count(cleaning_ratio) as cleaning_ratio_ranked from cleaning_ranked) as c,
+             (select count(share) as district_tasks_done_ranked,
+                     sum(done) / nullif(sum(tasks), 0) as district_tasks_done_province from task_units) as t
+    )
+    -- one row: the counts, the chosen unit's figures (NULL where it has none) and the province's
+    select n.*,
+           s.online_rate, sp.online_rate as online_rate_province, s.online_rate_rank,
+           s.total_dossiers, sp.total_dossiers as total_dossiers_province, s.total_dossiers_rank,
+           s.sources as service_sources, sp.sources as service_province_sources,
+           i.cccd_records, ip.cccd_records as cccd_records_province, i.cccd_records_rank,
+           i.vneid_activated, ip.vneid_activated as vneid_activated_province, i.vneid_activated_rank,
+           i.activation_rate, ip.activation_rate as activation_rate_province, i.activation_rate_rank,
+           i.sources as identity_sources, ip.sources as identity_province_sources,
+           c.cleaning_ratio, cp.cleaning_ratio as cleaning_ratio_province, c.cleaning_ratio_rank,
+           c.sources as cleaning_sources, cp.sources as cleaning_province_sources,
+           t.share as district_tasks_done, t.share_rank as district_tasks_done_rank, t.done, t.tasks,
+           t.sources as task_sources, null as task_province_sources
+    from ranked as n
+    cross join cleaning_province as cp
+    left join service_ranked as s on s.unit_code = :unit
+    left join (select su.* from service_units as su join province as p on su.unit_code = p.province_code) as sp on true
+    left join identity_ranked as i on i.unit_code = :unit
+    left join identity_province as ip on true
+    left join cleaning_ranked as c on c.unit_code = :unit
+    left join task_ranked as t on t.unit_code = :unit
+"""
+
+# The profile's indicators in order, each with the topic of its sources.
+_PROFILE_KEYS = (("online_rate", "service"), ("total_dossiers", "service"), ("cccd_records", "identity"),
+                 ("vneid_activated", "identity"), ("activation_rate", "identity"), ("cleaning_ratio", "cleaning"),
+                 ("district_tasks_done", "task"))
+
+
 def district_profile(wh: Warehouse, first: dt.date, last: dt.date, unit: str) -> pd.DataFrame:
     """One district across every KPI, against the province and its rank among the districts:
-    one row per indicator (key, district value, province value, rank, ranked units)."""
+    one row per indicator (key, district value, province value, rank, ranked units, sources; for
+    the district-level tasks also done and tasks). Online rate and dossiers over the period,
+    stocks and tasks at its last month. One statement (_DISTRICT_PROFILE)."""
+    r = wh.query(*_bind(_DISTRICT_PROFILE, first=first, last=last, unit=unit)).iloc[0]
+
+    def text(v):
+        return None if v is None or pd.isna(v) else v
+
     rows = []
-    dr, prov, idd, pid, cd, pc, dt_ = _together(
-        (district_rates, wh, first, last, None, None), (online_rate_summary, wh, first, last, None, None),
-        (identity_by_district, wh, last, None), (identity_trend, wh, last, last, None),
-        (cleaning_by_district, wh, last, None, None), (cleaning_trend, wh, last, last, None, None),
-        (district_task_status, wh, last, None))
-    prov = prov.iloc[0]
-    mine = dr[dr["unit_code"] == unit]
-    n_ranked = int(dr["rank"].notna().sum())
-    m = mine.iloc[0] if len(mine) else None
-    rows.append({"key": "online_rate", "district": _num(m["online_rate"]) if m is not None else None,
-                 "province": _num(prov["online_rate"]),
-                 "rank": _num(m["rank"]) if m is not None else None, "ranked": n_ranked,
-                 "sources": _sources(m["sources"] if m is not None else None, prov["sources"])})
-    rows.append({"key": "total_dossiers", "district": _num(m["total_dossiers"]) if m is not None else None,
-                 "province": _num(prov["total_dossiers"]),
-                 "rank": _num(dr["total_dossiers"].rank(ascending=False, method="min")[mine.index[0]]) if m is not None and pd.notna(m["total_dossiers"]) else None,
-                 "ranked": int(dr["total_dossiers"].notna().sum()),
-                 "sources": _sources(m["sources"] if m is not None else None, prov["sources"])})
-
-    mi = idd[idd["unit_code"] == unit]
-    i = mi.iloc[0] if len(mi) else None
-    pi = pid.iloc[0] if len(pid) else None
-    for key, col in (("cccd_records", "cccd_records"), ("vneid_activated", "vneid_activated"),
-                     ("activation_rate", "activation_rate")):
-        rank = None
-        if i is not None and pd.notna(i[col]):
-            rank = _num(idd[col].rank(ascending=False, method="min")[mi.index[0]])
-        rows.append({"key": key, "district": _num(i[col]) if i is not None else None,
-                     "province": _num(pi[col]) if pi is not None else None, "rank": rank,
-                     "ranked": int(idd[col].notna().sum()),
-                     "sources": _sources(i["sources"] if i is not None else None, pi["sources"] if pi is not None else None)})
-
-    mc = cd[cd["unit_code"] == unit]
-    c = mc.iloc[0] if len(mc) else None
-    rows.append({"key": "cleaning_ratio", "district": _num(c["cleaning_ratio"]) if c is not None else None,
-                 "province": _num(pc["cleaning_ratio"].iloc[0]) if len(pc) else None,
-                 "rank": _num(c["rank"]) if c is not None else None, "ranked": int(cd["rank"].notna().sum()),
-                 "sources": _sources(c["sources"] if c is not None else None, pc["sources"].iloc[0] if len(pc) else None)})
-
-    done = dt_.assign(done=dt_["status"].eq("done")).groupby("unit_code")["done"].sum()
-    total = dt_.groupby("unit_code")["task_code"].count()
-    share = (done / total).rename("share")
-    rank = share.rank(ascending=False, method="min")
-    rows.append({"key": "district_tasks_done", "district": _num(share.get(unit)),
-                 "province": _num(done.sum() / total.sum()) if total.sum() else None,
-                 "rank": _num(rank.get(unit)), "ranked": int(share.notna().sum()),
-                 "done": _num(done.get(unit)), "tasks": _num(total.get(unit)),
-                 "sources": _sources(*dt_.loc[dt_["unit_code"] == unit, "sources"].dropna().unique())})
+    for key, topic in _PROFILE_KEYS:
+        row = {"key": key, "district": _num(r[key]), "province": _num(r[f"{key}_province"]),
+               "rank": _num(r[f"{key}_rank"]), "ranked": int(r[f"{key}_ranked"])}
+        if key == "district_tasks_done":
+            row.update(done=_num(r["done"]), tasks=_num(r["tasks"]))
+        row["sources"] = _sources(text(r[f"{topic}_sources"]), text(r[f"{topic}_province_sources"]))
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

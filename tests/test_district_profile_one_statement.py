@@ -1,0 +1,166 @@
+"""district_profile answers in one statement what the seven page queries it stands for give:
+district_rates and online_rate_summary over the period, identity_by_district, identity_trend,
+cleaning_by_district, cleaning_trend and district_task_status at its last month. The expected
+frame is built here from those functions (which stay in dashboard/queries.py), the way
+district_profile used to build it, and compared with assert_frame_equal: same columns, rows,
+order, values and dtypes, for every district of the sample and several periods."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboard import queries
+from dashboard.db import Warehouse
+from etl.config import settings
+from etl.periods import add_months
+
+
+@pytest.fixture(scope="module")
+def wh(sample_db):
+    w = Warehouse(sample_db)
+    yield w
+    w.close()
+
+
+@pytest.fixture(scope="module")
+def options(wh):
+    return queries.filter_options(wh)
+
+
+def _month_with_missing_reports(wh) -> dt.date:
+    """The first month in which some district sent no service figures."""
+    return wh.query(
+        """
+        with districts as (
+            select unit_code from stg_units
+            where unit_level in ('district', 'commune') and parent_code = (select province_code from stg_settings)
+        )
+        select v.period
+        from stg_service_volume as v
+        join districts as d using (unit_code)
+        group by v.period
+        having count(distinct v.unit_code) < (select count(*) from districts)
+        order by v.period
+        limit 1
+        """
+    ).iloc[0, 0].date()
+
+
+def _periods(name: str, wh, options) -> tuple[dt.date, dt.date]:
+    months = options["periods"]
+    if name == "first_month":
+        return months[0], months[0]
+    if name == "latest_month":
+        return months[-1], months[-1]
+    if name == "month_with_missing_reports":
+        m = _month_with_missing_reports(wh)
+        return m, m
+    if name == "official_month":
+        m = dt.date.fromisoformat(settings().official_period + "-01")
+        return m, m
+    if name == "last_twelve_months":
+        return months[max(0, len(months) - 12)], months[-1]
+    if name == "all_months":
+        return months[0], months[-1]
+    if name == "before_any_data":
+        m = add_months(months[0], -1)
+        return m, m
+    raise ValueError(name)
+
+
+PERIODS = ("first_month", "latest_month", "month_with_missing_reports", "official_month",
+           "last_twelve_months", "all_months", "before_any_data")
+
+
+def _parts(wh, first: dt.date, last: dt.date) -> tuple:
+    """The seven queries district_profile stands for, one by one."""
+    return (queries.district_rates(wh, first, last, None, None), queries.online_rate_summary(wh, first, last, None, None),
+            queries.identity_by_district(wh, last, None), queries.identity_trend(wh, last, last, None),
+            queries.cleaning_by_district(wh, last, None, None), queries.cleaning_trend(wh, last, last, None, None),
+            queries.district_task_status(wh, last, None))
+
+
+def _expected(parts: tuple, unit: str) -> pd.DataFrame:
+    """The profile built from the parts (district_profile's former post-processing)."""
+    num, src = queries._num, queries._sources
+    dr, prov, idd, pid, cd, pc, dt_ = parts
+    rows = []
+    prov = prov.iloc[0]
+    mine = dr[dr["unit_code"] == unit]
+    m = mine.iloc[0] if len(mine) else None
+    rows.append({"key": "online_rate", "district": num(m["online_rate"]) if m is not None else None,
+                 "province": num(prov["online_rate"]),
+                 "rank": num(m["rank"]) if m is not None else None, "ranked": int(dr["rank"].notna().sum()),
+                 "sources": src(m["sources"] if m is not None else None, prov["sources"])})
+    total_rank = None
+    if m is not None and pd.notna(m["total_dossiers"]):
+        total_rank = num(dr["total_dossiers"].rank(ascending=False, method="min")[mine.index[0]])
+    rows.append({"key": "total_dossiers", "district": num(m["total_dossiers"]) if m is not None else None,
+                 "province": num(prov["total_dossiers"]), "rank": total_rank,
+                 "ranked": int(dr["total_dossiers"].notna().sum()),
+                 "sources": src(m["sources"] if m is not None else None, prov["sources"])})
+
+    mi = idd[idd["unit_code"] == unit]
+    i = mi.iloc[0] if len(mi) else None
+    pi = pid.iloc[0] if len(pid) else None
+    for col in ("cccd_records", "vneid_activated", "activation_rate"):
+        rank = None
+        if i is not None and pd.notna(i[col]):
+            rank = num(idd[col].rank(ascending=False, method="min")[mi.index[0]])
+        rows.append({"key": col, "district": num(i[col]) if i is not None else None,
+                     "province": num(pi[col]) if pi is not None else None, "rank": rank,
+                     "ranked": int(idd[col].notna().sum()),
+                     "sources": src(i["sources"] if i is not None else None, pi["sources"] if pi is not None else None)})
+
+    mc = cd[cd["unit_code"] == unit]
+    c = mc.iloc[0] if len(mc) else None
+    rows.append({"key": "cleaning_ratio", "district": num(c["cleaning_ratio"]) if c is not None else None,
+                 "province": num(pc["cleaning_ratio"].iloc[0]) if len(pc) else None,
+                 "rank": num(c["rank"]) if c is not None else None, "ranked": int(cd["rank"].notna().sum()),
+                 "sources": src(c["sources"] if c is not None else None, pc["sources"].iloc[0] if len(pc) else None)})
+
+    done = dt_.assign(done=dt_["status"].eq("done")).groupby("unit_code")["done"].sum()
+    total = dt_.groupby("unit_code")["task_code"].count()
+    share = done / total
+    rank = share.rank(ascending=False, method="min")
+    rows.append({"key": "district_tasks_done", "district": num(share.get(unit)),
+                 "province": num(done.sum() / total.sum()) if total.sum() else None,
+                 "rank": num(rank.get(unit)), "ranked": int(share.notna().sum()),
+                 "done": num(done.get(unit)), "tasks": num(total.get(unit)),
+                 "sources": src(*dt_.loc[dt_["unit_code"] == unit, "sources"].dropna().unique())})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_profile_of_every_district_is_what_its_parts_give(wh, options, period):
+    first, last = _periods(period, wh, options)
+    parts = _parts(wh, first, last)
+    units = [code for code, _ in options["units"]]
+    assert len(units) == 27
+    for unit in units:
+        got = queries.district_profile(wh, first, last, unit)
+        pd.testing.assert_frame_equal(got, _expected(parts, unit), check_exact=True, obj=f"{unit} {first}..{last}")
+    if period == "month_with_missing_reports":  # some district is unranked for the online rate
+        assert 0 < int(parts[0]["rank"].notna().sum()) < len(units)
+    if period == "before_any_data":
+        got = queries.district_profile(wh, first, last, units[0]).set_index("key")
+        assert got.loc["online_rate", "ranked"] == 0 and got.loc["district_tasks_done", "ranked"] == len(units)
+
+
+def test_profile_of_a_unit_without_any_data(wh, options):
+    last = options["default_period"]
+    got = queries.district_profile(wh, last, last, "no-such-unit")
+    pd.testing.assert_frame_equal(got, _expected(_parts(wh, last, last), "no-such-unit"), check_exact=True)
+    assert got["key"].tolist() == ["online_rate", "total_dossiers", "cccd_records", "vneid_activated",
+                                   "activation_rate", "cleaning_ratio", "district_tasks_done"]
+    assert got["district"].isna().all() and got["rank"].isna().all()
+    assert got["district"].tolist() == [None] * 7 and got["rank"].tolist() == [None] * 7
+    assert got["province"].notna().all() and (got["ranked"] > 0).all()  # the others are still counted
+    assert got.loc[6, ["done", "tasks"]].isna().all()
+
+
+@pytest.mark.parametrize("unit", ["38", "38.CA"])
+def test_profile_of_the_province_or_an_agency_code_is_what_the_parts_give(wh, options, unit):
+    last = options["default_period"]
+    pd.testing.assert_frame_equal(queries.district_profile(wh, last, last, unit), _expected(_parts(wh, last, last), unit),
+                                  check_exact=True)
