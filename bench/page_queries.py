@@ -264,9 +264,10 @@ def section_page_query_causes(rep, raw, wh: Path, national: Path | None, quick: 
         "counts files from stg_submissions (one row per file, rejected iff the file was), not the "
         "submission_log view, and the sources from the distinct sources. (5) `reporting_periods` computes "
         "reporting_status's months (settings' start to their end or the latest month reported, when anyone "
-        "is expected to report) without the view. (6) `overview_kpis` (4 queries), `district_profile` (7) and "
+        "is expected to report) without the view. (6) `overview_kpis` (4 queries) and "
         "`district_trend` (4) send their independent queries at once (a small thread pool; each query has its "
-        "own cursor of the shared read-only connection), so their round trips overlap.")
+        "own cursor of the shared read-only connection), so their round trips overlap. (7) `district_profile` "
+        "is one statement over the marts (it was 7 queries sent at once, p95 62 ms at province scale).")
 
 if __name__ == "__main__":
     import sys

@@ -103,7 +103,7 @@ def _bind(sql: str, **values) -> tuple[str, list]:
     return re.sub(r"(?<![:\w]):([a-z_]+)\b", one, sql), params
 
 
-# The composites (filter_options, overview_kpis, district_profile, district_trend) send their independent queries
+# The composites (filter_options, overview_kpis, district_trend) send their independent queries
 # at once: each runs on its own cursor of the shared read-only connection (dashboard.db), so the
 # round trips overlap instead of adding up.
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="da06-query")

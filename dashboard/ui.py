@@ -394,13 +394,15 @@ def chart_png(fig, title: str) -> bytes:
     return export.chart_png(g)
 
 
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"], "locale": "vi"}
+
+
 def chart(fig, key: str, title: str, on_select=None, alt: str | None = None):
     """Show a plotly figure (config: no plotly logo, Vietnamese-free toolbar trimmed) with a PNG
     download made on click by kaleido. With on_select (a callback), clicking a point selects it."""
     ctx = context()
-    config = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"], "locale": "vi"}
     kw = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-    event = st.plotly_chart(fig, width="stretch", theme=None, key=f"chart-{key}", config=config,
+    event = st.plotly_chart(fig, width="stretch", theme=None, key=f"chart-{key}", config=CHART_CONFIG,
                             alt=alt or title, **kw)
 
     def make() -> bytes:

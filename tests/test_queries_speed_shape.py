@@ -89,8 +89,8 @@ def test_service_scope_is_the_provinces_rows_or_the_units(wh, units, agency):
 
 
 def test_composites_match_their_parts(wh):
-    """overview_kpis, district_profile and district_trend run their parts at once: same figures
-    as the parts run one by one."""
+    """overview_kpis and district_trend run their parts at once, district_profile is one
+    statement: same figures as the parts run one by one."""
     o = queries.filter_options(wh)
     last, unit = o["default_period"], o["units"][0][0]
     first = o["periods"][max(0, len(o["periods"]) - 12)]
