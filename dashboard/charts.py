@@ -18,7 +18,7 @@ GREEN = "#2e7d32"
 AMBER = "#d98c00"
 RED = "#c62828"
 GREY = "#9aa5b1"
-SERIES = [BLUE, TEAL, SAND, PLUM, "#d1495b", "#577590", "#43aa8b", "#f3722c", SLATE]
+SERIES = [BLUE, TEAL, SAND, PLUM, "#d1495b", "#577590", "#8c564b", "#f3722c", SLATE]
 STATUS_COLOURS = {"done": GREEN, "in_progress": AMBER, "not_started": RED, "no_report": GREY}
 MONTH_TICKS = "T%-m<br>%Y"
 MONTH_HOVER = "Tháng %{x|%-m/%Y}"
@@ -108,6 +108,9 @@ def rate_trend_groups(overall: pd.DataFrame, by_group: pd.DataFrame, group_col: 
         if tr.name != overall_label:
             tr.line.width = 2
             tr.marker.size = 5
+    if len(series) > 3:
+        # Many lines: the legend in two even columns, not one line per entry in a narrow column.
+        fig.update_layout(legend={"entrywidth": 0.5, "entrywidthmode": "fraction"})
     return fig
 
 

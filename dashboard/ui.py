@@ -44,6 +44,9 @@ CSS = """
   div[class*="st-key-kpi-red-"] {border-left-color: #c62828 !important;}
   div[class*="st-key-dl-"] button {padding: 0.1rem 0.6rem; min-height: 1.8rem;}
   div[class*="st-key-dl-"] button p {font-size: 0.85rem;}
+  /* KPI cards in a row: every label keeps two lines, set at the bottom, so the values line up
+     whether a label wraps or not. */
+  [data-testid="stHorizontalBlock"] [data-testid="stMetricLabel"] {min-height: 2.75rem; align-items: flex-end;}
   [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {white-space: normal !important;
       overflow: visible !important; text-overflow: clip !important;}
   [data-testid="stMetricDelta"] div, [data-testid="stMetricDeltaDescription"],
