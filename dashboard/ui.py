@@ -372,7 +372,7 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
     return out
 
 
-@st.cache_resource(show_spinner=False, max_entries=500)
+@st.cache_resource(show_spinner=False, max_entries=200, ttl=3600)
 def _figure(builder: str, args: tuple, kwargs: tuple):
     from dashboard import charts
 
