@@ -1,7 +1,8 @@
 """Turn raw rows into typed records and report every problem with sheet and cell.
 
 Blocking errors: wrong or missing sheets and columns, non-numbers, negatives, fractions,
-online > total, on-time + overdue > online, a typed rate that disagrees with its counts,
+a rate typed as text that reads differently in Vietnamese and English notation ('1,234':
+etl.numbers), online > total, on-time + overdue > online, a typed rate that disagrees with its counts,
 unknown unit / service / dataset / task (with the closest catalogue entries), a task not
 assigned to the unit, duplicate rows, a period in the future, a unit the submitter may not
 report for, a month and unit the official report already covers. Warnings that need history
@@ -19,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from etl.issues import Issue
-from etl.numbers import NotANumber, NotWhole, format_count, parse_count, parse_rate
+from etl.numbers import AmbiguousNumber, NotANumber, NotWhole, format_count, parse_count, parse_rate
 from etl.periods import period_label, period_text
 from etl.read import WorkbookData
 from etl.reference import Catalogue, official_keys
@@ -238,6 +240,25 @@ def _percent(r: float) -> str:
     return f"{r * 100:.2f}".replace(".", ",") + "%"
 
 
+def _vn_number(d: Decimal) -> str:
+    """Every digit of a Decimal in Vietnamese notation: 1234 -> '1.234', 100.000 -> '100,000'."""
+    whole, _, frac = format(abs(d), "f").partition(".")
+    return ("-" if d < 0 else "") + f"{int(whole):,}".replace(",", ".") + ("," + frac if frac else "")
+
+
+def _ambiguous_rate(e: AmbiguousNumber) -> str:
+    """'"1,234" không rõ là 1,234 (tức 123,4%) hay 1.234 (tức 1.234%): ...' (etl.numbers says
+    which text is ambiguous; the two readings are written the Vietnamese way)."""
+    def reading(number: Decimal, rate: Decimal) -> str:
+        pct = _vn_number((rate * 100).normalize()) + "%"
+        typed = _vn_number(number)
+        return pct if e.percent or typed + "%" == pct else f"{typed} (tức {pct})"  # a bare 1,234 is a fraction
+    roles = ("dấu thập phân", "dấu phân cách hàng nghìn") if e.separator == "," else ("dấu phân cách hàng nghìn", "dấu thập phân")
+    return (f"\"{_short(_text(e.text))}\" không rõ là {reading(*e.vietnamese)} hay {reading(*e.english)}: "
+            f"dấu \"{e.separator}\" trước ba chữ số cuối là {roles[0]} theo cách ghi tiếng Việt nhưng là {roles[1]} theo cách ghi tiếng Anh. "
+            "Hãy nhập tỷ lệ có dấu % và không quá hai chữ số sau dấu phẩy (ví dụ 33,9%), hoặc dạng số thập phân 0,339.")
+
+
 def _has_figures(topic, row) -> bool:
     return any(row.cells.get(c.key, (None,))[0] not in (None, "") for c in topic.columns if c.kind in ("count", "rate", "status"))
 
@@ -310,7 +331,10 @@ def _rows(topic_key: str, sheet, cat: Catalogue, unit: str | None, issues: list[
                 rec[col.key] = v
             elif col.kind == "rate":
                 try:
-                    rec["_" + col.key] = (parse_rate(raw), raw, ref)
+                    rec["_" + col.key] = (parse_rate(raw, strict=True), raw, ref)
+                except AmbiguousNumber as e:
+                    issues.append(Issue("error", _ambiguous_rate(e), sname, ref))
+                    ok = False
                 except NotANumber:
                     issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải là tỷ lệ. Hãy nhập dạng 33,9%.", sname, ref))
                     ok = False

@@ -209,6 +209,11 @@ def build(folder: Path = HERE, force: bool = False) -> list[str]:
     template(p("negatives.xlsx"), {"E06-03": {"total_dossiers": 120, "online_dossiers": -5}},
              cleaning={"children": {"records_cleaned": -1}})
     template(p("huge_number.xlsx"), {"E06-03": {"total_dossiers": "9" * 40, "online_dossiers": 1}})
+    # Rates typed as text with three digits after their only ',' or '.' (etl.numbers): '33,906' is
+    # 33.906 % with a Vietnamese decimal comma, 33906 % with an English thousands comma; '99.635%'
+    # is 99635 % with a Vietnamese thousands dot, 99.635 % with an English decimal point. Rejected.
+    table(p("ambiguous_rate_text.xlsx"), services_sheet(["E06-02", "Cấp lại, đổi thẻ căn cước công dân", "11.343", "3.846", "33,906"],
+                                                        ["E06-03", "Đăng ký thường trú", "31.809", "31.693", "99.635%"]))
 
     # Rules between cells of a row
     template(p("online_gt_total.xlsx"), {"E06-03": {"total_dossiers": 120, "online_dossiers": 130}})
