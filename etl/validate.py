@@ -168,6 +168,7 @@ def validate(
     seen: dict[str, dict[str, tuple[str, str, int]]] = {}  # topic -> code -> (sheet, cell, row)
     blank_status: dict[str, list[str]] = {}
     official = official_keys()
+    official_sheets: list[str] = []  # sheets whose topic the official report covers for this unit and month
     for sheet in wb.sheets:
         topic = sheet.topic
         if expected_topics is not None and topic.key not in expected_topics:
@@ -175,9 +176,7 @@ def validate(
                                          "Hãy xóa trang tính này hoặc dùng biểu mẫu của đơn vị.", sheet.sheet_name))
             continue
         if unit and period and (topic.key, unit, period_text(period)) in official:
-            issues.append(Issue("error", f"{period_label(period)} của {unit} - {cat.units[unit]['unit_name']} đã có số liệu chính thức "
-                                         "(báo cáo của Tổ công tác Đề án 06); tệp nộp không ghi đè số liệu chính thức. "
-                                         "Hãy kiểm tra kỳ báo cáo và đơn vị.", sheet.sheet_name))
+            official_sheets.append(sheet.sheet_name)
             continue
         if not sheet.rows:
             # Rows the reader refused (merged cells, ...) already carry an error on this sheet.
@@ -193,6 +192,13 @@ def validate(
         recs = _rows(topic.key, sheet, cat, unit, issues, seen.setdefault(topic.key, {}), blank_status)
         if recs:
             out.records.setdefault(topic.key, []).extend(recs)
+    if official_sheets:
+        # One message for the file, naming its sheets: the same month and unit on every sheet.
+        where = official_sheets[0] if len(official_sheets) == 1 else None
+        issues.append(Issue("error", f"{period_label(period)} của {unit} - {cat.units[unit]['unit_name']} đã có số liệu chính thức "
+                                     "(báo cáo của Tổ công tác Đề án 06) cho "
+                                     + ("trang tính này" if where else "các trang tính " + ", ".join(f"'{n}'" for n in official_sheets))
+                                     + "; tệp nộp không ghi đè số liệu chính thức. Hãy kiểm tra kỳ báo cáo và đơn vị.", where))
     for sname, refs in blank_status.items():
         if "tasks" in out.records:
             issues.append(Issue("warning", f"{len(refs)} nhiệm vụ chưa chọn trạng thái nên chưa được cập nhật tiến độ. "
