@@ -132,7 +132,9 @@ if files:
         ok = r.status == "valid"
         head = f"{':green[:material/check_circle:]' if ok else ':red[:material/cancel:]'} **{name}**"
         if r.unit_code and r.period:
-            head += f" — đơn vị {r.unit_code}, {period_label(r.period)}, {format_count(r.row_count)} dòng"
+            head += f" — đơn vị {r.unit_code}, {period_label(r.period)}, "
+            head += (f"{format_count(r.row_count)} dòng hợp lệ" if ok else
+                     f"{format_count(len(r.errors))} lỗi cần sửa; chưa nạp gì")
         with st.container(border=True):
             st.markdown(head)
             for e in r.errors:

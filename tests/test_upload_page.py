@@ -52,6 +52,7 @@ def test_preview_then_confirm_loads_the_file(env):
     at = _page("thoxuan")
     at.file_uploader[0].set_value([_xlsx(env / "ok.xlsx", "395", {"identity": {"395": {"cccd_records": 150000}}})]).run()
     assert not at.exception and not at.error
+    assert any(m.value.endswith("**ok.xlsx** — đơn vị 395, Tháng 12/2024, 1 dòng hợp lệ") for m in at.markdown), [m.value for m in at.markdown]
     assert rows(env / "da06.duckdb", "select cccd_records from fact_identity where unit_code = '395' and period = ?", [DEC]) != [(150000,)]
     assert "sẽ **thay thế**" in at.info[0].value  # the sample already has a December report for 395
     at.button(key="confirm_load").click().run()
@@ -78,6 +79,7 @@ def test_bad_file_shows_cell_errors_and_changes_nothing(env):
     at = _page("thoxuan")
     at.file_uploader[0].set_value([_xlsx(env / "bad.xlsx", "395", {"services": {"E06-02": {"total_dossiers": 10, "online_dossiers": 11}}})]).run()
     assert [e.value for e in at.error] == ["Dịch vụ công!D8: Hồ sơ trực tuyến (11) lớn hơn tổng số hồ sơ (10)."]
+    assert any(m.value.endswith("**bad.xlsx** — đơn vị 395, Tháng 12/2024, 1 lỗi cần sửa; chưa nạp gì") for m in at.markdown)
     assert rows(env / "da06.duckdb", "select * from fact_service_volume order by all") == before
 
 
