@@ -372,7 +372,8 @@ def _row_rules(topic_key: str, rec: dict, row, sname: str, issues: list[Issue]) 
     if topic_key == "services":
         t, o, ot, od = rec.get("total_dossiers"), rec.get("online_dossiers"), rec.get("on_time"), rec.get("overdue")
         if t is not None and o is not None and o > t:
-            issues.append(Issue("error", f"Hồ sơ trực tuyến ({format_count(o)}) lớn hơn tổng số hồ sơ ({format_count(t)}).", sname, ref("online_dossiers")))
+            issues.append(Issue("error", f"Hồ sơ trực tuyến ({format_count(o)}) lớn hơn tổng số hồ sơ ({format_count(t)})."
+                                         " Hãy kiểm tra lại hai ô: hồ sơ trực tuyến là một phần của tổng số hồ sơ.", sname, ref("online_dossiers")))
             ok = False
         if o is not None and (ot or 0) + (od or 0) > o:
             issues.append(Issue("error", f"Đúng hạn + quá hạn ({format_count((ot or 0) + (od or 0))}) lớn hơn số hồ sơ trực tuyến ({format_count(o)}). "
