@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.build import list_archive
+from etl.build import list_archive, refresh_marts
 from etl.load import FACT_TABLES, delete_unit_periods
 from etl.reference import catalogue
 from etl.template import FIRST_DATA_ROW
@@ -39,7 +39,8 @@ def unit_year_files(raw: Path, unit: str = YEAR_UNIT, year: str = YEAR) -> list[
 
 
 def prepare(wh: Path, dst: Path, manifests: list[dict]) -> Path:
-    """A copy of the warehouse without the chosen files' submissions and figures."""
+    """A copy of the warehouse without the chosen files' submissions and figures, its marts
+    recomputed without them (as every load leaves a warehouse), so the batch changes them."""
     shutil.copyfile(wh, dst)
     con = duckdb.connect(str(dst))
     try:
@@ -47,6 +48,7 @@ def prepare(wh: Path, dst: Path, manifests: list[dict]) -> Path:
         for t in FACTS + ("submission_topic",):
             delete_unit_periods(con, t, keys)
         con.execute("delete from submission where list_contains(?, submission_id)", [[m["submission_id"] for m in manifests]])
+        refresh_marts(con)
         con.execute("checkpoint")
     finally:
         con.close()

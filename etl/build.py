@@ -6,12 +6,14 @@ Everything is derived from files: the same inputs give the same figures.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -255,37 +257,189 @@ MART_DROP_VIEW = {
     "task_tracker": "drop view task_tracker",
 }
 
+# The rows of a mart a change of facts can reach, given the fact rows a load replaced (see
+# refresh_marts for why each is enough):
+#   months    rows of the changed months, of the changed units and their parents (flows);
+#   since     rows of the changed units and their parents, from the first changed month on
+#             (stocks carried forward, rolled up one level);
+#   siblings  a changed unit's own rows from its first changed month on, and, in a changed
+#             month that no unchanged unit under the same parent reported, every unit under
+#             that parent (the month may have appeared or disappeared there, adding or
+#             dropping a row for each of them);
+#   tasks     the changed tasks from the first changed month on, and every task in a month
+#             outside the months task_tracker runs over both before and after the load (its
+#             months run without gaps from the first task report to the last: a report after
+#             the last one adds every month up to it, each with a row for every task).
+MART_SCOPE = {
+    "service_volume_monthly": "months",
+    "identity_monthly": "since",
+    "cleaning_monthly": "since",
+    "identity_unit_monthly": "siblings",
+    "cleaning_unit_monthly": "siblings",
+    "task_tracker": "tasks",
+}
+SCOPE_WHERE = {
+    "months": "list_contains(?::date[], period) and list_contains(?::varchar[], unit_code)",
+    "since": "period >= ? and list_contains(?::varchar[], unit_code)",
+    "siblings": "(period >= ? and list_contains(?::varchar[], unit_code)) "
+                "or (list_contains(?::date[], period) and list_contains(?::varchar[], parent_code))",
+    "tasks": "(period >= ? and (? or list_contains(?::varchar[], task_code))) or period < ? or period > ?",
+}
+# A table's name cannot be a bound parameter: each mart's statements are written out (the
+# condition is SCOPE_WHERE[MART_SCOPE[mart]]; tests/test_intake_refresh_scope.py checks it).
+MART_DELETE_SCOPE = {
+    "service_volume_monthly": "delete from service_volume_monthly where list_contains(?::date[], period) "
+                              "and list_contains(?::varchar[], unit_code)",
+    "identity_monthly": "delete from identity_monthly where period >= ? and list_contains(?::varchar[], unit_code)",
+    "cleaning_monthly": "delete from cleaning_monthly where period >= ? and list_contains(?::varchar[], unit_code)",
+    "identity_unit_monthly": "delete from identity_unit_monthly where (period >= ? and list_contains(?::varchar[], unit_code)) "
+                             "or (list_contains(?::date[], period) and list_contains(?::varchar[], parent_code))",
+    "cleaning_unit_monthly": "delete from cleaning_unit_monthly where (period >= ? and list_contains(?::varchar[], unit_code)) "
+                             "or (list_contains(?::date[], period) and list_contains(?::varchar[], parent_code))",
+    "task_tracker": "delete from task_tracker where (period >= ? and (? or list_contains(?::varchar[], task_code))) "
+                    "or period < ? or period > ?",
+}
+# siblings: the (parent, month) pairs among the changed ones where a unit the load did not
+# change reported (from the mart, which was up to date before the load).
+MART_MONTHS_KEPT = {
+    "identity_unit_monthly": "select distinct parent_code, period from identity_unit_monthly where list_contains(?::varchar[], parent_code) "
+                             "and list_contains(?::date[], period) and reported_period = period and not list_contains(?::varchar[], unit_code)",
+    "cleaning_unit_monthly": "select distinct parent_code, period from cleaning_unit_monthly where list_contains(?::varchar[], parent_code) "
+                             "and list_contains(?::date[], period) and reported_period = period and not list_contains(?::varchar[], unit_code)",
+}
+# tasks: the months task_tracker runs over now (the mart, up to date before the load) and
+# after the load (task_status, from the facts).
+_TASK_MONTHS = ("select (select min(period) from task_tracker), (select max(period) from task_tracker), "
+                "min(period), max(period) from task_status")
+# The parent of every changed unit, as the marts see it.
+_PARENTS = "select unit_code, parent_code from stg_units where list_contains(?, unit_code)"
 
-def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, dt.date] | None = None) -> None:
+
+def _scope_params(cur: duckdb.DuckDBPyConnection, name: str, scope: str, keys: set[tuple],
+                  parent: dict[str, str | None]) -> list:
+    """The values SCOPE_WHERE[scope] binds for the changed fact rows `keys`: (unit, period), or
+    (unit, period, task_code) for tasks. Read on `cur`, in the refresh's transaction."""
+    units = {k[0] for k in keys}
+    periods = sorted({k[1] for k in keys})
+    parents = sorted({parent[u] for u in units if parent.get(u)})
+    since = periods[0]
+    if scope == "months":
+        return [periods, sorted(units | set(parents))]
+    if scope == "since":
+        return [since, sorted(units | set(parents))]
+    if scope == "siblings":
+        kept = set(cur.execute(MART_MONTHS_KEPT[name], [parents, periods, sorted(units)]).fetchall())
+        open_ = {(parent[u], p) for u, p, *_ in keys if parent.get(u)} - kept
+        return [since, sorted(units), sorted({p for _, p in open_}), sorted({q for q, _ in open_})]
+    if scope == "tasks":
+        old_lo, old_hi, new_lo, new_hi = cur.execute(_TASK_MONTHS).fetchone()
+        if None in (old_lo, old_hi, new_lo, new_hi):  # no months before or after: every row
+            lo, hi = dt.date.max, dt.date.min
+        else:
+            lo, hi = max(old_lo, new_lo), min(old_hi, new_hi)
+        codes = {k[2] for k in keys if len(k) > 2}
+        every_task = any(len(k) < 3 for k in keys)  # the tasks were not given: all of them
+        return [since, every_task, sorted(codes), lo, hi]
+    raise ValueError(scope)
+
+
+def _refresh_rows(cur: duckdb.DuckDBPyConnection, name: str, query: str, keys: set[tuple],
+                  parent: dict[str, str | None]) -> bool:
+    """One mart's rows in its scope: deleted, then computed again by the mart's own query, in
+    one transaction on `cur` (a cursor of its own when marts are refreshed side by side).
+    False, with nothing changed, when the warehouse holds the mart in another shape than a
+    table of its file's columns (a view, from before it was materialized, or a table from an
+    older version of its file): it must be rebuilt whole."""
+    scope = MART_SCOPE[name]
+    cur.execute("begin transaction")
+    try:
+        try:
+            params = _scope_params(cur, name, scope, keys, parent)
+            cur.execute(MART_DELETE_SCOPE[name], params)
+            # The mart's SQL from its file, restricted by the scope's constant condition; the
+            # values are bound, and the relational API names the target table.
+            cur.sql("select * from (\n" + query + "\n) where " + SCOPE_WHERE[scope], params=params).insert_into(name)
+        except (duckdb.BinderException, duckdb.CatalogException):
+            cur.execute("rollback")
+            return False
+        cur.execute("commit")
+        return True
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            cur.execute("rollback")
+        raise
+
+
+def _rebuild_mart(con: duckdb.DuckDBPyConnection, name: str, stmt: str) -> None:
+    """A mart computed whole by its file's statement (create or replace table)."""
+    if con.execute("select 1 from duckdb_views() where view_name = ? and not internal", [name]).fetchone():
+        con.execute(MART_DROP_VIEW[name])  # a warehouse built before the mart was materialized
+    con.execute(stmt)
+
+
+def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tuple]] | None = None) -> None:
     """Recompute the materialized marts from the fact tables (after a load).
 
-    With `changes` (topic -> earliest period whose fact rows changed), only the marts fed by
-    those topics are refreshed, and only their rows from that period on: a delete and an
-    insert of the mart's own query restricted to those periods. That gives the same rows as a
-    full refresh because no mart row depends on a later month: flows (service volumes) are
-    summed within their month; stocks (identity, cleaning) and task statuses carry forward
-    from earlier months only, and a month that appears or disappears in the facts adds or
-    drops rows of that month and later (tests/test_refresh_incremental.py compares both). A
-    mart the warehouse still holds as a view, or one not in MART_TOPICS, is rebuilt whole."""
+    With `changes` (topic -> the fact rows a load deleted or inserted, as (unit_code, period),
+    or (unit_code, period, task_code) for tasks), only the marts fed by those topics are
+    refreshed, and only the rows those facts can reach (MART_SCOPE): a delete and an insert of
+    the mart's own query restricted to the same rows. That gives exactly the rows of a full
+    refresh, given that the marts were up to date before:
+      * no mart row depends on a later month: flows (service volumes) are summed within their
+        month; stocks (identity, cleaning) and task statuses carry forward from earlier months;
+      * a unit's figures reach its own rows and, rolled up, its parent's (one level: a rollup
+        adds the parent's territorial children, and a unit's own figure replaces the rollup of
+        its children), never another unit's;
+      * a month appears in a parent's stock marts when any unit under it reports it, so a
+        changed month adds or drops a row for each unit under that parent, unless a unit the
+        load did not change reported it (then it was there before and stays);
+      * a task's status in a month is the aggregate of every unit's report of that task, and
+        task_tracker runs over every month from the first task report to the last: the
+        changed tasks are refreshed from the first changed month on, every task in months
+        outside the months both before and after the load.
+    tests/test_refresh_incremental.py and tests/test_intake_refresh_scope.py compare it with a
+    full refresh row for row. The marts are independent of one another, so they are refreshed
+    side by side, each on a cursor of its own (`con` must not be inside a transaction). A mart
+    without a scope, or one the warehouse holds in another shape (still a view, or missing), is
+    rebuilt whole."""
+    marts = []
     for f in view_files():
         stmt = _statement(f)
-        if not (stmt.lstrip().startswith("--") and "create or replace table" in stmt):
-            continue
-        name = f.stem  # the name of a file in sql/marts
-        is_view = con.execute("select 1 from duckdb_views() where view_name = ? and not internal", [name]).fetchone()
+        if stmt.lstrip().startswith("--") and "create or replace table" in stmt:
+            marts.append((f.stem, stmt))  # the name of a file in sql/marts
+    if changes is None:
+        for name, stmt in marts:
+            _rebuild_mart(con, name, stmt)
+        return
+    changed = {topic: {tuple(k) for k in keys} for topic, keys in changes.items()}
+    jobs, whole = [], []
+    parent: dict[str, str | None] | None = None
+    for name, stmt in marts:
+        keys = set().union(*(changed[t] for t in MART_TOPICS.get(name, ()) if t in changed))
         head = "create or replace table " + name + " as"
-        if changes is not None and name in MART_TOPICS and not is_view and head in stmt:
-            touched = [changes[t] for t in MART_TOPICS[name] if t in changes]
-            if not touched:
-                continue
-            since = min(touched)
+        if name not in MART_TOPICS or name not in MART_SCOPE or head not in stmt:
+            whole.append((name, stmt))
+        elif keys:
+            if parent is None:
+                parent = dict(con.execute(_PARENTS, [sorted({k[0] for ks in changed.values() for k in ks})]).fetchall())
             query = stmt.split(head, 1)[1].strip().rstrip(";")  # the mart's own SQL, from its file
-            con.execute(MART_DELETE_SINCE[name], [since])
-            con.sql(query).filter(duckdb.ColumnExpression("period") >= duckdb.ConstantExpression(since)).insert_into(name)
-            continue
-        if is_view:
-            con.execute(MART_DROP_VIEW[name])
-        con.execute(stmt)
+            jobs.append(((name, stmt), (name, query, keys, parent)))
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        done = [_refresh_rows(con, *job) for _, job in jobs]
+    else:
+        def run(job):
+            cur = con.cursor()
+            try:
+                return _refresh_rows(cur, *job)
+            finally:
+                cur.close()
+
+        with ThreadPoolExecutor(workers) as ex:
+            done = list(ex.map(run, [job for _, job in jobs]))  # raises the first failure, once every mart has finished
+    whole += [mart for (mart, _), ok in zip(jobs, done) if not ok]
+    for name, stmt in whole:
+        _rebuild_mart(con, name, stmt)
 
 
 def build(target: Path | None = None, raw: Path | None = None, progress: bool | None = None, workers: int | None = None) -> dict:

@@ -260,6 +260,12 @@ DELETE_UNIT_PERIODS = {
 }
 
 
+# The batch's delete of task statuses says which tasks it took out (for the marts' refresh).
+DELETE_TASKS_RETURNING = ("delete from fact_task_status as f using (select unnest(?::varchar[]) as unit_code, "
+                          "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period "
+                          "returning f.unit_code, f.period, f.task_code")
+
+
 def delete_unit_periods(con, table: str, keys: list[tuple[str, dt.date]]) -> None:
     """Remove a fact table's rows for the given (unit_code, period) pairs."""
     if keys:
@@ -340,11 +346,11 @@ def load_files(
     the units' history, the live submission topics), follows the batch's own effect on that in
     memory, file after file, exactly as if each file had been written before the next one was
     checked (a dry run writes nothing, so there each file sees the warehouse alone), and writes
-    the whole batch in a few statements per table at the end. Only the marts and periods the
-    batch touched are refreshed (etl.build.refresh_marts)."""
+    the whole batch in a few statements per table at the end. Only the mart rows the batch's
+    facts can reach are refreshed (etl.build.refresh_marts)."""
     results: list[LoadResult] = []
     last: dt.datetime | None = None
-    changes: dict[str, dt.date] = {}
+    changes: dict[str, list[tuple]] = {}
     cat = catalogue()
     with (scratch(warehouse) if dry_run else writer(warehouse, changes=changes)) as con:
         con.execute("begin transaction")  # one commit for the batch; a failure discards the private copy
@@ -524,9 +530,10 @@ class _BatchState:
             service_history = {code: (statistics.median(h), len(h)) for code, h in totals.items() if h}
         return _history_checks(v, last_identity, last_cleaned, service_history)
 
-    def write(self, con, changes: dict[str, dt.date]) -> None:
-        """The batch's writes, a few statements per table; `changes` gets, per topic, the
-        earliest period whose figures changed (for the marts' refresh)."""
+    def write(self, con, changes: dict[str, list[tuple]]) -> None:
+        """The batch's writes, a few statements per table; `changes` gets, per topic, the fact
+        rows deleted or inserted, for the marts' refresh (etl.build.refresh_marts): the (unit,
+        period) pairs, and for tasks (unit, period, task_code)."""
         if self.submissions:
             insert_rows(con, "submission", self.submissions)
         if self.first_touch:
@@ -542,6 +549,11 @@ class _BatchState:
             keys = sorted(self.facts[topic])
             if not keys:
                 continue
-            delete_unit_periods(con, table, keys)
-            insert_rows(con, table, [r for k in keys for r in self.facts[topic][k]])
-            changes[topic] = min(p for _, p in keys)
+            rows = [r for k in keys for r in self.facts[topic][k]]
+            if topic == "tasks":  # the refresh needs the tasks too: those taken out and those put in
+                old = con.execute(DELETE_TASKS_RETURNING, [[u for u, _ in keys], [p for _, p in keys]]).fetchall()
+                changes[topic] = sorted(set(old) | {(r[2], r[0], r[1]) for r in rows})
+            else:
+                delete_unit_periods(con, table, keys)
+                changes[topic] = keys
+            insert_rows(con, table, rows)

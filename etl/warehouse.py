@@ -42,8 +42,8 @@ def exclusive_lock(target: Path | None = None):
 def writer(target: Path | None = None, changes: dict | None = None):
     """A read-write connection on a private copy of the warehouse; on success the copy
     replaces the warehouse atomically, on failure it is thrown away. With `changes` (a dict the
-    caller fills in while it writes: topic -> earliest period whose figures changed), only the
-    marts those topics feed are refreshed, from that period on (etl.build.refresh_marts); without
+    caller fills in while it writes: topic -> the fact rows it deleted or inserted, see refresh_marts),
+    only the mart rows those figures can reach are refreshed (etl.build.refresh_marts); without
     it, every materialized mart is recomputed."""
     target = Path(target or warehouse_path())
     if not target.exists():

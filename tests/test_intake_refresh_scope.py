@@ -1,0 +1,126 @@
+"""A batch refreshes only the mart rows its facts can reach (etl.build.MART_SCOPE): the rows of
+the changed units and their parents, siblings only in a month that appears for their parent,
+the changed tasks only unless task_tracker's months change. Every case here ends with the marts
+compared row for row with a full refresh of the same warehouse, on the cases that need more
+than `period >= first changed month`: a month no unit had reported, a task report months after
+the last one (task_tracker fills the months between), a unit that stops reporting a task, a
+mart an older warehouse still holds as a view."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.build import (MART_DELETE_SCOPE, MART_SCOPE, MART_TOPICS, SCOPE_WHERE, _statement, refresh_marts,
+                       view_files)
+from etl.load import load_files
+from tests.helpers import make_workbook, rows
+from tests.test_refresh_incremental import assert_marts_as_full_refresh, materialized
+
+TODAY = dt.date(2025, 6, 20)
+
+
+def _load(warehouse: Path, tmp_path: Path, specs: list[tuple[str, dt.date, dict]], tag: str) -> list:
+    files = [(make_workbook(tmp_path / f"{tag}{i}.xlsx", unit, period, values), f"{tag}{i}.xlsx")
+             for i, (unit, period, values) in enumerate(specs)]
+    results = load_files(files, warehouse=warehouse, archive_root=tmp_path / "raw", today=TODAY)
+    assert [r.status for r in results] == ["accepted"] * len(files), [[str(i) for i in r.errors] for r in results]
+    return results
+
+
+@pytest.fixture
+def warehouse(sample_db, tmp_path) -> Path:
+    path = tmp_path / "da06.duckdb"
+    shutil.copyfile(sample_db, path)
+    return path
+
+
+def test_every_mart_has_a_scope_and_its_delete_written_out():
+    assert sorted(MART_SCOPE) == sorted(MART_TOPICS) == sorted(materialized())
+    for name, scope in MART_SCOPE.items():
+        assert MART_DELETE_SCOPE[name] == f"delete from {name} where {SCOPE_WHERE[scope]}"
+
+
+def test_a_month_nobody_reported_adds_rows_for_every_unit(warehouse, tmp_path):
+    """January 2025: after the sample's last month, so the month appears in every stock mart for
+    all 27 districts (carried forward), and in task_tracker for every task."""
+    jan = dt.date(2025, 1, 1)
+    _load(warehouse, tmp_path, [
+        ("395", jan, {"identity": {"395": {"cccd_records": 900000, "vneid_applications": 500000, "vneid_activated": 400000}},
+                      "cleaning": {"children": {"records_cleaned": 10, "records_total": 20}},
+                      "services": {"E06-03": {"total_dossiers": 30, "online_dossiers": 20}},
+                      "tasks": {"KH24-22.1": {"status": "done"}}}),
+    ], "jan")
+    assert rows(warehouse, "select count(*) from identity_unit_monthly where period = ?", [jan]) == [(27,)]
+    assert rows(warehouse, "select count(distinct unit_code) from cleaning_unit_monthly where period = ?", [jan]) == [(27,)]
+    assert rows(warehouse, "select count(*) from task_tracker where period = ?", [jan]) == [(120,)]
+    assert_marts_as_full_refresh(warehouse, tmp_path)
+
+
+def test_task_report_months_after_the_last_fills_the_months_between(warehouse, tmp_path):
+    """The sample's task reports end in December 2024; a report for April 2025 makes task_tracker
+    run through January–March 2025 too, for every task (the statuses carried forward)."""
+    _load(warehouse, tmp_path, [("395", dt.date(2025, 4, 1), {"tasks": {"KH24-22.1": {"status": "done"}}})], "apr")
+    months = rows(warehouse, "select period, count(*) from task_tracker where period > date '2024-11-01' group by 1 order by 1")
+    assert months == [(dt.date(2024, 12, 1), 120), (dt.date(2025, 1, 1), 120), (dt.date(2025, 2, 1), 120),
+                      (dt.date(2025, 3, 1), 120), (dt.date(2025, 4, 1), 120)]
+    assert_marts_as_full_refresh(warehouse, tmp_path)
+
+
+def test_a_unit_that_stops_reporting_a_task(warehouse, tmp_path):
+    """A replacement for June 2024 that reports another task than the file it replaces: the task
+    it no longer reports changes too (fewer units reporting it that month, and after)."""
+    jun = dt.date(2024, 6, 1)
+    before = rows(warehouse, "select task_code from fact_task_status where unit_code = '395' and period = ? order by 1", [jun])
+    assert len(before) > 1
+    kept = before[0][0]
+    _load(warehouse, tmp_path, [("395", jun, {"tasks": {kept: {"status": "in_progress"}}})], "jun")
+    assert rows(warehouse, "select task_code from fact_task_status where unit_code = '395' and period = ?", [jun]) == [(kept,)]
+    dropped = before[1][0]
+    assert rows(warehouse, "select units_reporting from task_tracker where task_code = ? and period = ?", [dropped, jun]) == \
+        rows(warehouse, "select count(*) from fact_task_status where task_code = ? and period = ?", [dropped, jun])
+    assert_marts_as_full_refresh(warehouse, tmp_path)
+
+
+def test_several_units_and_months_in_one_batch(warehouse, tmp_path):
+    """Two districts, months far apart, a month before any data, stocks that fall: the cross
+    product of units and months the scopes bind is refreshed, and nothing else changes."""
+    _load(warehouse, tmp_path, [
+        ("396", dt.date(2022, 12, 1), {"identity": {"396": {"cccd_records": 7}}, "cleaning": {"children": {"records_cleaned": 1}}}),
+        ("395", dt.date(2023, 3, 1), {"identity": {"395": {"cccd_records": 10}},
+                                      "services": {"E06-03": {"total_dossiers": 99999, "online_dossiers": 5}}}),
+        ("407", dt.date(2024, 11, 1), {"cleaning": {"children": {"records_cleaned": 5, "records_total": 6}},
+                                       "tasks": {"KH24-22.2": {"status": "not_started"}}}),
+    ], "mix")
+    assert_marts_as_full_refresh(warehouse, tmp_path)
+
+
+def test_a_mart_still_held_as_a_view_is_rebuilt_whole(warehouse, tmp_path):
+    """A warehouse built before identity_monthly was materialized holds it as a view: the load
+    makes it the table a full refresh makes."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("drop table identity_monthly")
+        [f] = [f for f in view_files() if f.stem == "identity_monthly"]
+        con.execute(f.read_text(encoding="utf-8"))  # the file's own statement: a view
+        assert con.execute("select count(*) from duckdb_views() where view_name = 'identity_monthly'").fetchone() == (1,)
+    finally:
+        con.close()
+    _load(warehouse, tmp_path, [("395", dt.date(2024, 6, 1), {"identity": {"395": {"cccd_records": 123456}}})], "view")
+    assert rows(warehouse, "select count(*) from duckdb_tables() where table_name = 'identity_monthly'") == [(1,)]
+    assert rows(warehouse, "select cccd_records from identity_monthly where unit_code = '395' and period = date '2024-06-01'") == [(123456,)]
+    assert_marts_as_full_refresh(warehouse, tmp_path)
+
+
+def test_a_full_refresh_without_changes_still_rebuilds_everything(warehouse):
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("delete from task_tracker")
+        refresh_marts(con)
+        assert con.execute("select count(*) from task_tracker").fetchone()[0] > 0
+        assert all("create or replace table" in _statement(f) for f in view_files() if f.stem in MART_SCOPE)
+    finally:
+        con.close()
