@@ -12,6 +12,7 @@ and writes nothing, not even the archive.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -19,6 +20,7 @@ import os
 import re
 import shutil
 import statistics
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -335,11 +337,11 @@ def load_files(
 ) -> list[LoadResult]:
     """Load many (path, original name) files in one writer session: one private copy of the
     warehouse, one transaction, the marts refreshed and the warehouse swapped once at the end
-    (a dry run works on a throw-away copy). Each file is still all-or-nothing: its blocking
-    errors are found before anything is written, and an exception while writing throws the
-    private copy away, so the warehouse keeps none of the batch. Files are
-    stamped in order, at least a microsecond apart, so a rebuild replays them in the same
-    order even when several arrive within one second.
+    (a dry run works on a throw-away copy), made and opened while the files are read and
+    checked. Each file is still all-or-nothing: its blocking errors are found before anything
+    is written, and an exception while writing throws the private copy away, so the warehouse
+    keeps none of the batch. Files are stamped in order, at least a microsecond apart, so a
+    rebuild replays them in the same order even when several arrive within one second.
 
     Every statement costs about a millisecond whatever its size, so the batch does not ask or
     write the warehouse file by file: it reads what the checks need once (accepted checksums,
@@ -349,59 +351,67 @@ def load_files(
     the whole batch in a few statements per table at the end. Only the mart rows the batch's
     facts can reach are refreshed (etl.build.refresh_marts)."""
     results: list[LoadResult] = []
-    last: dt.datetime | None = None
     changes: dict[str, list[tuple]] = {}
     cat = catalogue()
-    with (scratch(warehouse) if dry_run else writer(warehouse, changes=changes)) as con:
+    files = [(Path(p), name) for p, name in files]
+    session = scratch(warehouse) if dry_run else writer(warehouse, changes=changes)
+    with contextlib.ExitStack() as stack:
+        # Pass 1: reading and checking every file, which needs no warehouse; the private copy
+        # is made and opened meanwhile (copying and opening a DuckDB file let Python run on).
+        with ThreadPoolExecutor(1) as pool:
+            opening = pool.submit(stack.enter_context, session)
+            received = [_receive(path, name, cat, declared_unit, declared_period, allowed_units, today) for path, name in files]
+            con = opening.result()
         con.execute("begin transaction")  # one commit for the batch; a failure discards the private copy
-        shas = [sha256_file(Path(p)) for p, _ in files]
         accepted_shas: dict[str, str] = {}
         taken: set[str] = set()  # submission ids of these files already in the warehouse (e.g. rejected a moment ago)
         for s, sid, status in con.execute("select sha256, submission_id, status from submission where list_contains(?, sha256) order by 2",
-                                          [sorted(set(shas))]).fetchall():
+                                          [sorted({sha for sha, _ in received})]).fetchall():
             taken.add(sid)
             if status == "accepted":
                 accepted_shas.setdefault(s, sid)
-        # Pass 1: the duplicate check, reading and validating (no warehouse access).
-        staged: list[tuple] = []
+        live = [v for sha, v in received if sha not in accepted_shas and not v.errors and v.unit_code and v.period]
+        state = _BatchState(con, live)
+        # Pass 2: in order, each file against the warehouse as the batch's earlier files left it.
         batch_sha: dict[str, str] = {}
-        for i, ((path, name), sha) in enumerate(zip(files, shas)):
-            path = Path(path)
-            now = dt.datetime.now().replace(microsecond=0)
-            at = now if last is None or now > last else last + dt.timedelta(microseconds=1)
-            while submission_id_for(at, sha) in taken:  # the same file again within the same second
-                at += dt.timedelta(seconds=1)
-            last = at
+        last: dt.datetime | None = None
+        for i, ((path, name), (sha, v)) in enumerate(zip(files, received)):
             # The first accepted file with this checksum: the warehouse's (it was loaded before this batch), else the batch's.
             dup = accepted_shas.get(sha) or batch_sha.get(sha)
             if dup:
-                staged.append((path, name, at, sha, None, dup))
-                continue
-            try:
-                wb = read_workbook(path, name)
-                v = validate(wb, cat, declared_unit, declared_period, allowed_units, today)
-            except Rejected as r:
-                v = Validated(declared_unit, declared_period, False, {}, list(r.issues))
-            if not dry_run:
-                taken.add(submission_id_for(at, sha))
-                if not v.errors:
-                    batch_sha.setdefault(sha, submission_id_for(at, sha))
-            staged.append((path, name, at, sha, v, None))
-        live = [v for *_, v, _ in staged if v is not None and not v.errors and v.unit_code and v.period]
-        state = _BatchState(con, live)
-        # Pass 2: in order, each file against the warehouse as the batch's earlier files left it.
-        for i, (path, name, at, sha, v, dup) in enumerate(staged):
-            if v is None:
-                results.append(LoadResult(name, "duplicate", dup, issues=[Issue("warning", f"Tệp này đã được nạp trước đó (mã nộp {dup}); không có gì thay đổi.")]))
+                result = LoadResult(name, "duplicate", dup, issues=[Issue("warning", f"Tệp này đã được nạp trước đó (mã nộp {dup}); không có gì thay đổi.")])
             else:
-                results.append(_stage_file(state, path, name, at, sha, v, submitted_by, declared_unit, declared_period,
-                                           dry_run, archive_root))
+                now = dt.datetime.now().replace(microsecond=0)
+                at = now if last is None or now > last else last + dt.timedelta(microseconds=1)
+                while submission_id_for(at, sha) in taken:  # the same file again within the same second
+                    at += dt.timedelta(seconds=1)
+                last = at
+                if not dry_run:
+                    taken.add(submission_id_for(at, sha))
+                result = _stage_file(state, path, name, at, sha, v, submitted_by, declared_unit, declared_period,
+                                     dry_run, archive_root)
+                if result.status == "accepted":
+                    batch_sha.setdefault(sha, result.submission_id)
+            results.append(result)
             if progress:
-                progress(i + 1, len(files), results[-1])
+                progress(i + 1, len(files), result)
         if not dry_run:
             state.write(con, changes)
         con.execute("commit")
     return results
+
+
+def _receive(path: Path, name: str, cat, declared_unit: str | None, declared_period: dt.date | None,
+             allowed_units: set[str] | None, today: dt.date | None) -> tuple[str, Validated]:
+    """A file of a batch read and checked, without the warehouse: its sha256 and what validate
+    makes of it (a file that cannot be read is rejected with the reader's issues)."""
+    sha = sha256_file(path)
+    try:
+        wb = read_workbook(path, name)
+        v = validate(wb, cat, declared_unit, declared_period, allowed_units, today)
+    except Rejected as r:
+        v = Validated(declared_unit, declared_period, False, {}, list(r.issues))
+    return sha, v
 
 
 def _stage_file(state: "_BatchState", path: Path, display_name: str, submitted_at: dt.datetime, sha: str, v: Validated,
