@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from etl.config import SCHEMA_FILE, SQL_DIR, raw_dir, settings, warehouse_path
-from etl.issues import Rejected
+from etl.issues import Issue, Rejected
 from etl.load import fact_rows, insert_rows
 from etl.periods import parse_period
 from etl.read import read_workbook
@@ -132,6 +132,11 @@ def list_archive(root: Path) -> list[dict]:
 
 def _read_one(args) -> tuple[str, Validated]:
     man, today = args
+    if man.get("internal_error"):
+        # Rejected when it arrived because its processing failed (etl.load._stage_failure): rejected
+        # again, with the same message, so the rebuilt log is the log the load wrote.
+        return man["submission_id"], Validated(man.get("unit_code"), parse_period(man["period"]) if man.get("period") else None,
+                                               False, {}, [Issue("error", man["message"])])
     cat = catalogue()
     dp = parse_period(man["declared_period"]) if man.get("declared_period") else None
     try:

@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -36,6 +37,7 @@ from etl.validate import Validated, validate
 from etl.warehouse import scratch, writer
 
 SAFE_EXT = re.compile(r"^\.(xlsx|xlsm|xls|ods)$")
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -77,13 +79,14 @@ def submission_id_for(submitted_at: dt.datetime, sha: str) -> str:
     return f"{submitted_at:%Y%m%dT%H%M%S}-{sha[:12]}"
 
 
-def archive_file(src: Path | bytes, manifest: dict, root: Path | None = None) -> Path:
+def archive_file(src: Path | bytes, manifest: dict, root: Path | None = None, unsorted: bool = False) -> Path:
     """Copy a received file into data/raw/<period>/<unit>/<submission_id><ext> (or
-    data/raw/unsorted/ when unit or period is unknown) with a JSON manifest beside it. Nothing
-    of the uploaded file name reaches the path: unit and period are checked codes."""
+    data/raw/unsorted/ when unit or period is unknown, or when asked) with a JSON manifest
+    beside it. Nothing of the uploaded file name reaches the path: unit and period are checked
+    codes."""
     root = root or raw_dir()
     unit, period = manifest.get("unit_code"), manifest.get("period")
-    if unit and period and re.fullmatch(r"[0-9A-Za-z.]+", unit) and re.fullmatch(r"\d{4}-\d{2}", period):
+    if not unsorted and unit and period and re.fullmatch(r"[0-9A-Za-z.]+", unit) and re.fullmatch(r"\d{4}-\d{2}", period):
         folder = root / period / unit
     else:
         folder = root / "unsorted"
@@ -339,9 +342,12 @@ def load_files(
     warehouse, one transaction, the marts refreshed and the warehouse swapped once at the end
     (a dry run works on a throw-away copy), made and opened while the files are read and
     checked. Each file is still all-or-nothing: its blocking errors are found before anything
-    is written, and an exception while writing throws the private copy away, so the warehouse
-    keeps none of the batch. Files are stamped in order, at least a microsecond apart, so a
-    rebuild replays them in the same order even when several arrive within one second.
+    is written. A file whose reading, checking or staging raises an unexpected exception is
+    rejected alone, and the others load (_stage_failure); an exception while writing the staged
+    batch (the disk, the database), or while archiving such a failure, throws the private copy
+    away, so the warehouse keeps none of the batch. Files are stamped in order, at least a
+    microsecond apart, so a rebuild replays them in the same order even when several arrive
+    within one second.
 
     Every statement costs about a millisecond whatever its size, so the batch does not ask or
     write the warehouse file by file: it reads what the checks need once (accepted checksums,
@@ -366,30 +372,50 @@ def load_files(
         accepted_shas: dict[str, str] = {}
         taken: set[str] = set()  # submission ids of these files already in the warehouse (e.g. rejected a moment ago)
         for s, sid, status in con.execute("select sha256, submission_id, status from submission where list_contains(?, sha256) order by 2",
-                                          [sorted({sha for sha, _ in received})]).fetchall():
+                                          [sorted({sha for sha, _, _ in received if sha})]).fetchall():
             taken.add(sid)
             if status == "accepted":
                 accepted_shas.setdefault(s, sid)
-        live = [v for sha, v in received if sha not in accepted_shas and not v.errors and v.unit_code and v.period]
+        live = [v for sha, v, failure in received
+                if failure is None and sha not in accepted_shas and not v.errors and v.unit_code and v.period]
         state = _BatchState(con, live)
         # Pass 2: in order, each file against the warehouse as the batch's earlier files left it.
         batch_sha: dict[str, str] = {}
         last: dt.datetime | None = None
-        for i, ((path, name), (sha, v)) in enumerate(zip(files, received)):
+
+        def stamp(sha: str) -> dt.datetime:
+            """The file's time of arrival: after the previous file's, its submission id unused."""
+            nonlocal last
+            now = dt.datetime.now().replace(microsecond=0)
+            at = now if last is None or now > last else last + dt.timedelta(microseconds=1)
+            while submission_id_for(at, sha) in taken:  # the same file again within the same second
+                at += dt.timedelta(seconds=1)
+            last = at
+            if not dry_run:
+                taken.add(submission_id_for(at, sha))
+            return at
+
+        for i, ((path, name), (sha, v, failure)) in enumerate(zip(files, received)):
             # The first accepted file with this checksum: the warehouse's (it was loaded before this batch), else the batch's.
-            dup = accepted_shas.get(sha) or batch_sha.get(sha)
+            dup = (accepted_shas.get(sha) or batch_sha.get(sha)) if sha else None
             if dup:
                 result = LoadResult(name, "duplicate", dup, issues=[Issue("warning", f"Tệp này đã được nạp trước đó (mã nộp {dup}); không có gì thay đổi.")])
             else:
-                now = dt.datetime.now().replace(microsecond=0)
-                at = now if last is None or now > last else last + dt.timedelta(microseconds=1)
-                while submission_id_for(at, sha) in taken:  # the same file again within the same second
-                    at += dt.timedelta(seconds=1)
-                last = at
-                if not dry_run:
-                    taken.add(submission_id_for(at, sha))
-                result = _stage_file(state, path, name, at, sha, v, submitted_by, declared_unit, declared_period,
-                                     dry_run, archive_root)
+                at = None
+                if failure is None:
+                    at = stamp(sha)
+                    try:
+                        result = _stage_file(state, path, name, at, sha, v, submitted_by, declared_unit, declared_period,
+                                             dry_run, archive_root)
+                    except Exception as e:  # noqa: BLE001 - rejects this file alone, see _stage_failure
+                        failure = e
+                if failure is not None:
+                    data = _bytes_or_nothing(path)
+                    failed_sha = hashlib.sha256(data).hexdigest()
+                    if at is None or failed_sha != sha:
+                        at = stamp(failed_sha)
+                    result = _stage_failure(state, path, name, at, failed_sha, data, failure, v, submitted_by,
+                                            declared_unit, declared_period, dry_run, archive_root)
                 if result.status == "accepted":
                     batch_sha.setdefault(sha, result.submission_id)
             results.append(result)
@@ -402,27 +428,82 @@ def load_files(
 
 
 def _receive(path: Path, name: str, cat, declared_unit: str | None, declared_period: dt.date | None,
-             allowed_units: set[str] | None, today: dt.date | None) -> tuple[str, Validated]:
+             allowed_units: set[str] | None, today: dt.date | None) -> tuple[str | None, Validated | None, Exception | None]:
     """A file of a batch read and checked, without the warehouse: its sha256 and what validate
-    makes of it (a file that cannot be read is rejected with the reader's issues)."""
-    sha = sha256_file(path)
+    makes of it (a file that cannot be read is rejected with the reader's issues), or the
+    unexpected exception that stopped it (then load_files rejects it alone)."""
+    sha = None
     try:
-        wb = read_workbook(path, name)
-        v = validate(wb, cat, declared_unit, declared_period, allowed_units, today)
-    except Rejected as r:
-        v = Validated(declared_unit, declared_period, False, {}, list(r.issues))
-    return sha, v
+        sha = sha256_file(path)
+        try:
+            wb = read_workbook(path, name)
+            v = validate(wb, cat, declared_unit, declared_period, allowed_units, today)
+        except Rejected as r:
+            v = Validated(declared_unit, declared_period, False, {}, list(r.issues))
+        return sha, v, None
+    except Exception as e:  # noqa: BLE001 - rejects this file alone
+        return sha, None, e
+
+
+def _bytes_or_nothing(path: Path) -> bytes:
+    """What can still be read of a file whose processing failed (nothing if it is gone)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def internal_error_message(display_name: str, failure: BaseException, submission_id: str) -> str:
+    return (f"Lỗi nội bộ của hệ thống khi xử lý tệp '{display_name}' ({type(failure).__name__}): tệp chưa được nạp; "
+            f"các tệp khác của lần nộp này không bị ảnh hưởng. Hãy nộp lại tệp này; nếu vẫn lỗi, hãy báo cho quản trị viên "
+            f"(mã nộp {submission_id}).")
+
+
+def _stage_failure(state: "_BatchState", path: Path, display_name: str, submitted_at: dt.datetime, sha: str, data: bytes,
+                   failure: Exception, v: Validated | None, submitted_by: str, declared_unit: str | None,
+                   declared_period: dt.date | None, dry_run: bool, archive_root: Path | None) -> LoadResult:
+    """A file of a batch whose reading, checking or staging raised an unexpected exception (not
+    a rejection of its content): rejected alone. Nothing of it reached the batch state
+    (_stage_file changes the state only once nothing can fail), so the batch's other files load
+    in the same transaction as if it had not been sent. It is archived as rejected, with what
+    could still be read of it (`data`, whose checksum is `sha`) and the reason in its manifest,
+    so a rebuild rejects it with the same message (etl.build); in unsorted/ when its unit's
+    folder is what failed."""
+    sid = submission_id_for(submitted_at, sha)
+    unit, period = (v.unit_code, v.period) if v is not None else (declared_unit, declared_period)
+    issues = (list(v.issues) if v is not None else []) + [Issue("error", internal_error_message(display_name, failure, sid))]
+    logger.error("file %r (submission %s) failed and was rejected alone", display_name, sid, exc_info=failure)
+    result = LoadResult(display_name, "rejected", sid, unit, period, 0, issues)
+    if dry_run:
+        return result
+    src = "sample" if v is not None and v.is_sample else "submitted"
+    message = "\n".join(str(i) for i in issues)
+    manifest = {
+        "submission_id": sid, "file_name": display_name, "sha256": sha,
+        "unit_code": unit, "period": period_text(period) if period else None,
+        "declared_unit": declared_unit, "declared_period": period_text(declared_period) if declared_period else None,
+        "submitted_at": submitted_at.isoformat(), "submitted_by": submitted_by, "source": src,
+        "internal_error": type(failure).__name__, "message": message,
+    }
+    try:
+        archive_path = archive_file(data, manifest, archive_root)
+    except OSError:
+        archive_path = archive_file(data, manifest, archive_root, unsorted=True)
+    state.submissions.append((sid, display_name, str(archive_path), sha, unit, period, None, 0, "rejected",
+                              submitted_at, submitted_by, src, message))
+    return result
 
 
 def _stage_file(state: "_BatchState", path: Path, display_name: str, submitted_at: dt.datetime, sha: str, v: Validated,
                 submitted_by: str, declared_unit: str | None, declared_period: dt.date | None, dry_run: bool,
                 archive_root: Path | None) -> LoadResult:
-    """load_file's steps for one file of a batch, on the batch state instead of the warehouse."""
-    if not v.errors:
-        v.issues.extend(state.history_warnings(v))
+    """load_file's steps for one file of a batch, on the batch state instead of the warehouse.
+    Every step that can fail comes first; the batch state changes only in the last two, which
+    cannot: a file that raises here leaves the state as it was."""
     sid = submission_id_for(submitted_at, sha)
+    issues = v.issues + (state.history_warnings(v) if not v.errors else [])
     result = LoadResult(display_name, "rejected" if v.errors else ("valid" if dry_run else "accepted"), sid,
-                        v.unit_code, v.period, v.row_count, v.issues, topics=list(v.records))
+                        v.unit_code, v.period, v.row_count, issues, topics=list(v.records))
     result.preview = {k: [{kk: vv for kk, vv in r.items() if not kk.startswith("_")} | {"dòng": r["_row"]} for r in rows]
                       for k, rows in v.records.items()}
     if not v.errors and v.unit_code and v.period:
@@ -430,6 +511,7 @@ def _stage_file(state: "_BatchState", path: Path, display_name: str, submitted_a
     if dry_run:
         return result
     src = "sample" if v.is_sample else "submitted"
+    facts = None if v.errors else fact_rows(v, sid, src)
     manifest = {
         "submission_id": sid, "file_name": display_name, "sha256": sha,
         "unit_code": v.unit_code, "period": period_text(v.period) if v.period else None,
@@ -437,11 +519,11 @@ def _stage_file(state: "_BatchState", path: Path, display_name: str, submitted_a
         "submitted_at": submitted_at.isoformat(), "submitted_by": submitted_by, "source": src,
     }
     archive_path = str(archive_file(path, manifest, archive_root))
-    message = "\n".join(str(i) for i in v.issues) or None
+    message = "\n".join(str(i) for i in issues) or None
     state.submissions.append((sid, display_name, archive_path, sha, v.unit_code, v.period, ",".join(v.records) or None,
                               v.row_count, "rejected" if v.errors else "accepted", submitted_at, submitted_by, src, message))
-    if not v.errors:
-        state.apply(v, sid, src)
+    if facts is not None:
+        state.apply(v, sid, facts)
     return result
 
 
@@ -491,10 +573,9 @@ class _BatchState:
     def live_submissions(self, unit: str, period: dt.date, topics: list[str]) -> list[str]:
         return sorted({sid for t in topics for sid in self.live.get((unit, period, t), ())})
 
-    def apply(self, v: Validated, sid: str, src: str) -> None:
-        """What _write_facts does to the warehouse, in memory."""
+    def apply(self, v: Validated, sid: str, facts: dict[str, list[tuple]]) -> None:
+        """What _write_facts does to the warehouse, in memory, given the file's fact_rows."""
         unit, period = v.unit_code, v.period
-        facts = fact_rows(v, sid, src)
         if not facts:
             return
         for topic, rows in facts.items():
