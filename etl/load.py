@@ -75,6 +75,22 @@ def safe_extension(name: str) -> str:
     return ext if SAFE_EXT.match(ext) else ".bin"
 
 
+def text_name(name: str) -> str:
+    """A received file's name as text that can be stored and shown. A name the operating system
+    gave as bytes that are not UTF-8 (a file unpacked from an old Windows zip, passed on the
+    command line) reaches Python with those bytes as lone surrogates, which neither the archive's
+    manifest (UTF-8) nor the warehouse can hold: they become U+FFFD."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        try:
+            raw = name.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = name.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
+
+
 def submission_id_for(submitted_at: dt.datetime, sha: str) -> str:
     return f"{submitted_at:%Y%m%dT%H%M%S}-{sha[:12]}"
 
@@ -190,7 +206,7 @@ def load_file(
     (load_files) and the file's statements run in it: a commit costs a sync to disk, and a
     batch is thrown away whole on any failure anyway."""
     path = Path(path)
-    display_name = display_name or path.name
+    display_name = text_name(display_name or path.name)
     submitted_at = submitted_at or dt.datetime.now().replace(microsecond=0)
     sha = sha256_file(path)
     cat = catalogue()
@@ -359,7 +375,7 @@ def load_files(
     results: list[LoadResult] = []
     changes: dict[str, list[tuple]] = {}
     cat = catalogue()
-    files = [(Path(p), name) for p, name in files]
+    files = [(Path(p), text_name(name)) for p, name in files]
     session = scratch(warehouse) if dry_run else writer(warehouse, changes=changes)
     with contextlib.ExitStack() as stack:
         # Pass 1: reading and checking every file, which needs no warehouse; the private copy
