@@ -316,6 +316,9 @@ MART_MONTHS_KEPT = {
 # after the load (task_status, from the facts).
 _TASK_MONTHS = ("select (select min(period) from task_tracker), (select max(period) from task_tracker), "
                 "min(period), max(period) from task_status")
+# The marts side by side, the slowest to refresh first, so that the workers finish together.
+_REFRESH_ORDER = ("cleaning_monthly", "task_tracker", "cleaning_unit_monthly", "identity_monthly", "service_volume_monthly",
+                  "identity_unit_monthly")
 # The parent of every changed unit, as the marts see it.
 _PARENTS = "select unit_code, parent_code from stg_units where list_contains(?, unit_code)"
 
@@ -429,6 +432,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tu
                 parent = dict(con.execute(_PARENTS, [sorted({k[0] for ks in changed.values() for k in ks})]).fetchall())
             query = stmt.split(head, 1)[1].strip().rstrip(";")  # the mart's own SQL, from its file
             jobs.append(((name, stmt), (name, query, keys, parent)))
+    jobs.sort(key=lambda job: _REFRESH_ORDER.index(job[0][0]) if job[0][0] in _REFRESH_ORDER else len(_REFRESH_ORDER))
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers <= 1:
         done = [_refresh_rows(con, *job) for _, job in jobs]
