@@ -7,8 +7,9 @@ superseded. The same file twice (same sha256) changes nothing.
 
 load_files() loads many files in one writer session (one private copy of the warehouse, one
 transaction, one atomic swap at the end, see etl.warehouse): each file is still all-or-nothing,
-and readers see the whole batch at once. A dry run works on a throw-away copy of the warehouse
-and writes nothing, not even the archive.
+a file whose processing fails unexpectedly is rejected alone, and readers see the whole batch at
+once. A dry run works on a throw-away copy of the warehouse and writes nothing, not even the
+archive.
 """
 from __future__ import annotations
 
@@ -462,9 +463,10 @@ def _receive(path: Path, name: str, cat, declared_unit: str | None, declared_per
 
 
 def _bytes_or_nothing(path: Path) -> bytes:
-    """What can still be read of a file whose processing failed (nothing if it is gone)."""
+    """What can still be read of a file whose processing failed: nothing if it is gone, or if
+    it is larger than any workbook read (MAX_FILE_BYTES; it is not held in memory)."""
     try:
-        return path.read_bytes()
+        return path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b""
     except OSError:
         return b""
 
