@@ -243,15 +243,6 @@ MART_TOPICS = {
     "cleaning_unit_monthly": {"cleaning"},
     "task_tracker": {"tasks"},
 }
-# A table's name cannot be a bound parameter: each mart's statement is written out.
-MART_DELETE_SINCE = {
-    "service_volume_monthly": "delete from service_volume_monthly where period >= ?",
-    "identity_monthly": "delete from identity_monthly where period >= ?",
-    "identity_unit_monthly": "delete from identity_unit_monthly where period >= ?",
-    "cleaning_monthly": "delete from cleaning_monthly where period >= ?",
-    "cleaning_unit_monthly": "delete from cleaning_unit_monthly where period >= ?",
-    "task_tracker": "delete from task_tracker where period >= ?",
-}
 # A warehouse built before a mart was materialized holds it as a view.
 MART_DROP_VIEW = {
     "service_volume_monthly": "drop view service_volume_monthly",
