@@ -92,6 +92,9 @@ def _decimal_text(text: str) -> Decimal:
     raise NotANumber(text)
 
 
+WHOLE_TOLERANCE = 1e-9  # relative: far below any typed fraction (0,5 of a count), far above float noise
+
+
 def parse_count(value) -> int | None:
     """A whole count from a cell value (may be negative: the caller judges). Blank -> None.
     Raises NotANumber for text that is not a number, NotWhole for a number with a fraction."""
@@ -107,6 +110,11 @@ def parse_count(value) -> int | None:
         if not math.isfinite(value):
             raise NotANumber(str(value))
         if value != int(value):
+            # A whole count that a formula or a conversion carried a binary rounding error
+            # into (300.0000000000001, which Excel shows as 300): within one part in 10^9.
+            nearest = round(value)
+            if abs(value - nearest) <= WHOLE_TOLERANCE * max(1.0, abs(value)):
+                return int(nearest)
             raise NotWhole(str(value))
         return int(value)
     if not isinstance(value, str):

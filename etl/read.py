@@ -24,7 +24,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from etl.issues import Issue, Rejected, cell_ref
-from etl.numbers import NotANumber, parse_rate
+from etl.numbers import NotANumber, format_count, parse_rate
 from etl.periods import parse_period
 from etl.text import fold, fold_no_parens
 from etl.topics import CATALOGUE_SHEET, INSTRUCTIONS_SHEET, SAMPLE_MARK, TOPICS, Topic
@@ -34,11 +34,20 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 MAX_ZIP_MEMBERS = 2000
 MAX_ROWS = 5000
+# The used range a sheet may span before the reader is allowed near it. python-calamine
+# allocates the whole rectangle from A1 to the farthest cell (about 32 bytes a cell), so one cell
+# at XFD1048576 asks for ~550 GB. 10.000 rows x 200 columns is at most 2 million cells (~64 MB):
+# twice the rows a monthly report may have (MAX_ROWS, judged later with its own message) and
+# four times the widest appendix anyone sends.
+MAX_SHEET_ROWS = 10_000
+MAX_SHEET_COLS = 200
+MAX_TEXT_CHARS = 2000  # one cell's text: the longest task name in the catalogue is under 600
 HEADER_SEARCH_ROWS = 30
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
-SUBTOTAL_WORDS = {"tong", "tong cong", "cong", "tong so", "toan tinh", "tong toan tinh", "cong toan tinh", "tong chung", "cong chung"}
-SUBTOTAL_PREFIXES = ("tong cong", "cong toan", "tong toan", "tong so chung", "cong chung", "tong chung")
+SUBTOTAL_WORDS = {"tong", "tong cong", "cong", "tong so", "toan tinh", "tong toan tinh", "cong toan tinh", "tong chung", "cong chung",
+                  "toan huyen", "toan thi xa", "toan thanh pho", "tong toan huyen", "cong toan huyen"}
+SUBTOTAL_PREFIXES = ("tong cong", "cong toan", "tong toan", "tong so chung", "cong chung", "tong chung", "toan huyen")
 SEQ_HEADERS = {"stt", "tt", "so tt", "so thu tu", "thu tu"}
 UNIT_LABELS = {"don vi", "ma don vi", "don vi bao cao", "ten don vi", "co quan", "co quan bao cao", "ma dv"}
 PERIOD_LABELS = {"ky bao cao", "thang bao cao", "ky", "thang", "thoi gian bao cao", "ky bc"}
@@ -59,6 +68,8 @@ class SheetData:
     topic: Topic
     sheet_name: str
     rows: list[Row] = field(default_factory=list)
+    # Total rows ('Tổng cộng', 'Toàn huyện', 'Cộng'): never loaded, checked against the rows above.
+    totals: list[tuple[Row, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +83,9 @@ class WorkbookData:
     sheets: list[SheetData]
     issues: list[Issue]
     unit_text: str | None = None  # the unit as the file wrote it (a code or a name)
+    # Every sheet's own unit and period, as (sheet, cell, text or date): sheets must agree.
+    sheet_units: list[tuple[str, str, str]] = field(default_factory=list)
+    sheet_periods: list[tuple[str, str, object]] = field(default_factory=list)
 
 
 def _mb(n: int) -> str:
@@ -133,6 +147,148 @@ _REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
 _REL2 = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+_TOKEN = re.compile(rb'<(row|c|f)\b([^>]*?)(/?)>|<v>([^<]*)</v>|<dimension\b[^>]*?\bref="([^"]*)"')
+_R_ATTR = re.compile(rb'\br="([A-Z]{1,4})?([0-9]{1,8})"')
+_T_ERROR = re.compile(rb'\bt="e"')
+_CELL_PARTS = re.compile(r"^([A-Z]{1,4})([0-9]{1,8})$")
+SCAN_CHUNK = 1 << 20
+MAX_CARRY = 8 << 20  # a cell's XML longer than this is not a cell of a report
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+@dataclass
+class SheetExtent:
+    """What the sheet's XML says of its size, read before any parser: the declared dimension
+    and the farthest row and column that hold a cell, and the cells holding an error value."""
+    dimension: str | None = None
+    max_row: int = 0
+    max_col: int = 0
+    errors: dict[str, str] = field(default_factory=dict)  # cell -> '#DIV/0!'
+    formulas: set[str] = field(default_factory=set)  # cells holding a formula
+    too_long: bool = False  # a single cell's XML beyond MAX_CARRY
+
+    def far_cell(self) -> str:
+        return cell_ref(max(self.max_row, 1) - 1, max(self.max_col, 1) - 1)
+
+
+def _scan_sheet(stream) -> SheetExtent:
+    """Stream a worksheet part in 1 MB pieces (never whole in memory): its dimension, the
+    farthest cell with content and its error cells."""
+    ext = SheetExtent()
+    row = col = 0
+    pending_error: str | None = None
+    current: str | None = None
+    carry = b""
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        buf = carry + chunk
+        if chunk:
+            cut = max(buf.rfind(b"</c>"), buf.rfind(b"/>"), buf.rfind(b"</row>"))
+            if cut < 0:
+                if len(buf) > MAX_CARRY:
+                    ext.too_long = True
+                    return ext
+                carry = buf
+                continue
+            cut = buf.index(b">", cut) + 1
+            body, carry = buf[:cut], buf[cut:]
+        else:
+            body, carry = buf, b""
+        for m in _TOKEN.finditer(body):
+            tag, attrs, closed, value, dim = m.groups()
+            if dim is not None:
+                ext.dimension = dim.decode("ascii", "replace")
+            elif tag == b"row":
+                r = re.search(rb'\br="([0-9]{1,8})"', attrs)
+                row = int(r.group(1)) if r else row + 1
+                col = 0
+            elif tag == b"c":
+                r = _R_ATTR.search(attrs)
+                if r and r.group(1):
+                    col, row = _col_number(r.group(1).decode()), int(r.group(2))
+                else:
+                    col += 1
+                pending_error = None
+                current = cell_ref(row - 1, col - 1)
+                if not closed:  # a cell with content (an empty styled cell is '<c .../>')
+                    ext.max_row, ext.max_col = max(ext.max_row, row), max(ext.max_col, col)
+                    if _T_ERROR.search(attrs):
+                        pending_error = cell_ref(row - 1, col - 1)
+            elif tag == b"f":
+                if current:
+                    ext.formulas.add(current)
+            elif value is not None and pending_error:
+                ext.errors[pending_error] = value.decode("utf-8", "replace")[:20]
+                pending_error = None
+        if not chunk:
+            return ext
+
+
+def _dimension_far(ref: str | None) -> tuple[int, int]:
+    """'A1:XFD1048576' -> (1048576, 16384); unreadable -> (0, 0)."""
+    if not ref:
+        return 0, 0
+    m = _CELL_PARTS.match(ref.split(":")[-1].replace("$", "").strip().upper())
+    return (int(m.group(2)), _col_number(m.group(1))) if m else (0, 0)
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, worksheet part) of an .xlsx/.xlsm, in workbook order."""
+    book, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    targets = {i: t for i, t in _REL.findall(rels)} | {i: t for t, i in _REL2.findall(rels)}
+    out = []
+    for name, rid in _SHEET_REL.findall(book):
+        target = targets.get(rid, b"").decode()
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        out.append((_xml_unescape(name), part))
+    return out
+
+
+def sheet_extents(data: bytes, display_name: str) -> dict[str, SheetExtent]:
+    """Every sheet's extent (SheetExtent), read from the zip before python-calamine sees the
+    file; a sheet whose used range or declared dimension goes beyond MAX_SHEET_ROWS x
+    MAX_SHEET_COLS is refused here, naming its farthest cell: the reader would allocate the
+    whole rectangle. Not an .xlsx/.xlsm (an .xls, an .ods): {}."""
+    out: dict[str, SheetExtent] = {}
+    if data[:2] != b"PK":
+        return out
+    issues = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if "xl/workbook.xml" not in names:
+                return out
+            for sheet, part in _sheet_parts(z):
+                if part not in names:
+                    continue
+                with z.open(part) as f:
+                    ext = _scan_sheet(f)
+                out[sheet] = ext
+                d_row, d_col = _dimension_far(ext.dimension)
+                rows, cols = max(ext.max_row, d_row), max(ext.max_col, d_col)
+                if ext.too_long:
+                    issues.append(Issue("error", f"Trang tính có một ô dài bất thường (hơn {_size(MAX_CARRY)}) nên không được mở. "
+                                                 "Hãy sao chép số liệu sang biểu mẫu mới rồi nộp lại.", sheet))
+                elif rows > MAX_SHEET_ROWS or cols > MAX_SHEET_COLS:
+                    far = cell_ref(rows - 1, cols - 1)
+                    issues.append(Issue("error", f"Vùng dữ liệu của trang tính kéo dài đến ô {far} ({format_count(rows)} dòng, "
+                                                 f"{format_count(cols)} cột), vượt quá giới hạn của một báo cáo tháng "
+                                                 f"({format_count(MAX_SHEET_ROWS)} dòng, {MAX_SHEET_COLS} cột) nên tệp không được mở. "
+                                                 f"Hãy xóa các ô thừa ở xa bảng số liệu (chọn từ dòng, cột sau bảng đến {far}, "
+                                                 "bấm Delete và xóa dòng, cột), lưu lại rồi nộp lại.", sheet, far))
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return out
+    if issues:
+        raise Rejected(issues)
+    return out
 
 
 def _xml_unescape(b: bytes) -> str:
@@ -251,6 +407,22 @@ def _find_header(topic: Topic, grid: list[list]) -> Header | None:
     return Header(r, r + span - 1, mapping, seq_col)
 
 
+def _duplicate_header(topic: Topic, grid: list[list], header: Header) -> tuple[str, str, str] | None:
+    """A column header written twice in one header row ('Tổng số hồ sơ' in C5 and in F5): the
+    header search keeps the first, so the second column's figures would be dropped unseen.
+    (column key, first cell, second cell) or None."""
+    for r in range(header.first, header.last + 1):
+        seen: dict[str, int] = {}
+        for c, v in enumerate(grid[r]):
+            key = _header_key(topic, v)
+            if key is None:
+                continue
+            if key in seen and (seen[key] in header.mapping or c in header.mapping):
+                return key, cell_ref(r, seen[key]), cell_ref(r, c)
+            seen.setdefault(key, c)
+    return None
+
+
 def _is_blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -337,7 +509,8 @@ def _looks_numeric(v) -> bool:
 
 
 def _read_sheet(name: str, topic: Topic, grid: list[list], header: Header, merged, formulas: list[str],
-                issues: list[Issue]) -> SheetData:
+                issues: list[Issue], errors: dict[str, str] | None = None,
+                formula_cells: set[str] | None = None) -> SheetData:
     mapping = header.mapping
     kind = {c: topic.column(k).kind for c, k in mapping.items()}
     figure_cols = sorted(c for c, k in kind.items() if k in FIGURE_KINDS)
@@ -377,6 +550,7 @@ def _read_sheet(name: str, topic: Topic, grid: list[list], header: Header, merge
                 continue
         if r in bad_rows:
             continue
+        bad = False
         cells = {key: (raw[c] if c < len(raw) else None, cell_ref(r, c)) for c, key in mapping.items()}
         # a header repeated mid-table (a copied report with page breaks)
         hits = sum(1 for c, key in mapping.items() if c < len(raw) and _header_key(topic, raw[c]) == key)
@@ -385,7 +559,12 @@ def _read_sheet(name: str, topic: Topic, grid: list[list], header: Header, merge
             continue
         lead = next((raw[c] for c in range(min(first_figure, len(raw))) if not _is_blank(raw[c]) and isinstance(raw[c], str)), None)
         if lead is not None and _is_subtotal(lead):
-            continue  # subtotal rows are recomputed, never loaded
+            if formula_cells is not None:
+                # A total Excel computes (=SUM(...)) agrees with its rows by construction; a
+                # typed one is checked. Known only for .xlsx/.xlsm (the zip was scanned).
+                typed = {k: vr for k, vr in cells.items() if vr[1] not in formula_cells}
+                sheet.totals.append((Row(r + 1, typed, group), lead.strip()[:60]))
+            continue  # subtotal rows are recomputed, never loaded (etl.validate checks them)
         has_label = any(not _is_blank(v) for key, (v, _) in cells.items() if topic.column(key).kind in LABEL_KINDS)
         # Without a code or name, only a number makes a row data: words under the figure
         # columns are a signature block ('NGƯỜI LẬP BIỂU') or a note, not figures.
@@ -400,6 +579,14 @@ def _read_sheet(name: str, topic: Topic, grid: list[list], header: Header, merge
         for c in figure_cols:
             if (c >= len(raw) or _is_blank(raw[c])) and cell_ref(r, c) in uncached:
                 missing_results.append(cell_ref(r, c))
+        for c in figure_cols:
+            ref = cell_ref(r, c)
+            if errors and ref in errors:  # python-calamine reads a cached error value as blank
+                issues.append(Issue("error", f"Ô có giá trị lỗi {errors[ref]} (kết quả công thức bị lỗi), không phải số. "
+                                             "Hãy sửa công thức hoặc nhập số liệu rồi nộp lại.", name, ref))
+                bad = True
+        if errors and bad:
+            continue
         sheet.rows.append(Row(r + 1, cells, group))
     if missing_results:
         more = f" và {len(missing_results) - 1} ô khác" if len(missing_results) > 1 else ""
@@ -420,6 +607,7 @@ def read_workbook(path: Path, display_name: str | None = None, data: bytes | Non
     if data is None:
         data = path.read_bytes()
     check_container(data, display_name)
+    extents = sheet_extents(data, display_name)  # before python-calamine allocates anything
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))  # the format is judged by content, not by the name
         meta = {m.name: m for m in wb.sheets_metadata}
@@ -437,6 +625,8 @@ def read_workbook(path: Path, display_name: str | None = None, data: bytes | Non
     sample = False
     unknown_sheets = []
     skipped = []
+    sheet_units: list = []
+    sheet_periods: list = []
     for name in wb.sheet_names:
         if fold(name) in SKIP_SHEETS:
             skipped.append(name)
@@ -461,6 +651,12 @@ def read_workbook(path: Path, display_name: str | None = None, data: bytes | Non
             if not hidden and any(not _is_blank(v) for row in grid for v in row):
                 unknown_sheets.append(name)
             continue
+        if hidden and any(not _is_blank(v) for row in grid for v in row):
+            state = "ẩn sâu (very hidden)" if m.visible == SheetVisibleEnum.VeryHidden else "ẩn (hidden)"
+            issues.append(Issue("error", f"Trang tính '{name}' đang bị {state} nhưng có số liệu: người duyệt không nhìn thấy số liệu này "
+                                         "nên hệ thống không nạp. Hãy hiện trang tính (chuột phải vào tên trang tính > Unhide) và kiểm tra, "
+                                         "hoặc xóa trang tính nếu không dùng, rồi nộp lại.", name))
+            continue
         if len(grid) > MAX_ROWS:
             issues.append(Issue("error", f"Trang tính có hơn {MAX_ROWS} dòng, vượt quá giới hạn của một báo cáo tháng. "
                                          "Hãy xóa các dòng thừa (kể cả dòng trống đã định dạng) rồi nộp lại.", name))
@@ -471,15 +667,34 @@ def read_workbook(path: Path, display_name: str | None = None, data: bytes | Non
             issues.append(Issue("error", f"Không tìm thấy dòng tiêu đề cột (cần các cột như: {wanted}). "
                                          "Hãy dùng biểu mẫu của hệ thống và không đổi tên cột.", name))
             continue
+        long_cells = [cell_ref(r, c) for r, row in enumerate(grid) for c, v in enumerate(row)
+                      if isinstance(v, str) and len(v) > MAX_TEXT_CHARS]
+        if long_cells:
+            more = f" (và {len(long_cells) - 1} ô khác)" if len(long_cells) > 1 else ""
+            issues.append(Issue("error", f"Ô có hơn {format_count(MAX_TEXT_CHARS)} ký tự{more}, quá dài cho một ô của báo cáo tháng. "
+                                         "Hãy rút gọn nội dung (ghi chú dài gửi kèm bằng văn bản) rồi nộp lại.", name, long_cells[0]))
+            continue
+        duplicate = _duplicate_header(topic, grid, header)
+        if duplicate:
+            key, first, second = duplicate
+            issues.append(Issue("error", f"Cột '{topic.column(key).headers[0]}' xuất hiện hai lần (ô {first} và ô {second}): "
+                                         "hệ thống không biết cột nào là số liệu. Hãy xóa hoặc đổi tên cột thừa rồi nộp lại.", name, second))
+            continue
         u, uc, p, pc, praw, s = _read_header_block(grid, header.first)
         sample = sample or s
+        if u:
+            sheet_units.append((name, uc, u))
+        if praw is not None:
+            sheet_periods.append((name, pc, p if p is not None else praw))
         if u and unit is None:
             unit, unit_cell = u, (name, uc)
         if praw is not None and period is None and period_cell is None:
             if p is None:
                 issues.append(Issue("error", f"Kỳ báo cáo '{_cell_text(praw)}' không đúng dạng tháng (ví dụ 2023-09, 09/2023 hoặc tháng 9 năm 2023).", name, pc))
             period, period_cell = p, (name, pc)
-        sheets.append(_read_sheet(name, topic, grid, header, merged, formulas.get(name, []), issues))
+        ext = extents.get(name)
+        sheets.append(_read_sheet(name, topic, grid, header, merged, formulas.get(name, []), issues,
+                                  ext.errors if ext else {}, ext.formulas if ext else None))
 
     if not sheets and not issues:
         expected = ", ".join(f"'{t.sheet}'" for t in TOPICS.values())
@@ -494,4 +709,5 @@ def read_workbook(path: Path, display_name: str | None = None, data: bytes | Non
     elif unknown_sheets:
         for s in unknown_sheets:
             issues.append(Issue("warning", "Trang tính không thuộc biểu mẫu nên không được đọc.", s))
-    return WorkbookData(display_name, unit, unit_cell, period, period_cell, sample, sheets, issues, unit)
+    return WorkbookData(display_name, unit, unit_cell, period, period_cell, sample, sheets, issues, unit,
+                        sheet_units, sheet_periods)

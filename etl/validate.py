@@ -24,7 +24,8 @@ from decimal import Decimal
 
 from etl.issues import Issue
 from etl.numbers import AmbiguousNumber, NotANumber, NotWhole, format_count, parse_count, parse_rate
-from etl.periods import period_label, period_text
+from etl.config import settings
+from etl.periods import parse_period, period_label, period_text
 from etl.read import WorkbookData
 from etl.reference import Catalogue, official_keys
 from etl.text import NameIndex, fold
@@ -143,6 +144,20 @@ def validate(
     if unit is None and not wb.unit_code and not declared_unit and wb.sheets and not any(i.severity == "error" for i in issues):
         issues.append(Issue("error", "Tệp không ghi đơn vị báo cáo (ô 'Đơn vị:' ở đầu trang tính). "
                                      "Hãy dùng biểu mẫu của hệ thống hoặc chỉ định --unit MÃ_ĐƠN_VỊ."))
+    if unit and wb.unit_code:
+        issues.extend(_unit_name_contradiction(wb.unit_code, unit, cat, wb.unit_cell))
+    first_sheet = wb.unit_cell[0] if wb.unit_cell else None
+    for sname, cell, text in wb.sheet_units:
+        if unit and sname != first_sheet and resolve_unit(text, cat) != unit:
+            issues.append(Issue("error", f"Trang tính này ghi đơn vị '{_short(text)}' nhưng trang tính '{first_sheet}' ghi '{_short(wb.unit_code)}' "
+                                         f"({unit}). Một tệp là báo cáo của một đơn vị: hãy sửa cho các trang tính cùng một đơn vị.", sname, cell))
+    province_file = bool(unit and cat.units[unit]["unit_level"] == "province" and not wb.is_sample)
+    province_issue = None
+    if province_file:
+        province_issue = Issue("error", f"Không nhận tệp báo cáo cho cả {cat.units[unit]['unit_name']} ({unit}): số liệu cấp tỉnh là tổng của các "
+                                     "đơn vị cấp huyện (hệ thống tự cộng) hoặc số liệu chính thức của Tổ công tác Đề án 06. "
+                                     "Hãy nộp báo cáo của từng đơn vị (huyện, thị xã, thành phố hoặc sở, ngành).",
+                            *(wb.unit_cell or (None, None)))
     if unit and allowed_units is not None and unit not in allowed_units:
         issues.append(Issue("error", f"Tài khoản này không được nộp số liệu cho đơn vị {unit} - {cat.units[unit]['unit_name']}. "
                                      "Chỉ nộp cho đơn vị được phân công; liên hệ quản trị viên nếu cần thêm quyền.",
@@ -159,6 +174,17 @@ def validate(
     if period is None and wb.period_cell is None and wb.sheets and not any(i.severity == "error" for i in issues):
         issues.append(Issue("error", "Tệp không ghi kỳ báo cáo (ô 'Kỳ báo cáo:' ở đầu trang tính). "
                                      "Hãy dùng biểu mẫu hoặc chỉ định --period YYYY-MM."))
+    if wb.period_cell and wb.period:
+        for sname, cell, value in wb.sheet_periods:
+            if sname != wb.period_cell[0] and value != wb.period:
+                shown = period_text(value) if isinstance(value, dt.date) else _short(_text(value))
+                issues.append(Issue("error", f"Trang tính này ghi kỳ báo cáo {shown} nhưng trang tính '{wb.period_cell[0]}' ghi "
+                                             f"{period_text(wb.period)}. Một tệp là báo cáo của một tháng: hãy sửa cho các trang tính cùng một kỳ.",
+                                    sname, cell))
+    start = parse_period(settings().start_period)
+    if period and start and period < start:
+        issues.append(Issue("error", f"Kỳ báo cáo {period_label(period)} trước khi Đề án 06 bắt đầu nhận báo cáo ({period_label(start)}). "
+                                     "Hãy sửa kỳ báo cáo.", *(wb.period_cell or (None, None))))
     if period and period > dt.date(today.year, today.month, 1):
         issues.append(Issue("error", f"Kỳ báo cáo {period_label(period)} ở tương lai (hôm nay {today:%d/%m/%Y}). Hãy sửa kỳ báo cáo.",
                             *(wb.period_cell or (None, None))))
@@ -190,6 +216,7 @@ def validate(
             issues.append(Issue("error", f"Thiếu cột {names}. Hãy dùng biểu mẫu của hệ thống và không xóa cột.", sheet.sheet_name))
             continue
         recs = _rows(topic.key, sheet, cat, unit, issues, seen.setdefault(topic.key, {}), blank_status)
+        issues.extend(_check_totals(topic, sheet, recs))
         if recs:
             out.records.setdefault(topic.key, []).extend(recs)
     if official_sheets:
@@ -199,12 +226,62 @@ def validate(
                                      "(báo cáo của Tổ công tác Đề án 06) cho "
                                      + ("trang tính này" if where else "các trang tính " + ", ".join(f"'{n}'" for n in official_sheets))
                                      + "; tệp nộp không ghi đè số liệu chính thức. Hãy kiểm tra kỳ báo cáo và đơn vị.", where))
+    if province_issue is not None and not official_sheets:  # the official month says it more precisely
+        issues.append(province_issue)
     for sname, refs in blank_status.items():
         if "tasks" in out.records:
             issues.append(Issue("warning", f"{len(refs)} nhiệm vụ chưa chọn trạng thái nên chưa được cập nhật tiến độ. "
                                            "Hãy chọn trạng thái nếu đơn vị đã có kết quả.", sname, refs[0]))
     if not out.records and wb.sheets and not any(i.severity == "error" for i in issues):
         issues.append(Issue("error", "Tệp không có dòng số liệu nào để nạp. Hãy điền số liệu vào biểu mẫu rồi nộp lại."))
+    return out
+
+
+def _unit_name_contradiction(text: str, unit: str, cat: Catalogue, cell) -> list[Issue]:
+    """'395 - Huyện Như Xuân': the code says one unit, the name another."""
+    m = _CODE_AND_NAME.match(str(text))
+    if not m or m.group(1) != unit:
+        return []
+    name = m.group(2).strip()
+    _, index = _index(cat, "identity")
+    by_name = index.match(name)
+    if by_name is None:
+        f = fold(name)
+        for p in _UNIT_PREFIXES:
+            if f.startswith(p):
+                by_name = index.match(f[len(p):])
+    if by_name is None or by_name == unit:
+        return []
+    return [Issue("error", f"Mã đơn vị {unit} ({cat.units[unit]['unit_name']}) và tên '{_short(name, 40)}' (ứng với {by_name} - "
+                           f"{cat.units[by_name]['unit_name']}) không khớp nhau. Hãy sửa mã hoặc tên đơn vị cho đúng.", *(cell or (None, None)))]
+
+
+def _check_totals(topic, sheet, recs: list[dict]) -> list[Issue]:
+    """A total row ('Tổng cộng', 'Toàn huyện', 'Cộng') is not loaded but must equal the sum of
+    the rows above it: of all of them, or of those since the previous total row (a group's
+    'Cộng')."""
+    out: list[Issue] = []
+    previous = 0
+    for row, label in getattr(sheet, "totals", ()):
+        above = [r for r in recs if r["_row"] < row.excel_row]
+        since = [r for r in above if r["_row"] > previous]
+        for col in topic.columns:
+            if col.kind != "count" or col.key not in row.cells:
+                continue
+            raw, ref = row.cells[col.key]
+            scratch: list[Issue] = []
+            ok, value = _count(raw, ref, sheet.sheet_name, scratch)
+            if not ok:
+                out.extend(scratch)
+                continue
+            if value is None or not above:
+                continue
+            whole = sum(r.get(col.key) or 0 for r in above)
+            part = sum(r.get(col.key) or 0 for r in since)
+            if value not in (whole, part):
+                out.append(Issue("error", f"Dòng tổng '{_short(label, 40)}' ghi {col.headers[0]} là {format_count(value)} nhưng cộng các dòng "
+                                          f"phía trên được {format_count(whole)}. Hãy sửa dòng tổng hoặc số liệu các dòng.", sheet.sheet_name, ref))
+        previous = row.excel_row
     return out
 
 
