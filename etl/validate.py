@@ -177,9 +177,9 @@ def validate(
     if wb.period_cell and wb.period:
         for sname, cell, value in wb.sheet_periods:
             if sname != wb.period_cell[0] and value != wb.period:
-                shown = period_text(value) if isinstance(value, dt.date) else _short(_text(value))
+                shown = period_label(value).lower() if isinstance(value, dt.date) else f"'{_short(_text(value))}'"
                 issues.append(Issue("error", f"Trang tính này ghi kỳ báo cáo {shown} nhưng trang tính '{wb.period_cell[0]}' ghi "
-                                             f"{period_text(wb.period)}. Một tệp là báo cáo của một tháng: hãy sửa cho các trang tính cùng một kỳ.",
+                                             f"{period_label(wb.period).lower()}. Một tệp là báo cáo của một tháng: hãy sửa cho các trang tính cùng một kỳ.",
                                     sname, cell))
     start = parse_period(settings().start_period)
     if period and start and period < start:

@@ -41,7 +41,8 @@ class F:
     value: object = None
 
 
-def table(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[tuple]] | None = None) -> Path:
+def table(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[tuple]] | None = None,
+          hidden: tuple[str, ...] = ()) -> Path:
     """A hand-typed workbook: each sheet a list of rows of cell values (None = blank)."""
     wb = xlsxwriter.Workbook(str(path))
     wb.set_properties({"created": CREATED, "author": "test"})
@@ -62,6 +63,8 @@ def table(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[tupl
                     ws.write_number(r, c, v)
         for m in (merges or {}).get(name, []):
             ws.merge_range(*m)
+        if name in hidden:
+            ws.hide()
     wb.close()
     return path
 
@@ -245,6 +248,36 @@ def build(folder: Path = HERE, force: bool = False) -> list[str]:
     template(p("unit_mismatch.xlsx"), {"E06-03": {"total_dossiers": 120, "online_dossiers": 100}})
     template(p("official_month.xlsx"), {"E06-03": {"total_dossiers": 120, "online_dossiers": 100}}, unit="38", period=dt.date(2023, 9, 1))
     template(p("not_my_unit.xlsx"), {"E06-03": {"total_dossiers": 120, "online_dossiers": 100}})
+
+    # Hostile and inconsistent files (issue 15)
+    far = p("far_cell.xlsx")  # one cell at the sheet's last address: the reader would ask for ~550 GB
+    wb = xlsxwriter.Workbook(str(far))
+    wb.set_properties({"created": CREATED, "author": "test"})
+    ws = wb.add_worksheet("Dịch vụ công")
+    for r, row in enumerate(services_sheet(["E06-03", "Đăng ký thường trú", 120, 100])["Dịch vụ công"]):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v)
+    ws.write_string(1048575, 16383, "x")
+    wb.close()
+    table(p("hidden_sheet_data.xlsx"), services_sheet(["E06-03", "Đăng ký thường trú", 120, 100]) | {
+        "CCCD - VNeID": [["CCCD"], HEAD, KY, [], ["Mã đơn vị", "Tên đơn vị", "CCCD gắn chíp", "Hồ sơ ĐDĐT", "Đã kích hoạt"],
+                         ["395", "Huyện Thọ Xuân", 999999, 9, 9]]}, hidden=("CCCD - VNeID",))
+    table(p("error_value.xlsx"), services_sheet(["E06-03", "Đăng ký thường trú", F("=D6/0", "#DIV/0!"), 100]))
+    table(p("duplicate_header.xlsx"), {"Dịch vụ công": [["BÁO CÁO"], HEAD, KY, [], SVC_HEADER + ["Tổng số hồ sơ"],
+                                                        ["E06-03", "Đăng ký thường trú", 120, 100, None, None, None, 5000]]})
+    table(p("long_text.xlsx"), services_sheet(["E06-03", "Đăng ký thường trú", 120, 100, None, None, None, "Ghi chú " * 300]))
+    table(p("sheets_other_unit.xlsx"), services_sheet(["E06-03", "Đăng ký thường trú", 120, 100]) | {
+        "CCCD - VNeID": [["CCCD"], ["Đơn vị: 396 - Huyện Thường Xuân"], KY, [], ["Mã đơn vị", "Tên đơn vị", "CCCD gắn chíp", "Hồ sơ ĐDĐT", "Đã kích hoạt"],
+                         ["395", "Huyện Thọ Xuân", 150000, 90000, 80000]]})
+    table(p("sheets_other_period.xlsx"), services_sheet(["E06-03", "Đăng ký thường trú", 120, 100]) | {
+        "CCCD - VNeID": [["CCCD"], HEAD, ["Kỳ báo cáo: 05/2024"], [], ["Mã đơn vị", "Tên đơn vị", "CCCD gắn chíp", "Hồ sơ ĐDĐT", "Đã kích hoạt"],
+                         ["395", "Huyện Thọ Xuân", 150000, 90000, 80000]]})
+    table(p("unit_name_contradicts_code.xlsx"), services_sheet(["E06-03", "Đăng ký thường trú", 120, 100], head=["Đơn vị: 395 - Huyện Như Xuân"]))
+    table(p("period_before_start.xlsx"), services_sheet(["E06-03", "Đăng ký thường trú", 120, 100], ky=["Kỳ báo cáo: 01/1999"]))
+    table(p("total_row_mismatch.xlsx"), services_sheet(["E06-03", "Đăng ký thường trú", 120, 100], ["E06-04", "Đăng ký tạm trú", 40, 30],
+                                                       [None, "Toàn huyện", 170, 130]))
+    template(p("province_file.xlsx"), {"E06-03": {"total_dossiers": 5, "online_dossiers": 5}}, unit="38", period=dt.date(2024, 12, 1))
     return out
 
 
