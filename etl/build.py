@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -147,6 +148,17 @@ def _read_one(args) -> tuple[str, Validated]:
     return man["submission_id"], v
 
 
+def _die_with_parent() -> None:
+    """A worker's first step: ask Linux to kill it when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the call
+            os._exit(1)
+
+
 def replay_archive(con: duckdb.DuckDBPyConnection, root: Path, progress: bool | None = None, workers: int | None = None) -> dict:
     """Re-validate every archived file and load the winners in bulk: for each unit, period and
     topic the last accepted file counts; earlier ones are marked superseded."""
@@ -157,7 +169,9 @@ def replay_archive(con: duckdb.DuckDBPyConnection, root: Path, progress: bool | 
     results: dict[str, Validated] = {}
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     if workers > 1 and len(jobs) > 50:
-        with ProcessPoolExecutor(workers) as ex:
+        # spawn, not fork: a worker inherits no open file (the warehouse lock above all), and it
+        # dies with the build (PR_SET_PDEATHSIG), so a killed build leaves no worker behind.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent) as ex:
             for sid, v in ex.map(_read_one, jobs, chunksize=32):
                 results[sid] = v
                 bar.step()

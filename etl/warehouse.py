@@ -13,7 +13,10 @@ import contextlib
 import fcntl
 import os
 import shutil
+import socket
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -31,10 +34,30 @@ def exclusive_lock(target: Path | None = None):
     target = Path(target or warehouse_path())
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path(target), "a+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+        # flock: the kernel frees the lock when its holder dies (workers never inherit the file:
+        # Python opens it close-on-exec and etl.build spawns its workers).
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if waited % 5 == 0:
+                    f.seek(0)
+                    holder = f.read(500).strip() or "không rõ"
+                    print(f"Đang chờ kho dữ liệu {target.name}: đang được dùng bởi {holder}.", file=sys.stderr, flush=True)
+                time.sleep(0.5)
+                waited += 0.5
         try:
+            f.seek(0)
+            f.truncate()
+            f.write(f"tiến trình {os.getpid()} trên máy {socket.gethostname()} ({' '.join(sys.argv)[:200]}), "
+                    f"từ {time.strftime('%H:%M:%S %d/%m/%Y')}")
+            f.flush()
             yield
         finally:
+            f.truncate(0)
+            f.flush()
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
