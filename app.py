@@ -16,6 +16,7 @@ import streamlit as st
 from accounts import store
 from dashboard import auth, ui
 from dashboard.filters import Filters, parse_params
+from dashboard.plain import plain
 from dashboard.state import warehouse
 from etl.numbers import format_count
 from etl.periods import add_months, period_label
@@ -177,7 +178,7 @@ def main() -> None:
                    f"{period_label(summary['last_period'].date())} · {format_count(summary['files'])} tệp báo cáo. "
                    "Đường dẫn trên thanh địa chỉ giữ bộ lọc: sao chép để gửi đúng màn hình này.")
     for n in notices:
-        st.warning(n, icon="⚠️")
+        st.warning(plain(n), icon="⚠️")  # a notice quotes the URL: shown as plain text
     st.session_state[ui.CTX_KEY] = ui.Ctx(wh, filters, options)
     pg.run()
 

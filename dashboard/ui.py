@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, queries
+from dashboard import auth, export, queries
 from dashboard.db import Warehouse
 from dashboard.filters import Filters, describe
+from dashboard.plain import plain
 from etl.numbers import format_count, format_rate
 from etl.periods import period_label, period_text
 
@@ -194,7 +195,7 @@ class Header:
         described = ctx.describe()[1:]
         if scope:
             described = [(k, scope if k == "Địa bàn" else v) for k, v in described]
-        scope = " · ".join(f"{k}: **{v}**" for k, v in described)
+        scope = " · ".join(f"{k}: **{plain(v)}**" for k, v in described)
         self._asof.markdown(f"Số liệu đến **{period_label(as_of)}** · Kỳ: **{ctx.filters.period_label()}** · {scope}  \n"
                             f"Nguồn: {'; '.join(parts)}.")
 
@@ -223,6 +224,20 @@ def kpi_card(key: str, label: str, value: str, delta: str | None = None, status:
 
 
 # --------------------------------------------------------------------------- tables and charts
+
+EXPORT_ROLES = ("analyst", "admin")  # README, "Accounts and roles": a viewer views, an analyst also exports
+EXPORT_NOTE = "Đăng nhập với quyền chuyên viên phân tích để tải bảng."
+
+
+def may_export() -> bool:
+    """Whether this session's user may download tables and charts (checked on every run, so the
+    download's data is only produced for a session that may have it)."""
+    return auth.has_role(auth.current_user(), *EXPORT_ROLES)
+
+
+def _export_note(key: str) -> None:
+    st.caption(EXPORT_NOTE)
+
 
 def _slug(text: str) -> str:
     t = re.sub(r"[^0-9A-Za-z]+", "-", text.encode("ascii", "ignore").decode()).strip("-").lower()
@@ -366,6 +381,9 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
     def make() -> bytes:
         return table_xlsx(df, export_spec or spec, title, ctx.describe())
 
+    if not may_export():
+        _export_note(key)
+        return out
     st.download_button("⬇ Tải bảng Excel (.xlsx)", data=make, file_name=f"{_file_stub(title, ctx)}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore", key=f"dl-xlsx-{key}")
@@ -411,6 +429,8 @@ def chart(fig, key: str, title: str, on_select=None, alt: str | None = None):
     def make() -> bytes:
         return chart_png(fig, title)
 
+    if not may_export():
+        return event
     st.download_button("⬇ Tải biểu đồ (PNG)", data=make, file_name=f"{_file_stub(title, ctx)}.png",
                        mime="image/png", on_click="ignore", key=f"dl-png-{key}")
     return event
@@ -433,7 +453,7 @@ def url_choice(param: str, key: str, options: list, label: str, format_func=str,
         if url_val in options:
             st.session_state[key] = url_val
         else:
-            st.info(f"Không có lựa chọn “{url_val}” cho {label.lower()}; đã bỏ qua.", icon="ℹ️")
+            st.info(f"Không có lựa chọn “{plain(url_val)}” cho {label.lower()}; đã bỏ qua.", icon="ℹ️")
         st.session_state[applied_key] = url_val
     if key not in st.session_state or st.session_state[key] not in options + [None]:
         st.session_state[key] = default

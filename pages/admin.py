@@ -8,6 +8,7 @@ import streamlit as st
 
 from accounts import store
 from dashboard import auth, queries as q
+from dashboard.plain import plain
 from dashboard.state import warehouse
 
 st.title("Quản trị")
@@ -39,7 +40,7 @@ with tab_users:
                     store.update_user(con, target.username, user.username, role=role, units=chosen, active=active, password=new_pw or None)
                     st.success("Đã lưu.")
                 except (ValueError, store.PasswordTooWeak) as e:
-                    st.error(str(e))
+                    st.error(plain(e))
 
 with tab_new:
     with st.form("new_form", clear_on_submit=True):
@@ -51,9 +52,9 @@ with tab_new:
         if st.form_submit_button("Tạo"):
             try:
                 store.create_user(con, username, pw, role, chosen, display or None, actor=user.username)
-                st.success(f"Đã tạo {username}.")
+                st.success(f"Đã tạo {plain(username)}.")
             except (ValueError, store.PasswordTooWeak) as e:
-                st.error(str(e))
+                st.error(plain(e))
 
 with tab_audit:
     kind = st.selectbox("Loại thao tác", ["", "login", "logout", "load", "user"],

@@ -11,6 +11,7 @@ import streamlit as st
 
 from accounts import store
 from dashboard import auth, queries as q
+from dashboard.plain import plain
 from dashboard.state import warehouse
 from etl.intake import submit
 from etl.load import safe_extension
@@ -60,7 +61,7 @@ def replaced_text(ids: list[str], unit: str | None) -> str:
     out = []
     for i in ids:
         r = known.get(i)
-        out.append(f"“{r.file_name}” (nộp {pd.Timestamp(r.submitted_at):%d/%m/%Y %H:%M}, mã nộp {i})" if r is not None
+        out.append(f"“{plain(r.file_name)}” (nộp {pd.Timestamp(r.submitted_at):%d/%m/%Y %H:%M}, mã nộp {i})" if r is not None
                    else f"mã nộp {i}")
     return "; ".join(out)
 
@@ -117,10 +118,11 @@ if files:
     tmpdir = Path(st.session_state.setdefault("upload_tmp", tempfile.mkdtemp(prefix="da06-upload-")))
     staged.clear()
     for f in files:
-        data = f.getvalue()
-        if len(data) > MAX_FILE_BYTES:
-            st.error(f"Tệp '{f.name}' quá lớn ({len(data) / 1048576:.1f} MB, tối đa {MAX_FILE_BYTES // 1048576} MB).")
+        if f.size > MAX_FILE_BYTES:  # judged on the size, before the bytes are read
+            st.error(f"Tệp “{plain(f.name)}” quá lớn ({f.size / 1048576:.1f} MB). Tối đa "
+                     f"{MAX_FILE_BYTES // 1048576} MB mỗi tệp: hãy bỏ các trang tính thừa hoặc tách thành nhiều tệp.")
             continue
+        data = f.getvalue()
         # The uploaded name is only displayed and logged; the stored path is ours.
         p = tmpdir / f"{uuid.uuid4().hex}{safe_extension(f.name)}"
         p.write_bytes(data)
@@ -130,7 +132,7 @@ if files:
     st.session_state["checks"] = checks
     for (p, name), r in zip(staged, checks):
         ok = r.status == "valid"
-        head = f"{':green[:material/check_circle:]' if ok else ':red[:material/cancel:]'} **{name}**"
+        head = f"{':green[:material/check_circle:]' if ok else ':red[:material/cancel:]'} **{plain(name)}**"
         if r.unit_code and r.period:
             head += f" — đơn vị {r.unit_code}, {period_label(r.period)}, "
             head += (f"{format_count(r.row_count)} dòng hợp lệ" if ok else
@@ -138,9 +140,9 @@ if files:
         with st.container(border=True):
             st.markdown(head)
             for e in r.errors:
-                st.error(str(e))
+                st.error(plain(e))  # cell text quoted in the message: plain
             for w in r.warnings:
-                st.warning(str(w))
+                st.warning(plain(w))
             if ok and r.replaced:
                 st.info("Tệp này sẽ **thay thế** báo cáo đã nộp cùng đơn vị, kỳ và nội dung: "
                         + replaced_text(r.replaced, r.unit_code) + ". Bản cũ vẫn được lưu trong nhật ký.")
@@ -156,7 +158,7 @@ if files:
                          progress=lambda i, n, r: bar.progress(i / n, text=f"Đã xử lý {i}/{n} tệp"))
         st.cache_data.clear()  # every page shows the new figures at once
         for (p, name), r in zip([s for s, _ in valid], results):
-            msg = f"{name}: {STATUS_VI.get(r.status, r.status)} (mã nộp {r.submission_id})"
+            msg = f"{plain(name)}: {STATUS_VI.get(r.status, r.status)} (mã nộp {r.submission_id})"
             (st.success if r.status == "accepted" else st.error)(
                 msg + (f"; thay thế {replaced_text(r.replaced, r.unit_code)}" if r.replaced else ""))
             p.unlink(missing_ok=True)

@@ -1,0 +1,24 @@
+"""Text from a URL, a file name or a cell, made safe to show in Streamlit's markdown-rendering
+elements (st.markdown, st.warning, st.error, st.info, st.caption, widget labels, …): it is
+shown as the characters it holds, never as a link, an image, HTML or formatting."""
+from __future__ import annotations
+
+import re
+
+# The characters that open markdown, Streamlit's own syntax (:red[…]) or HTML: a backslash
+# before each makes it a literal (CommonMark escapes any ASCII punctuation). Without [ ] there
+# is no link or image, without < > no HTML; . : ( ) - ! stay as typed ("Dịch vụ công!D8: …").
+_SPECIAL = "\\`*_{}[]<>&$~|#@"
+_ESCAPE = {ord(c): "\\" + c for c in _SPECIAL}
+_ESCAPE.update({ord("\r"): " ", ord("\n"): " ", ord("\t"): " "})
+# A bare address (http://…, www.…) becomes a link in GFM even with nothing escaped: a word
+# joiner (U+2060, invisible, zero width) after the scheme's colon / the "www" breaks it.
+_AUTOLINK = re.compile(r"(?i)\b(?:https?:|ftp:|mailto:|file:|javascript:|data:|www\.)")
+WORD_JOINER = "\u2060"
+
+
+def plain(value) -> str:
+    """value as text that markdown shows exactly as written: markup characters backslash-escaped,
+    bare web addresses broken by an invisible word joiner, line breaks made spaces."""
+    text = str(value).translate(_ESCAPE)
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)
