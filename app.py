@@ -80,7 +80,7 @@ def _on_mode_change(periods) -> None:
         ss["f_range"] = (max(add_months(last, -5), periods[0]), last)
     else:
         rng = ss.get("f_range")
-        ss["f_month"] = rng[1] if rng else periods[-1]
+        ss["f_month"] = rng[1] if isinstance(rng, (tuple, list)) and len(rng) == 2 else periods[-1]
 
 
 def _reset(options: dict) -> None:
@@ -116,10 +116,13 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
                 first = last = m
             else:
                 rng = ss.get("f_range")
-                if not rng or rng[0] not in periods or rng[1] not in periods:
-                    ss["f_range"] = (periods[0], periods[-1])
+                if not (isinstance(rng, (tuple, list)) and len(rng) == 2 and all(r in periods for r in rng)):
+                    rng = (periods[0], periods[-1])
+                    ss["f_range"] = rng
+                # value= makes it a range slider: without it Streamlit reads the handles the
+                # browser sends back as one month (its default), and the run after a drag got a date.
                 first, last = st.select_slider("Từ tháng – đến tháng", options=periods, format_func=period_label,
-                                               key="f_range")
+                                               value=tuple(rng), key="f_range")
         else:
             first = last = options["default_period"]
             st.markdown(f"Kỳ báo cáo: **{period_label(last)}**")
