@@ -44,14 +44,47 @@ ADMIN = st.Page("pages/admin.py", title="Quản trị", icon=":material/admin_pa
 DASHBOARD_TITLES = {p.title for p in DASHBOARD}
 
 
-def navigation(user) -> dict:
+# Pages that need a login, and the roles that may use them.
+PROTECTED = {UPLOAD.url_path: ("uploader", "admin"), ADMIN.url_path: ("admin",)}
+
+
+def requested_page() -> str:
+    """The page path the browser asks for (a bookmark, a reload), base path removed."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(st.context.url or "").path.strip("/")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return path[len(base):].strip("/") if base and path.startswith(base) else path
+
+
+def navigation(user, requested: str = "") -> dict:
     """The menu for this user: pages a role may not use are not offered (each page checks the
-    role again). With require_login_to_view, a visitor who is not logged in sees only the login."""
+    role again), except the one the browser asks for, which then asks for the login in place
+    (a bookmarked /upload) instead of "page not found". With require_login_to_view, a visitor
+    who is not logged in sees only the login (and the page asked for, behind it)."""
+    wanted = [p for p in (UPLOAD, ADMIN, *DASHBOARD, REPORTING) if p.url_path == requested]
     if user is None and auth.require_login_to_view():
-        return {"Tài khoản": [LOGIN]}
-    reports = [REPORTING] + ([UPLOAD] if auth.has_role(user, "uploader", "admin") else [])
-    account = [LOGIN] + ([ADMIN] if auth.has_role(user, "admin") else [])
+        return {"Tài khoản": [LOGIN] + wanted}
+    reports = [REPORTING] + ([UPLOAD] if auth.has_role(user, "uploader", "admin") or UPLOAD in wanted else [])
+    account = [LOGIN] + ([ADMIN] if auth.has_role(user, "admin") or ADMIN in wanted else [])
     return {"Bảng điều khiển": DASHBOARD, "Báo cáo": reports, "Tài khoản": account}
+
+
+def needs_login(pg, user) -> bool:
+    """A page this visitor may only see after logging in."""
+    if user is not None:
+        return False
+    return pg.url_path in PROTECTED or (auth.require_login_to_view() and pg.url_path != LOGIN.url_path)
+
+
+def login_in_place(pg) -> None:
+    """The login form on the page asked for; after login the browser opens that page again."""
+    from urllib.parse import urlencode
+
+    st.title(pg.title)
+    st.info("Trang này cần đăng nhập. Đăng nhập xong, trang sẽ tự mở lại.")
+    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    auth.login_form(pg.url_path + (f"?{query}" if query else ""))
 
 
 @st.cache_resource
@@ -153,10 +186,13 @@ def main() -> None:
     # st.navigation first, before anything may stop the run: it is what tells Streamlit that
     # app.py owns the routing (see dashboard/serve.py).
     user = auth.current_user()
-    pg = st.navigation(navigation(user))
+    pg = st.navigation(navigation(user, requested_page()))
     with st.sidebar:
         if user:
             st.caption(f"Đang đăng nhập: **{user.display_name}** ({store.ROLES[user.role]})")
+    if needs_login(pg, user):
+        login_in_place(pg)
+        return
     wh = warehouse()
     if not wh.exists():
         st.error(f"Chưa có kho dữ liệu ({wh.path}). Hãy chạy: `python -m etl build`.")

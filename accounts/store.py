@@ -1,19 +1,23 @@
-"""Users with roles and units, argon2 password hashes, failed-login limits, and an audit log."""
+"""Users with roles and units, argon2 password hashes, login throttling, server-side login
+sessions, and an audit log.
+
+This package imports nothing from etl or dashboard (they import it): settings are passed in
+(Throttle), and the default accounts file is found from this package's own location."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import secrets
 import sqlite3
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from etl.config import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 ROLES = {
     "viewer": "Lãnh đạo (xem)",
@@ -32,10 +36,33 @@ create table if not exists users (
     password_hash text not null,
     active        integer not null default 1,
     is_demo       integer not null default 0,
-    failed_count  integer not null default 0,
-    locked_until  text,
     created_at    text not null,
     updated_at    text not null
+);
+-- failed logins per key ("name|client" and "client"), see Throttle
+create table if not exists login_failures (
+    key           text primary key,
+    failures      integer not null,
+    last_failure  text not null,
+    wait_until    text
+);
+-- a login: only the SHA-256 of its token is stored; the token lives in the browser's cookie
+create table if not exists sessions (
+    token_hash    text primary key,
+    username      text not null,
+    created_at    text not null,
+    last_seen     text not null,
+    expires_at    text not null
+);
+-- one-time, short-lived codes that turn a password login into a session cookie
+create table if not exists login_nonces (
+    nonce_hash    text primary key,
+    username      text not null,
+    expires_at    text not null
+);
+create table if not exists meta (
+    key   text primary key,
+    value text not null
 );
 create table if not exists audit (
     id      integer primary key autoincrement,
@@ -70,10 +97,27 @@ class User:
         return set()
 
 
-@lru_cache(maxsize=1)
-def auth_settings() -> dict:
-    with open(ROOT / "config.toml", "rb") as f:
-        return tomllib.load(f).get("auth", {})
+@dataclass(frozen=True)
+class Throttle:
+    """Failed logins slow down, they never lock. A name tried from one client, and one client
+    whatever the names, get `free` failures; each further failure makes that key wait 2^n
+    seconds (n = failures beyond `free`, at most `max_delay_seconds`) before the next attempt is
+    even checked. The right password after the wait works, so a stranger cannot lock the owner
+    out; unknown names are treated exactly like known ones. Failures are forgotten after
+    `forget_minutes` without one."""
+    free: int = 5
+    client_free: int = 20
+    max_delay_seconds: int = 300
+    forget_minutes: int = 60
+
+    @classmethod
+    def from_settings(cls, s: dict) -> "Throttle":
+        return cls(int(s.get("throttle_free_failures", cls.free)), int(s.get("throttle_client_free_failures", cls.client_free)),
+                   int(s.get("throttle_max_delay_seconds", cls.max_delay_seconds)),
+                   int(s.get("throttle_forget_minutes", cls.forget_minutes)))
+
+    def delay(self, failures: int, free: int) -> int:
+        return 0 if failures < free else min(2 ** (failures - free), self.max_delay_seconds)
 
 
 def accounts_path() -> Path:
@@ -167,7 +211,8 @@ def update_user(con, username: str, actor: str, *, role=None, units=None, active
             con.execute("update users set display_name = ? where username = ?", [display_name, username]); changes["display_name"] = display_name
         if password is not None:
             check_password_strength(password)
-            con.execute("update users set password_hash = ?, failed_count = 0, locked_until = null where username = ?", [_hasher.hash(password), username])
+            con.execute("update users set password_hash = ? where username = ?", [_hasher.hash(password), username])
+            con.execute("delete from login_failures where key like ? escape '\\'", [_like_prefix(username + "|")])
             changes["password"] = "đã đổi"
         con.execute("update users set updated_at = ? where username = ?", [_now().isoformat(sep=" "), username])
         audit(con, actor, "user.update", username, changes)
@@ -182,39 +227,137 @@ class LoginFailed(Exception):
     pass
 
 
-def authenticate(con, username: str, password: str, now: dt.datetime | None = None) -> User:
-    """The user, or LoginFailed with a Vietnamese message. Failed attempts are counted and the
-    account locks for lockout_minutes after max_failed_logins failures in a row."""
-    s = auth_settings()
-    max_failed, lock_min = int(s.get("max_failed_logins", 5)), int(s.get("lockout_minutes", 15))
+GENERIC_FAILURE = "Sai tên đăng nhập hoặc mật khẩu."
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _wait_message(seconds: int) -> str:
+    return f"Đăng nhập sai nhiều lần: hãy chờ {seconds} giây rồi thử lại."
+
+
+def _throttle_keys(username: str, client: str, policy: Throttle) -> list[tuple[str, int]]:
+    return [(f"{username}|{client}", policy.free), (f"|{client}", policy.client_free)]
+
+
+def authenticate(con, username: str, password: str, now: dt.datetime | None = None, *, client: str = "",
+                 policy: Throttle = Throttle()) -> User:
+    """The user, or LoginFailed with a Vietnamese message that is the same for a name that does
+    not exist as for a wrong password (see Throttle for the waits)."""
     now = now or _now()
     username = (username or "").strip().lower()
-    row = con.execute("select password_hash, active, failed_count, locked_until from users where username = ?", [username]).fetchone()
-    generic = "Sai tên đăng nhập hoặc mật khẩu."
-    if row is None:
-        _hasher.hash(password or "x")  # same work as a real check: no timing hint that the name is unknown
-        audit(con, username or "?", "login.failed", username, {"reason": "unknown user"})
-        raise LoginFailed(generic)
-    pw_hash, active, failed, locked_until = row
-    if locked_until and dt.datetime.fromisoformat(locked_until) > now:
-        audit(con, username, "login.refused", username, {"reason": "locked", "until": locked_until})
-        raise LoginFailed(f"Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau {dt.datetime.fromisoformat(locked_until):%H:%M}.")
+    keys = _throttle_keys(username, client or "?", policy)
+    forget = now - dt.timedelta(minutes=policy.forget_minutes)
+    con.execute("delete from login_failures where last_failure < ?", [forget.isoformat(sep=" ")])
+    waits = [dt.datetime.fromisoformat(w) for (w,) in con.execute(
+        f"select wait_until from login_failures where key in ({','.join('?' * len(keys))}) and wait_until is not null",
+        [k for k, _ in keys]).fetchall()]
+    wait = max(waits, default=now)
+    if wait > now:
+        seconds = int((wait - now).total_seconds() + 0.999)
+        audit(con, username or "?", "login.throttled", username, {"client": client, "wait_seconds": seconds})
+        raise LoginFailed(_wait_message(seconds))
+    row = con.execute("select password_hash, active from users where username = ?", [username]).fetchone()
     try:
-        _hasher.verify(pw_hash, password or "")
+        if row is None:
+            _hasher.hash(password or "x")  # same work as a real check: no timing hint that the name is unknown
+            raise VerifyMismatchError()
+        _hasher.verify(row[0], password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        failed += 1
-        until = (now + dt.timedelta(minutes=lock_min)).isoformat(sep=" ") if failed >= max_failed else None
-        con.execute("update users set failed_count = ?, locked_until = ? where username = ?", [0 if until else failed, until, username])
-        audit(con, username, "login.failed", username, {"failed_count": failed, "locked_until": until})
-        raise LoginFailed(generic if not until else f"Đăng nhập sai {failed} lần: tài khoản bị khóa {lock_min} phút.")
+        longest = 0
+        for key, free in keys:
+            (failures,) = con.execute(
+                "insert into login_failures (key, failures, last_failure) values (?, 1, ?) "
+                "on conflict (key) do update set failures = failures + 1, last_failure = excluded.last_failure "
+                "returning failures", [key, now.isoformat(sep=" ")]).fetchone()
+            d = policy.delay(failures, free)
+            if d:
+                con.execute("update login_failures set wait_until = ? where key = ?",
+                            [(now + dt.timedelta(seconds=d)).isoformat(sep=" "), key])
+            longest = max(longest, d)
+        audit(con, username or "?", "login.failed", username,
+              {"reason": "unknown user" if row is None else "wrong password", "client": client, "wait_seconds": longest})
+        raise LoginFailed(GENERIC_FAILURE + (" " + _wait_message(longest) if longest else ""))
+    pw_hash, active = row
+    con.execute(f"delete from login_failures where key in ({','.join('?' * len(keys))})", [k for k, _ in keys])
     if not active:
         audit(con, username, "login.refused", username, {"reason": "inactive"})
         raise LoginFailed("Tài khoản đã bị vô hiệu hóa. Liên hệ quản trị viên.")
     if _hasher.check_needs_rehash(pw_hash):
         con.execute("update users set password_hash = ? where username = ?", [_hasher.hash(password), username])
-    con.execute("update users set failed_count = 0, locked_until = null where username = ?", [username])
-    audit(con, username, "login.ok", username)
+    audit(con, username, "login.ok", username, {"client": client} if client else None)
     return get_user(con, username)
+
+
+# --------------------------------------------------------------------------- sessions
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def secret(con) -> bytes:
+    """This installation's key for signing session cookies (made once, kept in the accounts file)."""
+    con.execute("insert or ignore into meta (key, value) values ('cookie_secret', ?)", [secrets.token_hex(32)])
+    return bytes.fromhex(con.execute("select value from meta where key = 'cookie_secret'").fetchone()[0])
+
+
+def issue_nonce(con, username: str, seconds: int = 60, now: dt.datetime | None = None) -> str:
+    """A one-time code, valid `seconds`, that the cookie endpoint exchanges for a session."""
+    now = now or _now()
+    nonce = secrets.token_urlsafe(32)
+    con.execute("delete from login_nonces where expires_at < ?", [now.isoformat(sep=" ")])
+    con.execute("insert into login_nonces (nonce_hash, username, expires_at) values (?, ?, ?)",
+                [_sha(nonce), username, (now + dt.timedelta(seconds=seconds)).isoformat(sep=" ")])
+    return nonce
+
+
+def consume_nonce(con, nonce: str, now: dt.datetime | None = None) -> str | None:
+    """The user name the code was issued to, once; None when unknown, used or expired."""
+    now = now or _now()
+    row = con.execute("delete from login_nonces where nonce_hash = ? returning username, expires_at", [_sha(nonce or "")]).fetchone()
+    if row is None or dt.datetime.fromisoformat(row[1]) < now:
+        return None
+    return row[0]
+
+
+def create_session(con, username: str, minutes: int, now: dt.datetime | None = None) -> str:
+    """A new login for `username`; returns the token (only its hash is stored)."""
+    now = now or _now()
+    token = secrets.token_urlsafe(32)
+    con.execute("delete from sessions where expires_at < ?", [now.isoformat(sep=" ")])
+    con.execute("insert into sessions (token_hash, username, created_at, last_seen, expires_at) values (?, ?, ?, ?, ?)",
+                [_sha(token), username, now.isoformat(sep=" "), now.isoformat(sep=" "),
+                 (now + dt.timedelta(minutes=minutes)).isoformat(sep=" ")])
+    return token
+
+
+def session_user(con, token: str, minutes: int, now: dt.datetime | None = None) -> User | None:
+    """The active user of a live session, sliding its expiry `minutes` from now; None when the
+    session is unknown, expired or ended, or the account was deactivated."""
+    now = now or _now()
+    if not token:
+        return None
+    row = con.execute("select username, expires_at from sessions where token_hash = ?", [_sha(token)]).fetchone()
+    if row is None:
+        return None
+    if dt.datetime.fromisoformat(row[1]) <= now:
+        con.execute("delete from sessions where token_hash = ?", [_sha(token)])
+        return None
+    user = get_user(con, row[0])
+    if user is None or not user.active:
+        con.execute("delete from sessions where token_hash = ?", [_sha(token)])
+        return None
+    con.execute("update sessions set last_seen = ?, expires_at = ? where token_hash = ?",
+                [now.isoformat(sep=" "), (now + dt.timedelta(minutes=minutes)).isoformat(sep=" "), _sha(token)])
+    return user
+
+
+def end_session(con, token: str) -> str | None:
+    """Log a session out (every tab using it); returns its user name."""
+    row = con.execute("delete from sessions where token_hash = ? returning username", [_sha(token or "")]).fetchone()
+    return row[0] if row else None
 
 
 def audit_log(con, limit: int = 500, action_prefix: str | None = None) -> list[tuple]:

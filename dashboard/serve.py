@@ -19,6 +19,12 @@ two adjustments Streamlit has no option for.
    server.baseUrlPath), declares the page Vietnamese (lang="vi": screen readers, hyphenation)
    and titles it "Đề án 06" until the app sets its title. Every other file is Streamlit's,
    linked, not copied.
+
+3. A login lasts across reloads and tabs (see dashboard/auth.py). Streamlit's scripts cannot
+   set an HttpOnly cookie, so the launcher adds two routes to Streamlit's Starlette app:
+   POST /_da06/session exchanges a one-time code (made at login, valid a minute, used once)
+   for a session and its signed cookie, then sends the browser to the page it asked for (a
+   page of this app only); POST /_da06/logout ends the session and clears the cookie.
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from streamlit import file_util
 from streamlit.runtime.pages_manager import PagesManager
@@ -83,9 +90,86 @@ def static_dir() -> str:
     return _overlay["dir"]
 
 
+def _base() -> str:
+    from streamlit import config
+
+    base = "/" + (config.get_option("server.baseUrlPath") or "").strip("/")
+    return base if base == "/" else base + "/"
+
+
+async def _form(request) -> dict[str, str]:
+    body = (await request.body())[:4096].decode("utf-8", "replace")
+    return dict(parse_qsl(body))
+
+
+def _same_origin(request) -> bool:
+    """A form posted by the app's own page (a login made elsewhere must not be planted here)."""
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+
+
+async def session_route(request):
+    from starlette.responses import PlainTextResponse, RedirectResponse
+
+    from accounts import store
+    from dashboard import auth
+
+    if not _same_origin(request):
+        return PlainTextResponse("Yêu cầu không hợp lệ.", status_code=403)
+    form = await _form(request)
+    con = store.connect()
+    try:
+        name = store.consume_nonce(con, form.get("t", ""))
+        if name is None:
+            return RedirectResponse(_base() + "login", status_code=303)
+        token = store.create_session(con, name, auth.session_minutes())
+        value = auth.sign(con, token)
+    finally:
+        con.close()
+    response = RedirectResponse(_base() + auth.safe_next(form.get("next")), status_code=303)
+    response.set_cookie(auth.COOKIE, value, max_age=auth.session_max_hours() * 3600, path=_base(), httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https")
+    return response
+
+
+async def logout_route(request):
+    from starlette.responses import PlainTextResponse, RedirectResponse
+
+    from accounts import store
+    from dashboard import auth
+
+    if not _same_origin(request):
+        return PlainTextResponse("Yêu cầu không hợp lệ.", status_code=403)
+    con = store.connect()
+    try:
+        token = auth.unsign(con, request.cookies.get(auth.COOKIE))
+        name = store.end_session(con, token) if token else None
+        if name:
+            store.audit(con, name, "logout", name)
+    finally:
+        con.close()
+    response = RedirectResponse(_base() + "login", status_code=303)
+    response.delete_cookie(auth.COOKIE, path=_base(), httponly=True, samesite="lax")
+    return response
+
+
+def _with_session_routes(create):
+    def routes(runtime):
+        from starlette.routing import Route
+
+        base = _base()
+        own = [Route(base + "_da06/session", session_route, methods=["POST"]),
+               Route(base + "_da06/logout", logout_route, methods=["POST"])]
+        return own + list(create(runtime))  # before Streamlit's, whose last route serves every path
+    return routes
+
+
 def main(argv: list[str] | None = None) -> int:
+    from streamlit.web.server.starlette import starlette_app
+
     PagesManager.uses_pages_directory = False
     file_util.get_static_dir = static_dir
+    starlette_app.create_streamlit_routes = _with_session_routes(starlette_app.create_streamlit_routes)
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     return cli.main(prog_name="streamlit")
 

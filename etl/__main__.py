@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--period", type=_period)
     ld.add_argument("--unit")
     ld.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
-    ld.add_argument("--user", default="cli", help="người nộp (ghi vào nhật ký)")
+    ld.add_argument("--user", help="tài khoản nộp (phải tồn tại, đang hoạt động; cán bộ chỉ nạp cho đơn vị của mình); "
+                                   "người dùng hệ điều hành chạy lệnh luôn được ghi vào nhật ký")
     ld.set_defaults(func=cmd_load)
     from etl.user_cli import add_parser as add_user_parser
 

@@ -53,3 +53,17 @@ def empty_warehouse(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def report_text() -> str:
     return " ".join(SOURCE_REPORT.read_text(encoding="utf-8").split())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_accounts(tmp_path_factory):
+    """Every CLI load writes the audit log: tests (and the commands they start) use a private
+    accounts file unless a test names its own."""
+    import os
+
+    if "DA06_ACCOUNTS" not in os.environ:
+        os.environ["DA06_ACCOUNTS"] = str(tmp_path_factory.mktemp("accounts") / "accounts.sqlite")
+        yield
+        del os.environ["DA06_ACCOUNTS"]
+    else:
+        yield

@@ -1,5 +1,4 @@
 """The admin page: only administrators; creating an account is stored and audited."""
-import datetime as dt
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,8 +19,9 @@ def accounts(tmp_path, sample_db, monkeypatch):
 
 def _page(user):
     at = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60)
-    at.session_state["da06_user"] = user
-    at.session_state["da06_seen"] = dt.datetime.now()
+    con = store.connect()  # a real login session, as the cookie route makes
+    at.session_state["da06_session"] = store.create_session(con, user, 60)
+    con.close()
     return at.run()
 
 

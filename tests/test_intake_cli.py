@@ -66,7 +66,7 @@ def test_any_rejected_exits_1_and_prints_every_error(setup):
         '  LỖI  Dịch vụ công!D8: "không" không phải là số. Hãy nhập số nguyên không âm, ví dụ 11343 hoặc 11.343.',
     ]
     assert _facts(warehouse) == [("E06-03", 1500, 1400)]  # the good file still landed
-    assert rows(warehouse, "select file_name, status from submission_log where submitted_by = 'cli' order by file_name") == [
+    assert rows(warehouse, "select file_name, status from submission_log where submitted_by like 'cli:%' order by file_name") == [
         ("non_numbers.xlsx", "rejected"), ("tho_xuan_06_2024.xlsx", "accepted")]
 
 

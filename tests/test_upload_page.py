@@ -31,8 +31,9 @@ def env(tmp_path, sample_db, monkeypatch):
 def _page(user: str | None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60)
     if user:
-        at.session_state["da06_user"] = user
-        at.session_state["da06_seen"] = dt.datetime.now()
+        con = store.connect()  # a real login session, as the cookie route makes
+        at.session_state["da06_session"] = store.create_session(con, user, 60)
+        con.close()
     return at.run()
 
 
