@@ -37,6 +37,7 @@ DASHBOARD = [
     st.Page("pages/district.py", title="Hồ sơ địa phương", icon=":material/location_city:", url_path="district"),
 ]
 REPORTING = st.Page("pages/reporting.py", title="Tình hình báo cáo", icon=":material/fact_check:", url_path="reporting")
+REPORT = st.Page("pages/report.py", title="Báo cáo tháng", icon=":material/summarize:", url_path="report")
 UPLOAD = st.Page("pages/upload.py", title="Nộp báo cáo", icon=":material/upload_file:", url_path="upload")
 LOGIN = st.Page("pages/login.py", title="Đăng nhập", icon=":material/login:", url_path="login")
 ADMIN = st.Page("pages/admin.py", title="Quản trị", icon=":material/admin_panel_settings:", url_path="admin")
@@ -48,7 +49,7 @@ def navigation(user) -> dict:
     role again). With require_login_to_view, a visitor who is not logged in sees only the login."""
     if user is None and auth.require_login_to_view():
         return {"Tài khoản": [LOGIN]}
-    reports = [REPORTING] + ([UPLOAD] if auth.has_role(user, "uploader", "admin") else [])
+    reports = [REPORTING, REPORT] + ([UPLOAD] if auth.has_role(user, "uploader", "admin") else [])
     account = [LOGIN] + ([ADMIN] if auth.has_role(user, "admin") else [])
     return {"Bảng điều khiển": DASHBOARD, "Báo cáo": reports, "Tài khoản": account}
 
