@@ -38,6 +38,7 @@ DASHBOARD = [
     st.Page("pages/district.py", title="Hồ sơ địa phương", icon=":material/location_city:", url_path="district"),
 ]
 REPORTING = st.Page("pages/reporting.py", title="Tình hình báo cáo", icon=":material/fact_check:", url_path="reporting")
+REPORT = st.Page("pages/report.py", title="Báo cáo tháng", icon=":material/summarize:", url_path="report")
 UPLOAD = st.Page("pages/upload.py", title="Nộp báo cáo", icon=":material/upload_file:", url_path="upload")
 LOGIN = st.Page("pages/login.py", title="Đăng nhập", icon=":material/login:", url_path="login")
 ADMIN = st.Page("pages/admin.py", title="Quản trị", icon=":material/admin_panel_settings:", url_path="admin")
@@ -65,7 +66,7 @@ def navigation(user, requested: str = "") -> dict:
     wanted = [p for p in (UPLOAD, ADMIN, *DASHBOARD, REPORTING) if p.url_path == requested]
     if user is None and auth.require_login_to_view():
         return {"Tài khoản": [LOGIN] + wanted}
-    reports = [REPORTING] + ([UPLOAD] if auth.has_role(user, "uploader", "admin") or UPLOAD in wanted else [])
+    reports = [REPORTING, REPORT] + ([UPLOAD] if auth.has_role(user, "uploader", "admin") or UPLOAD in wanted else [])
     account = [LOGIN] + ([ADMIN] if auth.has_role(user, "admin") or ADMIN in wanted else [])
     return {"Bảng điều khiển": DASHBOARD, "Báo cáo": reports, "Tài khoản": account}
 

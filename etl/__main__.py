@@ -64,6 +64,43 @@ def cmd_load(args) -> int:
     return run_load(args)
 
 
+def cmd_report(args) -> int:
+    """Exit 0: written. 1: the month has no data (nothing written). 3: units have not reported
+    (nothing written unless --allow-incomplete, then written with the gap in section III, exit 0).
+    2: the unit is unknown."""
+    from dashboard.db import Warehouse
+    from etl.config import warehouse_path
+    from etl.periods import period_text
+    from etl.report import IncompleteMonth, NoData, gather, write_docx, write_xlsx
+
+    wh = Warehouse(args.warehouse or warehouse_path())
+    if not wh.exists():
+        print(f"Lỗi: chưa có kho dữ liệu {wh.path}. Hãy chạy: python -m etl build", file=sys.stderr)
+        return 1
+    try:
+        report = gather(wh, args.period, args.unit)
+    except NoData as e:
+        print(f"Lỗi: {e}", file=sys.stderr)
+        return 2 if "không có trong danh mục" in str(e) else 1
+    except IncompleteMonth as e:
+        if not args.allow_incomplete:
+            print(f"Lỗi: {e} Chưa tạo báo cáo; khi các đơn vị đã nộp hãy chạy lại, hoặc thêm --allow-incomplete "
+                  "để tạo báo cáo ghi rõ các đơn vị chưa nộp.", file=sys.stderr)
+            return 3
+        print(f"Cảnh báo: {e} Báo cáo ghi rõ các đơn vị chưa nộp (mục III).", file=sys.stderr)
+        report = e.report
+    finally:
+        wh.close()
+    out = Path(args.out or ".")
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"BaoCao_DA06_{report.unit_code}_{period_text(report.period)}"
+    docx = write_docx(report, out / f"{stem}.docx")
+    xlsx = write_xlsx(report, out / f"{stem}_PhuLuc.xlsx")
+    mark = " (DỮ LIỆU MẪU)" if report.is_sample else ""
+    print(f"Đã tạo báo cáo {report.label.lower()} của {report.unit_name}{mark}: {docx} và {xlsx}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m etl", description="Kho dữ liệu Đề án 06: dựng, sinh mẫu, biểu mẫu, nạp báo cáo.")
     p.add_argument("--warehouse", type=Path, default=None, help="tệp DuckDB (mặc định $DA06_WAREHOUSE hoặc data/warehouse/da06.duckdb)")
@@ -85,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--user", help="tài khoản nộp (phải tồn tại, đang hoạt động; cán bộ chỉ nạp cho đơn vị của mình); "
                                    "người dùng hệ điều hành chạy lệnh luôn được ghi vào nhật ký")
     ld.set_defaults(func=cmd_load)
+    rp = sub.add_parser("report", help="tạo báo cáo tháng (.docx) và các phụ lục (.xlsx) từ kho dữ liệu")
+    rp.add_argument("--period", required=True, type=_period)
+    rp.add_argument("--unit", help="mã đơn vị (mặc định: toàn tỉnh)")
+    rp.add_argument("--out", type=Path, help="thư mục ghi tệp (mặc định: thư mục hiện tại)")
+    rp.add_argument("--allow-incomplete", action="store_true", help="vẫn tạo báo cáo khi còn đơn vị chưa nộp")
+    rp.set_defaults(func=cmd_report)
     from etl.user_cli import add_parser as add_user_parser
 
     add_user_parser(sub)

@@ -52,3 +52,15 @@ def settings() -> Settings:
         sample_last=c["sample"]["last_period"],
         sample_seed=int(c["sample"]["seed"]),
     )
+
+
+@lru_cache(maxsize=1)
+def report_settings() -> dict:
+    """The [report] section of config.toml: letterhead names, place, signer, recipients, the
+    task groups of Appendix I."""
+    with open(ROOT / "config.toml", "rb") as f:
+        c = tomllib.load(f)
+    r = dict(c.get("report", {}))
+    r.setdefault("recipients", [])
+    r.setdefault("appendix_i_groups", [])
+    return r

@@ -1,0 +1,36 @@
+"""What the page calls: the months a report can be made for, the units, and one generation
+(report, .docx bytes, .xlsx bytes, warning). No Streamlit here."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from etl.report.data import IncompleteMonth, gather
+from etl.report.excel import render_xlsx
+from etl.report.word import render_docx
+
+
+def report_options(wh) -> dict:
+    """Months with figures (newest first) and the units a report can be made for (the province
+    and the units below it, in Vietnamese order)."""
+    months = wh.query("select distinct period from service_volume_monthly order by period desc")
+    units = wh.query(
+        """
+        select u.unit_code, u.unit_name, u.unit_level = 'province' as is_province
+        from stg_units as u
+        where u.unit_level not in ('agency')
+        order by u.unit_level <> 'province', u.unit_name collate vi
+        """)
+    return {"periods": [pd.Timestamp(p).date() for p in months["period"]],
+            "units": list(zip(units["unit_code"], units["unit_name"]))}
+
+
+def generate(wh, period: dt.date, unit: str | None = None, day: dt.date | None = None):
+    """(report, docx bytes, xlsx bytes, warning or None). NoData propagates."""
+    warning = None
+    try:
+        r = gather(wh, period, unit)
+    except IncompleteMonth as e:
+        r, warning = e.report, str(e)
+    return r, render_docx(r, day), render_xlsx(r), warning
