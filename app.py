@@ -66,8 +66,8 @@ def navigation(user, requested: str = "") -> dict:
     wanted = [p for p in (UPLOAD, ADMIN, *DASHBOARD, REPORTING) if p.url_path == requested]
     if user is None and auth.require_login_to_view():
         return {"Tài khoản": [LOGIN] + wanted}
-    reports = [REPORTING, REPORT] + ([UPLOAD] if auth.has_role(user, "uploader", "admin") or UPLOAD in wanted else [])
-    account = [LOGIN] + ([ADMIN] if auth.has_role(user, "admin") or ADMIN in wanted else [])
+    reports = [REPORTING, REPORT] + ([UPLOAD] if auth.has_role(user, "uploader", "admin") or (user is None and UPLOAD in wanted) else [])
+    account = [LOGIN] + ([ADMIN] if auth.has_role(user, "admin") or (user is None and ADMIN in wanted) else [])
     return {"Bảng điều khiển": DASHBOARD, "Báo cáo": reports, "Tài khoản": account}
 
 

@@ -86,10 +86,10 @@ def test_a_unit_that_stops_reporting_a_task(warehouse, tmp_path):
 
 
 def test_several_units_and_months_in_one_batch(warehouse, tmp_path):
-    """Two districts, months far apart, a month before any data, stocks that fall: the cross
+    """Two districts, months far apart, the programme's first month (earlier ones are refused), stocks that fall: the cross
     product of units and months the scopes bind is refreshed, and nothing else changes."""
     _load(warehouse, tmp_path, [
-        ("396", dt.date(2022, 12, 1), {"identity": {"396": {"cccd_records": 7}}, "cleaning": {"children": {"records_cleaned": 1}}}),
+        ("396", dt.date(2023, 1, 1), {"identity": {"396": {"cccd_records": 7}}, "cleaning": {"children": {"records_cleaned": 1}}}),
         ("395", dt.date(2023, 3, 1), {"identity": {"395": {"cccd_records": 10}},
                                       "services": {"E06-03": {"total_dossiers": 99999, "online_dossiers": 5}}}),
         ("407", dt.date(2024, 11, 1), {"cleaning": {"children": {"records_cleaned": 5, "records_total": 6}},

@@ -1,7 +1,5 @@
 """Exports follow the roles (README, "Accounts and roles"): an anonymous visitor and a viewer
 get no table or chart download, only a note; an analyst (and an admin) get both."""
-import datetime as dt
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,11 +12,10 @@ from tests.test_page_support import app_env  # noqa: F401
 def _open(user, page="identity"):
     con = store.connect()
     store.ensure_demo_accounts(con)
-    con.close()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if user:
-        at.session_state["da06_user"] = user
-        at.session_state["da06_seen"] = dt.datetime.now()
+    if user:  # a real login session, as the cookie route makes
+        at.session_state["da06_session"] = store.create_session(con, user, 60)
+    con.close()
     at.run()
     at.query_params["period"] = "2023-09"
     at.switch_page(f"pages/{page}.py").run()

@@ -106,8 +106,9 @@ def _services_sheet(wb, r: Report, name: str, lines: list[str], rows, grouped: b
                         _rate(rate), _num(s["on_time"]), _num(s["overdue"]), None], fmts)
         row += 1
     both = rows[rows["total_dossiers"].notna() & rows["online_dossiers"].notna()]
-    total, online = both["total_dossiers"].sum(), both["online_dossiers"].sum()
-    _body(ws, row, [None, "Tổng cộng", None, _num(total), _num(online), float(online / total) if total else None,
+    total, online = both["total_dossiers"].sum(), both["online_dossiers"].sum()  # the rate: sum/sum where both are known
+    _body(ws, row, [None, "Tổng cộng", None, _num(rows["total_dossiers"].sum(min_count=1)),
+                    _num(rows["online_dossiers"].sum(min_count=1)), float(online / total) if total else None,
                     _num(rows["on_time"].sum(min_count=1)), _num(rows["overdue"].sum(min_count=1)), None], fmts, bold=True)
     _footer(ws, row + 1, r)
 
