@@ -159,7 +159,7 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
                                                value=tuple(rng), key="f_range")
         else:
             first = last = options["default_period"]
-            st.markdown(f"Kỳ báo cáo: **{period_label(last)}**")
+            st.markdown(f"Kỳ báo cáo: **{plain(period_label(last))}**")
         ss["f_units"] = [u for u in ss.get("f_units", []) if u in names]
         units = st.multiselect("Huyện, thị xã, thành phố", list(names), format_func=names.get, key="f_units",
                                placeholder="Toàn tỉnh")
@@ -190,13 +190,13 @@ def main() -> None:
     pg = st.navigation(navigation(user, requested_page()))
     with st.sidebar:
         if user:
-            st.caption(f"Đang đăng nhập: **{user.display_name}** ({store.ROLES[user.role]})")
+            st.caption(f"Đang đăng nhập: **{plain(user.display_name)}** ({store.ROLES[user.role]})")
     if needs_login(pg, user):
         login_in_place(pg)
         return
     wh = warehouse()
     if not wh.exists():
-        st.error(f"Chưa có kho dữ liệu ({wh.path}). Hãy chạy: `python -m etl build`.")
+        st.error(f"Chưa có kho dữ liệu ({plain(wh.path)}). Hãy chạy: `python -m etl build`.")
         st.stop()
     version = wh.version()
     seen = _last_version()

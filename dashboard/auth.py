@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import streamlit as st
 
 from accounts import store
+from dashboard.plain import plain
 from etl.config import ROOT
 
 COOKIE = "da06_session"
@@ -195,7 +196,7 @@ def login_form(next_path: str) -> None:
         except store.LoginFailed as e:
             st.error(str(e))
         else:
-            st.success(f"Xin chào {u.display_name}. Đang mở trang…")
+            st.success(f"Xin chào {plain(u.display_name)}. Đang mở trang…")
             finish_login(nonce, next_path)
     demo = demo_accounts()
     if demo:

@@ -3,6 +3,7 @@ the districts; its online-rate and activation trends and its services."""
 import streamlit as st
 
 from dashboard import ui
+from dashboard.plain import plain
 from etl.periods import period_label
 
 ctx = ui.context()
@@ -52,7 +53,7 @@ for i, key in enumerate(["online_rate", "activation_rate", "cleaning_ratio", "di
             st.metric(label, value)
             st.markdown(f"{rank} · {province}: {ui.fmt_rate(row['province'])}")
 
-st.subheader(f"{names[unit]} so với {province}")
+st.subheader(f"{plain(names[unit])} so với {plain(province)}")
 table = profile.assign(indicator=profile["key"].map(lambda k: LABELS[k][0]),
                        rank_text=[f"{ui.fmt_count(r)}/{ui.fmt_count(n)}" if ui.num(r) else "–"
                                   for r, n in zip(profile["rank"], profile["ranked"])])

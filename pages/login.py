@@ -3,6 +3,7 @@ import streamlit as st
 
 from accounts import store
 from dashboard import auth
+from dashboard.plain import plain
 
 st.title("Đăng nhập")
 user = auth.current_user()
@@ -10,7 +11,7 @@ notice = st.session_state.pop(auth.NOTICE_KEY, None)
 if notice and not user:
     st.info(notice)
 if user:
-    st.success(f"Đang đăng nhập: **{user.display_name}** ({store.ROLES[user.role]}"
+    st.success(f"Đang đăng nhập: **{plain(user.display_name)}** ({store.ROLES[user.role]}"
                + (f"; đơn vị {', '.join(user.units)}" if user.units else "") + ").")
     if st.button("Đăng xuất", key="logout"):
         auth.logout()

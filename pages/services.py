@@ -4,6 +4,7 @@ services (the choice is also in the link: ?service=E06-02, ?district=395)."""
 import streamlit as st
 
 from dashboard import charts, ui
+from dashboard.plain import plain
 
 ctx = ui.context()
 f = ctx.filters
@@ -39,7 +40,7 @@ with right:
     if service:
         by_district = ui.q("district_rates", f.first, f.last, units, agency, service)
         shown.append(by_district)
-        st.markdown(f"**{service_names.get(service, service)}**")
+        st.markdown(f"**{plain(service_names.get(service, service))}**")
         if by_district["online_rate"].notna().any():
             # A narrow column: the online count goes to the .xlsx only (the rate and the total say it).
             spec = [("rank", "Hạng", "count", 50), ("unit_name", "Địa phương", "text"),
@@ -70,7 +71,7 @@ with right:
     if district:
         own = ui.q("district_services", f.first, f.last, district, agency)
         shown.append(own)
-        st.markdown(f"**{district_names.get(district, district)}**")
+        st.markdown(f"**{plain(district_names.get(district, district))}**")
         spec = [("service_code", "Mã", "text", 70), ("service_name", "Dịch vụ", "long", 290),
                 ("online_rate", "Tỷ lệ", "rate", 70), ("total_dossiers", "Tổng hồ sơ", "count", 90)]
         ui.table(own[own["total_dossiers"].notna()], spec,

@@ -78,8 +78,8 @@ if "sample" in str(summary.get("sources") or ""):
     st.warning(f"**DỮ LIỆU MẪU** — {summary['sample_label']}. Kho hiện chứa các tệp báo cáo mẫu; "
                "tệp nạp ở đây được ghi vào kho này.", icon="⚠️")
 units_df = q.reportable_units(wh, None if user.role == "admin" else list(user.units))
-st.caption(f"{user.display_name} — {store.ROLES[user.role]}"
-           + (f"; được nộp cho: {', '.join(f'{r.unit_code} {r.unit_name}' for r in units_df.itertuples())}" if user.role == "uploader" else "; được nộp cho mọi đơn vị"))
+st.caption(f"{plain(user.display_name)} — {store.ROLES[user.role]}"
+           + (f"; được nộp cho: {', '.join(f'{plain(r.unit_code)} {plain(r.unit_name)}' for r in units_df.itertuples())}" if user.role == "uploader" else "; được nộp cho mọi đơn vị"))
 
 # 1. Template ---------------------------------------------------------------------------------
 with st.expander("1. Tải biểu mẫu của đơn vị", expanded=False):
