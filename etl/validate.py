@@ -97,10 +97,15 @@ def resolve_unit(text: str, cat: Catalogue) -> str | None:
     m = _CODE_AND_NAME.match(t)
     if m and m.group(1) in cat.units:
         return m.group(1)
+    return _unit_by_name(t, cat)
+
+
+def _unit_by_name(name: str, cat: Catalogue) -> str | None:
+    """The unit a name means, with or without its type ('Huyện', 'Thị xã', …) in front."""
     _, index = _index(cat, "identity")
-    code = index.match(t)
+    code = index.match(name)
     if code is None:
-        f = fold(t)
+        f = fold(name)
         for p in _UNIT_PREFIXES:
             if f.startswith(p):
                 code = index.match(f[len(p):])
@@ -243,13 +248,7 @@ def _unit_name_contradiction(text: str, unit: str, cat: Catalogue, cell) -> list
     if not m or m.group(1) != unit:
         return []
     name = m.group(2).strip()
-    _, index = _index(cat, "identity")
-    by_name = index.match(name)
-    if by_name is None:
-        f = fold(name)
-        for p in _UNIT_PREFIXES:
-            if f.startswith(p):
-                by_name = index.match(f[len(p):])
+    by_name = _unit_by_name(name, cat)
     if by_name is None or by_name == unit:
         return []
     return [Issue("error", f"Mã đơn vị {unit} ({cat.units[unit]['unit_name']}) và tên '{_short(name, 40)}' (ứng với {by_name} - "

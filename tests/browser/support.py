@@ -104,6 +104,19 @@ def start_server(site: dict[str, Path], log: Path) -> Server:
         time.sleep(0.3)
 
 
+@contextlib.contextmanager
+def own_server(browser, sample_db: Path, work: Path, warm: bool = True):
+    """An app server of a test module's own (on a copy of the sample site), warmed up unless
+    warm=False, stopped when the module is done."""
+    srv = start_server(make_site(work, sample_db), work / "streamlit.log")
+    try:
+        if warm:
+            warm_up(browser, srv)
+        yield srv
+    finally:
+        srv.stop()
+
+
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 

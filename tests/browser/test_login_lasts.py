@@ -15,12 +15,8 @@ LOGGED_IN = "text=Đang đăng nhập"
 
 @pytest.fixture(scope="module")
 def server(browser, sample_db, tmp_path_factory):
-    work = tmp_path_factory.mktemp("browser-login")
-    srv = s.start_server(s.make_site(work, sample_db), work / "streamlit.log")
-    try:
+    with s.own_server(browser, sample_db, tmp_path_factory.mktemp("browser-login"), warm=False) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def _urls(page) -> list[str]:

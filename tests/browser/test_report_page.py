@@ -20,13 +20,8 @@ VIEWER = ("lanhdao", "lanhdao-demo")
 
 @pytest.fixture(scope="module")
 def server(browser, sample_db, tmp_path_factory):
-    work = tmp_path_factory.mktemp("browser-report")
-    srv = s.start_server(s.make_site(work, sample_db), work / "streamlit.log")
-    try:
-        s.warm_up(browser, srv)
+    with s.own_server(browser, sample_db, tmp_path_factory.mktemp("browser-report")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def _download(page, label: str) -> bytes:

@@ -29,13 +29,8 @@ NEW_CCCD = 150321  # distinctive: the sample has 139.785 for 395 in December 202
 
 @pytest.fixture(scope="module")
 def server(browser, sample_db, tmp_path_factory):
-    work = tmp_path_factory.mktemp("browser-upload")
-    srv = s.start_server(s.make_site(work, sample_db), work / "streamlit.log")
-    try:
-        s.warm_up(browser, srv)
+    with s.own_server(browser, sample_db, tmp_path_factory.mktemp("browser-upload")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture
