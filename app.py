@@ -107,8 +107,16 @@ def _apply(f: Filters) -> None:
     ss["f_agency"] = f.agency or ALL_AGENCIES
 
 
+def _touched() -> None:
+    """A filter widget changed in this run: the person's newest choice, which wins over the URL.
+    (The URL a run receives can lag behind the one the previous run wrote: two quick key presses
+    on a slider would otherwise bring the older month back.)"""
+    st.session_state["_f_touched"] = True
+
+
 def _on_mode_change(periods) -> None:
     ss = st.session_state
+    _touched()
     if ss["f_mode"] == MODE_RANGE:
         last = ss.get("f_month") or periods[-1]
         ss["f_range"] = (max(add_months(last, -5), periods[0]), last)
@@ -122,6 +130,11 @@ def _reset(options: dict) -> None:
     _apply(Filters(d, d))
 
 
+def _reset_clicked(options: dict) -> None:
+    _touched()
+    _reset(options)
+
+
 def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
     """The shared filters: from the URL when it names any (and differs from what was applied
     last), else from this session's widgets; written back to the URL in canonical form."""
@@ -129,7 +142,8 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
     periods = options["periods"]
     url = {k: st.query_params.get_all(k) for k in GLOBAL_PARAMS}
     notices: list[str] = []
-    if any(url.values()) and _url_key(url) != ss.get("_f_applied"):
+    touched = ss.pop("_f_touched", False)
+    if not touched and any(url.values()) and _url_key(url) != ss.get("_f_applied"):
         parsed = parse_params(url, options)
         _apply(parsed.filters)
         notices = parsed.notices
@@ -146,7 +160,8 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
             if mode == MODE_MONTH:
                 if ss.get("f_month") not in periods:
                     ss["f_month"] = options["default_period"]
-                m = st.select_slider("Tháng", options=periods, format_func=period_label, key="f_month")
+                m = st.select_slider("Tháng", options=periods, format_func=period_label, key="f_month",
+                                     on_change=_touched)
                 first = last = m
             else:
                 rng = ss.get("f_range")
@@ -156,18 +171,19 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
                 # value= makes it a range slider: without it Streamlit reads the handles the
                 # browser sends back as one month (its default), and the run after a drag got a date.
                 first, last = st.select_slider("Từ tháng – đến tháng", options=periods, format_func=period_label,
-                                               value=tuple(rng), key="f_range")
+                                               value=tuple(rng), key="f_range", on_change=_touched)
         else:
             first = last = options["default_period"]
             st.markdown(f"Kỳ báo cáo: **{plain(period_label(last))}**")
         ss["f_units"] = [u for u in ss.get("f_units", []) if u in names]
         units = st.multiselect("Huyện, thị xã, thành phố", list(names), format_func=names.get, key="f_units",
-                               placeholder="Toàn tỉnh")
+                               placeholder="Toàn tỉnh", on_change=_touched)
         if ss.get("f_agency") not in agencies and ss.get("f_agency") != ALL_AGENCIES:
             ss["f_agency"] = ALL_AGENCIES
         agency = st.selectbox("Cơ quan chủ trì", [ALL_AGENCIES] + list(agencies),
-                              format_func=lambda c: agencies.get(c, "Tất cả cơ quan"), key="f_agency")
-        st.button("Đặt lại bộ lọc", on_click=_reset, args=(options,), key="f_reset", width="stretch")
+                              format_func=lambda c: agencies.get(c, "Tất cả cơ quan"), key="f_agency",
+                              on_change=_touched)
+        st.button("Đặt lại bộ lọc", on_click=_reset_clicked, args=(options,), key="f_reset", width="stretch")
 
     order = [c for c, _ in options["units"]]
     f = Filters(first, last, tuple(c for c in order if c in set(units)), agency or None)
