@@ -214,6 +214,11 @@ def replay_archive(con: duckdb.DuckDBPyConnection, root: Path, progress: bool | 
             "rejected": sum(1 for s in submissions if s[8] == "rejected")}
 
 
+def macro_files() -> list[Path]:
+    """sql/macros: the rules every view and query shares (the rate rule), created first."""
+    return sorted(SQL_DIR.glob("macros/*.sql"))
+
+
 def view_files() -> list[Path]:
     """sql/staging first, then sql/marts; within a layer, by name."""
     return sorted(SQL_DIR.glob("staging/*.sql")) + sorted(SQL_DIR.glob("marts/*.sql"))
@@ -232,6 +237,8 @@ def _statement(f: Path) -> str:
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    for f in macro_files():
+        con.execute(f.read_text(encoding="utf-8"))
     pending = view_files()
     # Views may depend on other views of the same layer: create in passes until all exist.
     for _ in range(len(pending) + 1):
@@ -415,6 +422,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tu
     side by side, each on a cursor of its own (`con` must not be inside a transaction). A mart
     without a scope, or one the warehouse holds in another shape (still a view, or missing), is
     rebuilt whole."""
+    for f in macro_files():  # a warehouse built before a macro existed gets it before its marts need it
+        con.execute(f.read_text(encoding="utf-8"))
     marts = []
     for f in view_files():
         stmt = _statement(f)

@@ -56,7 +56,7 @@ final as (
         d.dataset_name,
         c.records_cleaned,
         c.records_total,
-        case when c.records_total > 0 then c.records_cleaned / c.records_total end as cleaning_ratio,
+        ratio(c.records_cleaned, c.records_total) as cleaning_ratio,
         c.source,
         c.is_rollup
     from combined as c

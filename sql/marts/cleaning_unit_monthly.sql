@@ -44,7 +44,7 @@ final as (
         sector_agency_code,
         records_cleaned,
         records_total,
-        case when records_total > 0 then records_cleaned / records_total end as cleaning_ratio,
+        ratio(records_cleaned, records_total) as cleaning_ratio,
         reported_period,
         reported_period < period as carried_forward,
         source

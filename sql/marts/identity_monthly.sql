@@ -74,7 +74,7 @@ final as (
         c.vneid_applications,
         c.vneid_activated,
         c.vneid_target,
-        case when c.vneid_target > 0 then c.vneid_activated / c.vneid_target end as activation_rate,
+        ratio(c.vneid_activated, c.vneid_target) as activation_rate,
         c.source,
         c.is_rollup,
         c.units_reporting

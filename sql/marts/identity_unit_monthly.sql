@@ -53,7 +53,7 @@ final as (
         vneid_applications,
         vneid_activated,
         vneid_target,
-        case when vneid_target > 0 then vneid_activated / vneid_target end as activation_rate,
+        ratio(vneid_activated, vneid_target) as activation_rate,
         reported_period,
         reported_period < period as carried_forward,
         source

@@ -53,7 +53,7 @@ final as (
         s.agency_code,
         c.total_dossiers,
         c.online_dossiers,
-        case when c.total_dossiers > 0 then c.online_dossiers / c.total_dossiers end as online_rate,
+        ratio(c.online_dossiers, c.total_dossiers) as online_rate,
         c.on_time,
         c.overdue,
         c.source,
