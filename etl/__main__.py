@@ -1,4 +1,4 @@
-"""Command line: python -m etl {build,sample,template,load} ..."""
+"""Command line: python -m etl {build,sample,template,load,report,user,reference} ..."""
 from __future__ import annotations
 
 import argparse
@@ -129,8 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--allow-incomplete", action="store_true", help="vẫn tạo báo cáo khi còn đơn vị chưa nộp")
     rp.set_defaults(func=cmd_report)
     from etl.user_cli import add_parser as add_user_parser
+    from etl.units_reference import add_parser as add_reference_parser
 
     add_user_parser(sub)
+    add_reference_parser(sub)
     args = p.parse_args(argv)
     return args.func(args)
 
