@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from accounts import store
-from dashboard import auth, queries as q
+from dashboard import auth, ui
 from dashboard.plain import plain
-from dashboard.state import warehouse
+from dashboard.queries import catalog
 
 st.title("Quản trị")
 user = auth.current_user()
@@ -18,7 +18,7 @@ if not auth.has_role(user, "admin"):
     st.stop()
 
 con = store.connect()
-units = q.reportable_units(warehouse(), None)
+units = ui.cached(catalog.reportable_units, None)
 unit_label = dict(zip(units["unit_code"], units["unit_code"] + " — " + units["unit_name"]))
 tab_users, tab_new, tab_audit = st.tabs(["Tài khoản", "Tạo tài khoản", "Nhật ký thao tác"])
 

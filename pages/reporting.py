@@ -5,8 +5,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import queries as q
-from dashboard.state import warehouse
+from dashboard import ui
+from dashboard.queries import catalog, reporting
 from etl.numbers import format_rate
 from etl.periods import period_label
 
@@ -22,12 +22,11 @@ def topics_vi(text: str) -> str:
     return ", ".join(TOPIC_VI.get(t.strip(), t) for t in text.split(","))
 
 st.title("Tình hình báo cáo")
-wh = warehouse()
-summary = q.warehouse_summary(wh)
+summary = ui.cached(catalog.warehouse_summary)
 if "sample" in str(summary.get("sources") or ""):
     st.warning(f"**DỮ LIỆU MẪU** — {summary['sample_label']}. Tình hình nộp báo cáo trên trang này tính trên các tệp "
                "mẫu, không phải báo cáo thật của các đơn vị.", icon="⚠️")
-periods = q.reporting_periods(wh)
+periods = ui.cached(reporting.periods)
 if not periods:
     st.info("Chưa có kỳ báo cáo nào.")
     st.stop()
@@ -38,14 +37,14 @@ first, last = c1.select_slider("Khoảng thời gian", options=periods, value=(p
 topic = c2.selectbox("Nội dung", list(TOPIC_VI), format_func=TOPIC_VI.get, key="rep_topic")
 level = c3.selectbox("Đơn vị", list(LEVEL_VI), format_func=LEVEL_VI.get, key="rep_level")
 
-by_month = q.reporting_rates_by_month(wh, first, last, topic, level)
+by_month = ui.cached(reporting.rates_by_month, first, last, topic, level)
 cur = by_month.iloc[-1]
 k1, k2, k3 = st.columns(3)
 k1.metric(f"Tỷ lệ báo cáo — {period_label(last)}", format_rate(cur["reporting_rate"]),
           help="Số báo cáo đã nhận / số báo cáo phải nộp")
 k2.metric(f"Tỷ lệ đúng hạn — {period_label(last)}", format_rate(cur["on_time_rate"]),
           help="Số báo cáo nộp đúng hạn (trước ngày 16 tháng sau) / số báo cáo phải nộp")
-missing_now = q.not_yet_reported(wh, last, topic, level)
+missing_now = ui.cached(reporting.not_yet_reported, last, topic, level)
 k3.metric(f"Đơn vị chưa nộp — {period_label(last)}", f"{len(missing_now)}")
 
 st.subheader(f"Chưa nộp báo cáo {period_label(last)}")
@@ -60,7 +59,7 @@ else:
 st.subheader("Đơn vị × tháng")
 st.caption("Xanh: đúng hạn · vàng: muộn · đỏ: chưa nộp · ô có dấu ● : đã nộp lại (bản sau thay thế bản trước). "
            "Mỗi ô gộp các nội dung của đơn vị trong tháng và lấy tình trạng kém nhất.")
-m = q.reporting_matrix(wh, first, last, topic, level)
+m = ui.cached(reporting.matrix, first, last, topic, level)
 months = [p for p in periods if first <= p <= last]
 labels = [f"{p.month}/{p.year}" for p in months]
 names = list(dict.fromkeys(m["unit_name"]))
@@ -89,7 +88,7 @@ fig.update_layout(yaxis=dict(title=None, range=[0, 105], ticksuffix=" %"), heigh
 st.plotly_chart(fig, width="stretch", key="rep_chart")
 
 st.subheader("Theo đơn vị (đúng hạn thấp nhất trước)")
-by_unit = q.reporting_rates_by_unit(wh, first, last, topic, level)
+by_unit = ui.cached(reporting.rates_by_unit, first, last, topic, level)
 st.dataframe(by_unit.assign(reporting_rate=by_unit["reporting_rate"].map(format_rate), on_time_rate=by_unit["on_time_rate"].map(format_rate),
                             unit_level=by_unit["unit_level"].map(UNIT_LEVEL_VI))
              .rename(columns={"unit_code": "Mã", "unit_name": "Đơn vị", "unit_level": "Cấp", "expected": "Phải nộp", "received": "Đã nhận",

@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from accounts import store
-from dashboard import auth, queries as q
+from dashboard import auth, ui
 from dashboard.plain import plain
-from dashboard.state import warehouse
+from dashboard.queries import catalog, submissions
 from etl.intake import submit
 from etl.load import safe_extension
 from etl.numbers import format_count
@@ -56,7 +56,7 @@ def replaced_text(ids: list[str], unit: str | None) -> str:
     it): “DA06_395_2024-12.xlsx” (nộp 05/01/2025 16:13, mã nộp 20250105T…)."""
     known = {}
     if unit:
-        for r in q.submission_history(wh, [unit], 1000).itertuples():
+        for r in ui.cached(submissions.history, [unit], 1000).itertuples():
             known[r.submission_id] = r
     out = []
     for i in ids:
@@ -72,12 +72,11 @@ if not auth.has_role(user, "uploader", "admin"):
     st.error("Trang này dành cho cán bộ nộp báo cáo và quản trị viên. Hãy đăng nhập bằng tài khoản được phân công.")
     st.stop()
 
-wh = warehouse()
-summary = q.warehouse_summary(wh)
+summary = ui.cached(catalog.warehouse_summary)
 if "sample" in str(summary.get("sources") or ""):
     st.warning(f"**DỮ LIỆU MẪU** — {summary['sample_label']}. Kho hiện chứa các tệp báo cáo mẫu; "
                "tệp nạp ở đây được ghi vào kho này.", icon="⚠️")
-units_df = q.reportable_units(wh, None if user.role == "admin" else list(user.units))
+units_df = ui.cached(catalog.reportable_units, None if user.role == "admin" else list(user.units))
 st.caption(f"{plain(user.display_name)} — {store.ROLES[user.role]}"
            + (f"; được nộp cho: {', '.join(f'{plain(r.unit_code)} {plain(r.unit_name)}' for r in units_df.itertuples())}" if user.role == "uploader" else "; được nộp cho mọi đơn vị"))
 
@@ -166,7 +165,7 @@ if files:
 
 # 4. History -----------------------------------------------------------------------------------
 st.subheader("Lịch sử nộp báo cáo")
-hist = q.submission_history(wh, None if user.role == "admin" else list(user.units), 100)
+hist = ui.cached(submissions.history, None if user.role == "admin" else list(user.units), 100)
 if hist.empty:
     st.write("Chưa có tệp nào.")
 else:
