@@ -16,8 +16,7 @@ from dashboard.filters import Filters, describe
 from dashboard.plain import plain
 from dashboard.state import warehouse
 from etl.definitions import (KPI_STATUS_LABELS, NO_FIGURE, POINTS_UNIT, SERVICE_GROUP_LABELS, SOURCE_NAMES,
-                             TASK_STATUS_WORDS, date_text, fmt_count, fmt_points_number, fmt_rate, period_label,
-                             period_text)
+                             TASK_STATUS_WORDS, date_text, fmt_count, fmt_points_number, fmt_rate, period_label)
 
 CTX_KEY = "da06_ctx"
 # Rows taller than 4rem let st.dataframe wrap long texts: three lines of a task or service name
@@ -168,11 +167,6 @@ class Header:
         scope = " · ".join(f"{k}: **{plain(v)}**" for k, v in described)
         self._asof.markdown(f"Số liệu đến **{period_label(as_of)}** · Kỳ: **{ctx.filters.period_label()}** · {scope}  \n"
                             f"Nguồn: {'; '.join(parts)}.")
-
-
-def notice_for_units(ctx: Ctx, what: str) -> None:
-    if ctx.filters.units:
-        st.caption(what)
 
 
 # --------------------------------------------------------------------------- KPI cards
@@ -436,10 +430,6 @@ def url_choice(param: str, key: str, options: list, label: str, format_func=str,
             st.query_params[param] = value
         st.session_state[applied_key] = value
     return value
-
-
-def month_text(d: dt.date) -> str:
-    return period_text(d)
 
 
 def drill_to(chart_key: str, target_key: str):
