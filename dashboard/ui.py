@@ -16,7 +16,7 @@ from dashboard.filters import Filters, describe
 from dashboard.plain import plain
 from dashboard.state import warehouse
 from etl.definitions import (KPI_STATUS_LABELS, NO_FIGURE, POINTS_UNIT, SERVICE_GROUP_LABELS, SOURCE_NAMES,
-                             TASK_STATUS_WORDS, date_text, fmt_count, fmt_points_number, fmt_rate, period_label)
+                             TASK_STATUS_WORDS, date_text, datetime_text, fmt_count, fmt_points_number, fmt_rate, period_label)
 
 CTX_KEY = "da06_ctx"
 # Rows taller than 4rem let st.dataframe wrap long texts: three lines of a task or service name
@@ -234,7 +234,7 @@ def table_frame(df: pd.DataFrame, spec: list[tuple]) -> tuple[pd.DataFrame, dict
     kinds = {}
     widths = {}
     for col, label, kind, width in spec:
-        if kind in ("text", "long", "status", "group", "month", "bool"):
+        if kind in ("text", "long", "status", "group", "month", "bool", "datetime"):
             widths[label] = width or ("medium" if kind == "long" else None)
         elif width:
             widths[label] = width
@@ -244,9 +244,9 @@ def table_frame(df: pd.DataFrame, spec: list[tuple]) -> tuple[pd.DataFrame, dict
         elif kind == "bool":
             out[label] = out[label].map(lambda b: "Có" if b is True or b == 1 else ("Không" if b is False or b == 0 else None))
             kinds[label] = "text"
-        elif kind in ("date", "month"):
+        elif kind in ("date", "datetime", "month"):
             out[label] = pd.to_datetime(out[label])
-            kinds[label] = "date" if kind == "date" else "text"
+            kinds[label] = kind if kind != "month" else "text"
             if kind == "month":
                 out[label] = out[label].map(lambda d: period_label(d.date()) if pd.notna(d) else None)
         elif kind == "group":
@@ -307,7 +307,9 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
             fmt[label] = fmt_points_number
         elif kind == "date":
             fmt[label] = date_text
-        if kind in ("count", "days", "rate", "points", "date"):
+        elif kind == "datetime":
+            fmt[label] = datetime_text
+        if kind in ("count", "days", "rate", "points", "date", "datetime"):
             numeric.append(label)
     shown = out
     if wrap and len(out):

@@ -8,7 +8,8 @@ from dashboard.queries.common import bound
 
 def history(wh: Warehouse, units: list[str] | None, limit: int = 200) -> pd.DataFrame:
     """The latest received files, for the given units (None = all; an empty list = none), with
-    the names of the files that replaced them (`replaced_by_files`, NULL when none did)."""
+    the names of the files that replaced them (`replaced_by_files`, NULL when none did) and the
+    unit's name (NULL for a code the catalogue does not know)."""
     return wh.query(f"""
         with recent as (
             select submitted_at, file_name, unit_code, period, topic, row_count, status, submitted_by, message,
@@ -27,8 +28,9 @@ def history(wh: Warehouse, units: list[str] | None, limit: int = 200) -> pd.Data
             join stg_submissions as s on s.submission_id = t.sid
             group by r.submission_id
         )
-        select r.* exclude (superseded_by), x.replaced_by_files
+        select r.* exclude (superseded_by), x.replaced_by_files, u.unit_name
         from recent as r
         left join replacements as x using (submission_id)
+        left join stg_units as u on u.unit_code = r.unit_code
         order by r.submitted_at desc
         """, bound(None if units is None else list(units), limit))
