@@ -227,7 +227,7 @@ def _spec(spec: list[tuple]) -> list[tuple]:
 def table_frame(df: pd.DataFrame, spec: list[tuple]) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
     """df's columns per spec, under their Vietnamese labels, with raw values (statuses, groups,
     months and yes/no in words; percentage points as points, 0,063 -> 6,3): the frame, each
-    label's export kind (count | rate | points | date | text) and the column widths."""
+    label's export kind (count | rate | points | date | datetime | text) and the column widths."""
     spec = _spec(spec)
     out = (pd.DataFrame({label: df[col].to_numpy() for col, label, _, _ in spec}) if len(df)
            else pd.DataFrame(columns=[label for _, label, _, _ in spec]))
@@ -285,7 +285,7 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
           height: int | None = None, caption: str | None = None, static: bool = False, wrap: bool = False,
           export_spec: list[tuple] | None = None) -> pd.DataFrame:
     """Show df's columns per spec (column, Vietnamese label, kind[, width]) — kind: text | long |
-    count | rate | points | date | month | status | days | bool | group; width: small | medium |
+    count | rate | points | date | datetime | month | status | days | bool | group; width: small | medium |
     large or pixels — with Vietnamese number formats, and offer it as .xlsx with the filters
     written above it (export_spec: the columns of the .xlsx when it carries more than the screen).
     static: a static table whose long texts wrap in full (short lists: leaderboards, the few
