@@ -17,9 +17,10 @@ from accounts import store
 from dashboard import auth, ui
 from dashboard.filters import Filters, parse_params
 from dashboard.plain import plain
+from dashboard.queries import catalog
 from dashboard.state import warehouse
-from etl.numbers import format_count
-from etl.periods import add_months, period_label
+from etl.definitions import fmt_count, period_label
+from etl.periods import add_months
 
 st.set_page_config(page_title="Đề án 06", page_icon="🪪", layout="wide", initial_sidebar_state="expanded")
 
@@ -222,20 +223,20 @@ def main() -> None:
     if pg.title not in DASHBOARD_TITLES:
         pg.run()
         return
-    options = ui._cached("filter_options", version, (), (), wh)
+    options = ui.cached(catalog.filter_options)
     if not options["periods"]:
         st.warning("Kho dữ liệu chưa có số liệu nào. Hãy nạp báo cáo hoặc chạy `python -m etl sample` rồi "
                    "`python -m etl build`.")
         st.stop()
     filters, notices = sidebar_filters(options)
-    summary = ui._cached("warehouse_summary", version, (), (), wh)
+    summary = ui.cached(catalog.warehouse_summary)
     with st.sidebar:
         st.caption(f"Kho dữ liệu: {period_label(summary['first_period'].date())} – "
-                   f"{period_label(summary['last_period'].date())} · {format_count(summary['files'])} tệp báo cáo. "
+                   f"{period_label(summary['last_period'].date())} · {fmt_count(summary['files'])} tệp báo cáo. "
                    "Đường dẫn trên thanh địa chỉ giữ bộ lọc: sao chép để gửi đúng màn hình này.")
     for n in notices:
         st.warning(plain(n), icon="⚠️")  # a notice quotes the URL: shown as plain text
-    st.session_state[ui.CTX_KEY] = ui.Ctx(wh, filters, options)
+    st.session_state[ui.CTX_KEY] = ui.Ctx(filters, options)
     pg.run()
 
 

@@ -1,12 +1,12 @@
-"""Each dashboard page's queries, as the page calls them (the named functions of
-dashboard/queries.py, through dashboard.db.Warehouse, DataFrames included), with the default
-filters (the latest month, the whole province) and with one district selected; median and p95
-per function and the sum per page, at province and at national scale.
+"""Each page's queries, as the page calls them (the functions of dashboard/queries/, through
+dashboard.db.Warehouse, DataFrames included), with the default filters (the latest month, the
+whole province) and with one district selected; median and p95 per function and the sum per
+page, at province and at national scale.
 
-The app also calls `filter_options` and `warehouse_summary` on every dashboard page (app.py);
-they are listed under the page "app" (every page pays them once per warehouse version).
-The reporting page has its own controls (last 12 months, every topic and level) and ignores
-the sidebar filters, so it has one variant only.
+The app also calls `catalog.filter_options` and `catalog.warehouse_summary` on every dashboard
+page (app.py); they are listed under the page "app" (every page pays them once per warehouse
+version). The reporting page has its own controls (last 12 months, every topic and level) and
+ignores the sidebar filters, so it has one variant only.
 """
 from __future__ import annotations
 
@@ -16,11 +16,16 @@ import time
 from pathlib import Path
 
 
+def query_name(fn) -> str:
+    """'services.summary' for dashboard.queries.services.summary."""
+    return f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
 
-def page_calls(options: dict, unit: str | None, reporting_periods: list[dt.date]) -> dict[str, list[tuple[str, tuple]]]:
+
+def page_calls(options: dict, unit: str | None, reporting_periods: list[dt.date]) -> dict[str, list[tuple]]:
     """{page: [(function, args without wh)]} as the pages call them for the filters: the latest
     month, and the whole province (unit None) or one district (unit)."""
     from dashboard.filters import Filters
+    from dashboard.queries import catalog, cleaning, identity, overview, reporting, services, tasks, unit_profile
 
     last = options["default_period"]
     f = Filters(last, last, (unit,) if unit else ())
@@ -28,30 +33,30 @@ def page_calls(options: dict, unit: str | None, reporting_periods: list[dt.date]
     tf = f.trend_first(options["periods"])
     pick = unit or options["units"][0][0]  # the district page: the filter's district, else the first
     calls = {
-        "app": [("filter_options", ()), ("warehouse_summary", ())],
-        "overview": [("overview_kpis", (first, last, units, agency)), ("online_rate_trend", (tf, last, units, agency)),
-                     ("best_worst_districts", (first, last, units, agency)),
-                     ("services_below_target", (first, last, units, agency))],
-        "services": [("online_rate_summary", (first, last, units, agency)), ("service_rates", (first, last, units, agency)),
-                     ("agency_rates", (first, last, units, agency)), ("district_rates", (first, last, units, agency)),
-                     ("online_rate_trend_by_group", (tf, last, units, agency)),
-                     ("online_rate_trend", (tf, last, units, agency)),
-                     ("services_below_target", (first, last, units, agency))],
-        "identity": [("identity_trend", (tf, last, units)), ("identity_by_district", (last, units))],
-        "cleaning": [("cleaning_by_dataset", (last, units, agency)), ("cleaning_matrix", (last, units, agency)),
-                     ("cleaning_by_district", (last, units, agency)), ("cleaning_trend", (tf, last, units, agency)),
-                     ("cleaning_trend_by_dataset", (tf, last, units, agency))],
-        "tasks": [("task_tracker", (last, agency)), ("task_counts", (last, agency)),
-                  ("task_counts_by_agency", (last, agency)), ("tasks_due_soon", (last, agency))]
-                 + ([("district_task_status", (last, units))] if units else []),
-        "district": [("district_profile", (first, last, pick)), ("district_trend", (tf, last, pick)),
-                     ("district_services", (first, last, pick)), ("cleaning_by_dataset", (last, (pick,)))],
+        "app": [(catalog.filter_options, ()), (catalog.warehouse_summary, ())],
+        "overview": [(overview.kpis, (first, last, units, agency)), (services.trend, (tf, last, units, agency)),
+                     (services.best_worst_districts, (first, last, units, agency)),
+                     (services.below_target, (first, last, units, agency))],
+        "services": [(services.summary, (first, last, units, agency)), (services.by_service, (first, last, units, agency)),
+                     (services.by_agency, (first, last, units, agency)), (services.by_district, (first, last, units, agency)),
+                     (services.trend_by_group, (tf, last, units, agency)),
+                     (services.trend, (tf, last, units, agency)),
+                     (services.below_target, (first, last, units, agency))],
+        "identity": [(identity.trend, (tf, last, units)), (identity.by_district, (last, units))],
+        "cleaning": [(cleaning.by_dataset, (last, units, agency)), (cleaning.matrix, (last, units, agency)),
+                     (cleaning.by_district, (last, units, agency)), (cleaning.trend, (tf, last, units, agency)),
+                     (cleaning.trend_by_dataset, (tf, last, units, agency))],
+        "tasks": [(tasks.tracker, (last, agency)), (tasks.counts, (last, agency)),
+                  (tasks.counts_by_agency, (last, agency)), (tasks.due_soon, (last, agency))]
+                 + ([(tasks.district_status, (last, units))] if units else []),
+        "district": [(unit_profile.profile, (first, last, pick)), (unit_profile.trend, (tf, last, pick)),
+                     (services.of_district, (first, last, pick)), (cleaning.by_dataset, (last, (pick,)))],
     }
     if unit is None and reporting_periods:
         rf, rl = reporting_periods[max(0, len(reporting_periods) - 12)], reporting_periods[-1]
-        calls["reporting"] = [("reporting_periods", ()), ("reporting_rates_by_month", (rf, rl, None, None)),
-                              ("not_yet_reported", (rl, None, None)), ("reporting_matrix", (rf, rl, None, None)),
-                              ("reporting_rates_by_unit", (rf, rl, None, None))]
+        calls["reporting"] = [(catalog.warehouse_summary, ()), (reporting.periods, ()),
+                              (reporting.rates_by_month, (rf, rl, None, None)), (reporting.not_yet_reported, (rl, None, None)),
+                              (reporting.matrix, (rf, rl, None, None)), (reporting.rates_by_unit, (rf, rl, None, None))]
     return calls
 
 
@@ -69,21 +74,20 @@ def time_page_queries(path: Path, repeat: int = 15, unit: str | None = None, bud
     national scale would otherwise take the benchmark's whole time). Returns
     {"unit", "unit_name", "province", "months", "last", "baseline": {median, p95, n},
      "rows": [{page, variant, function, median, p95, n, rows, error}]}."""
-    from dashboard import queries
     from dashboard.db import Warehouse
+    from dashboard.queries import catalog, reporting
 
     wh = Warehouse(path)
     try:
-        options = queries.filter_options(wh)
+        options = catalog.filter_options(wh)
         unit = unit or options["units"][0][0]
-        rep_periods = queries.reporting_periods(wh)
+        rep_periods = reporting.periods(wh)
         jobs = []
         for variant, u in (("province", None), ("district", unit)):
             for page, calls in page_calls(options, u, rep_periods).items():
-                for name, args in calls:
-                    row = {"page": page, "variant": variant, "function": name, "rows": None, "error": None,
+                for fn, args in calls:
+                    row = {"page": page, "variant": variant, "function": query_name(fn), "rows": None, "error": None,
                            "median": float("nan"), "p95": float("nan"), "n": 0}
-                    fn = getattr(queries, name)
                     try:
                         res = fn(wh, *args)  # the first call (also the warm-up): it must work
                         row["rows"] = len(res) if hasattr(res, "__len__") else None
@@ -152,8 +156,8 @@ def section_page_queries(rep, raw, wh: Path, national: Path | None, quick: bool)
             rep.add(section, f"all of a page's queries one after the other ({v}; sum of medians)",
                     ", ".join(f"{p} {ms(t)}" for p, t in totals.items()), "", "", "", None)
         rep.notes.append(
-            f"Page queries ({scale}): the functions of dashboard/queries.py each page calls (app.py's "
-            f"`filter_options` and `warehouse_summary` under \"app\"), called as the page calls them through "
+            f"Page queries ({scale}): the functions of dashboard/queries/ each page calls (app.py's "
+            f"`catalog.filter_options` and `catalog.warehouse_summary` under \"app\"), called as the page calls them through "
             f"dashboard.db.Warehouse (DataFrame included), {3 if quick else 21} timed rounds after one warm-up call "
             f"(a function leaves the rounds once it has 3 timings and {1 if quick else 3} s used), "
             f"each round calling every function once, each call after the baseline (`select 1` through the same "
@@ -194,12 +198,7 @@ def _pair(con, a: tuple, b: tuple, repeat: int) -> dict:
 
 
 def diagnose(path: Path, repeat: int = 5) -> list[dict]:
-    import inspect
-    import re
-
     import duckdb
-
-    from dashboard import queries
 
     con = duckdb.connect(str(path), read_only=True)
     out = []
@@ -212,30 +211,15 @@ def diagnose(path: Path, repeat: int = 5) -> list[dict]:
             out.append({"what": f"service scope filter ({who}): a one-row `params` CTE joined to the data (the former "
                                 "_PARAMS of dashboard/queries.py) against the same filter bound with ? in the WHERE "
                                 "(as the queries bind it now)", **r})
-        # district_task_status: the ASOF join reads every task report of the warehouse.
-        m = re.search(r'wh\.query\(\s*"""(.*?)"""', inspect.getsource(queries.district_task_status), re.S)
-        old = "asof left join stg_task_reports as r"
-        if m and old in m.group(1):
-            sql = m.group(1)
-            pre = sql.replace("        latest as (", """        reports as (
-            select r.* from stg_task_reports as r
-            where r.unit_code in (select unit_code from districts)
-              and r.task_code in (select task_code from stg_tasks where responsible_unit_code = 'DISTRICTS')
-              and r.period <= (select period from p)
-        ),
-        latest as (""", 1).replace(old, "asof left join reports as r")
-            r = _pair(con, (sql, [last, None]), (pre, [last, None]), repeat)
-            out.append({"what": "`district_task_status`: ASOF join on all of stg_task_reports against the reports of "
-                                "the province's districts up to the month, filtered first", **r})
-        # submission_log in warehouse_summary; reporting_status in reporting_periods.
+        # submission_log in catalog.warehouse_summary; reporting_status in reporting.periods.
         r = _pair(con, ("select count(*), count(*) filter (where status = 'rejected') from submission_log", []),
                   ("select count(*), count(*) filter (where status = 'rejected') from submission", []), repeat)
-        out.append({"what": "`warehouse_summary`'s file counts from the submission_log view against the submission table", **r})
+        out.append({"what": "`catalog.warehouse_summary`'s file counts from the submission_log view against the submission table", **r})
         r = _pair(con, ("select distinct period from reporting_status order by period", []),
                   ("""select cast(unnest(generate_series(s.start_period, coalesce(s.end_period,
                         (select max(period) from submission where status <> 'rejected')), interval 1 month)) as date)
                       from stg_settings as s""", []), repeat)
-        out.append({"what": "`reporting_periods` from the reporting_status view against the months from the settings and "
+        out.append({"what": "`reporting.periods` from the reporting_status view against the months from the settings and "
                             "the latest month reported", **r})
     finally:
         con.close()
@@ -255,18 +239,19 @@ def section_page_query_causes(rep, raw, wh: Path, national: Path | None, quick: 
         "Page queries, causes and fixes (each measured above as the slow form against the fixed one, on the "
         "same connection, same result): (1) a one-row `params` CTE joined to the data (`v.period between "
         "p.first_period and p.last_period`, `case when p.units is null ... list_contains(p.units, ...)`): DuckDB "
-        "does not push such join predicates into the scan — dashboard/queries.py now binds every filter with ? "
-        "where it narrows the data (`_bind`), with only the branch the units filter needs in the SQL. "
+        "does not push such join predicates into the scan — the modules of dashboard/queries/ bind every filter "
+        "with a positional ? where it narrows the data, with only the branch each filter needs in the SQL. "
         "(2) `cleaning_unit_monthly`, `identity_unit_monthly` and `task_tracker` are materialized (`-- "
         "materialized`, refreshed by etl.build after every load); the rows above time the view's query against "
-        "the stored table. (3) `district_task_status` filters stg_task_reports to the province's districts, "
-        "the DISTRICTS tasks and the months up to the chosen one before the ASOF join. (4) `warehouse_summary` "
+        "the stored table. (3) `tasks.district_status` (tasks.UNIT_TASK_STATUS) filters stg_task_reports to the "
+        "province's districts, "
+        "the DISTRICTS tasks and the months up to the chosen one before the ASOF join. (4) `catalog.warehouse_summary` "
         "counts files from stg_submissions (one row per file, rejected iff the file was), not the "
-        "submission_log view, and the sources from the distinct sources. (5) `reporting_periods` computes "
+        "submission_log view, and the sources from the distinct sources. (5) `reporting.periods` computes "
         "reporting_status's months (settings' start to their end or the latest month reported, when anyone "
-        "is expected to report) without the view. (6) `overview_kpis` (4 queries) and "
-        "`district_trend` (4) send their independent queries at once (a small thread pool; each query has its "
-        "own cursor of the shared read-only connection), so their round trips overlap. (7) `district_profile` "
+        "is expected to report) without the view. (6) `overview.kpis` (4 queries) and "
+        "`unit_profile.trend` (4) send their independent queries at once (a small thread pool; each query has its "
+        "own cursor of the shared read-only connection), so their round trips overlap. (7) `unit_profile.profile` "
         "is one statement over the marts (it was 7 queries sent at once, p95 62 ms at province scale).")
 
 if __name__ == "__main__":

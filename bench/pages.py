@@ -110,16 +110,17 @@ def _overview_figure_json(warehouse: Path) -> str:
     """The overview's trend chart on this warehouse, as the page builds it."""
     import plotly.io as pio
 
-    from dashboard import charts, queries
+    from dashboard import charts
     from dashboard.db import Warehouse
     from dashboard.filters import Filters
+    from dashboard.queries import catalog, overview, services
 
     wh = Warehouse(Path(warehouse))
     try:
-        o = queries.filter_options(wh)
+        o = catalog.filter_options(wh)
         last = o["default_period"]
-        trend = queries.online_rate_trend(wh, Filters(last, last).trend_first(o["periods"]), last, None, None)
-        target = next(k for k in queries.overview_kpis(wh, last, last) if k["key"] == "online_rate")["target"]
+        trend = services.trend(wh, Filters(last, last).trend_first(o["periods"]), last, None, None)
+        target = next(k for k in overview.kpis(wh, last, last) if k["key"] == "online_rate")["target"]
     finally:
         wh.close()
     fig = charts.rate_trend(trend, [("online_rate", "Tỷ lệ trực tuyến")], target=target, height=320)

@@ -1,1 +1,2 @@
-"""The Streamlit dashboard's data layer: one warehouse connection and named queries."""
+"""The Streamlit dashboard: the warehouse connection (db), the queries by subject (queries/), and the
+pages' building blocks (ui, charts, tables, export, filters, auth)."""

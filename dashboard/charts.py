@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.definitions import REPORTING_STATUS_LABELS, month_short
+
 FONT = "'Source Sans', 'Source Sans Pro', 'Segoe UI', Roboto, Arial, sans-serif"
 INK = "#1f2933"
 MUTED = "#6b7785"
@@ -239,4 +241,41 @@ def comparison_bars(labels: list[str], district: list[float | None], province: l
     _layout(fig, title, max(260, 60 * len(labels) + 90), barmode="group", bargap=0.3)
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(ticksuffix=" %", range=[0, 130])
+    return fig
+
+
+REPORTING_COLOURS = [[0, GREEN], [0.333, GREEN], [0.333, "#f9a825"], [0.666, "#f9a825"], [0.666, RED], [1, RED]]
+_REPORTING_CODE = {"on_time": 0, "late": 1, "missing": 2}
+
+
+def reporting_matrix(df: pd.DataFrame, months: list) -> go.Figure:
+    """The unit × month matrix of reporting.matrix (units in its order, the given months as
+    columns): green on time, amber late, red missing; ● where a report was replaced."""
+    names = list(dict.fromkeys(df["unit_name"]))
+    grid = df.pivot(index="unit_name", columns="period", values="status").reindex(index=names, columns=months)
+    replaced = (df.pivot(index="unit_name", columns="period", values="replaced").reindex(index=names, columns=months)
+                .fillna(False))
+    fig = go.Figure(go.Heatmap(
+        z=grid.apply(lambda col: col.map(_REPORTING_CODE)).values, x=[f"{p.month}/{p.year}" for p in months], y=names,
+        zmin=0, zmax=2, colorscale=REPORTING_COLOURS, showscale=False,
+        text=[["●" if r else "" for r in row] for row in replaced.values], texttemplate="%{text}",
+        textfont=dict(color="white", size=12), customdata=grid.apply(lambda col: col.map(REPORTING_STATUS_LABELS)).values,
+        hovertemplate="%{y}<br>Tháng %{x}: %{customdata}<extra></extra>", xgap=2, ygap=2))
+    fig.update_layout(height=max(300, 22 * len(names) + 80), margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(autorange="reversed", tickfont=dict(size=12)), xaxis=dict(side="top", type="category"))
+    return fig
+
+
+def reporting_rates(df: pd.DataFrame) -> go.Figure:
+    """reporting.rates_by_month as two lines (reporting rate, on-time rate), short month ticks
+    ("T9/2023": no slanted ticks), at most twelve of them, level; the legend above the plot."""
+    fig = go.Figure()
+    x = [month_short(p) for p in df["period"]]
+    fig.add_scatter(x=x, y=df["reporting_rate"] * 100, name="Tỷ lệ báo cáo", mode="lines+markers")
+    fig.add_scatter(x=x, y=df["on_time_rate"] * 100, name="Tỷ lệ đúng hạn", mode="lines+markers")
+    fig.update_traces(hovertemplate="%{x}: %{y:.1f} %<extra>%{fullData.name}</extra>")
+    fig.update_layout(yaxis=dict(title=None, range=[0, 105], ticksuffix=" %"), height=340, font=dict(size=14),
+                      xaxis=dict(type="category", tickangle=0, tickvals=x[::-(-len(x) // 12)]),
+                      margin=dict(l=10, r=10, t=40, b=10), separators=",.",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
     return fig

@@ -49,7 +49,8 @@ def to_xlsx(df: pd.DataFrame, title: str, filters: list[tuple[str, str]] | None 
     """One sheet: the title, the filters applied ("label: value" per row), an optional note
     (the data's source), a blank row, then the table with a header row. kinds maps a column to
     'count' (#,##0), 'rate' (0.0 %, values 0–1), 'points' (percentage points as a plain number,
-    0.0 — 6.3 is 6,3 điểm %, never 6,3 %), 'number', 'date' or 'text'; otherwise inferred."""
+    0.0 — 6.3 is 6,3 điểm %, never 6,3 %), 'number', 'date', 'datetime' (dd/mm/yyyy hh:mm) or
+    'text'; otherwise inferred."""
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -64,6 +65,7 @@ def to_xlsx(df: pd.DataFrame, title: str, filters: list[tuple[str, str]] | None 
         "points": wb.add_format({"num_format": "0.0"}),
         "number": wb.add_format({"num_format": "#,##0.##"}),
         "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
+        "datetime": wb.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
         "text": wb.add_format({"text_wrap": False}),
     }
     row = 0
@@ -87,8 +89,8 @@ def to_xlsx(df: pd.DataFrame, title: str, filters: list[tuple[str, str]] | None 
             k = col_kinds[j]
             if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
                 ws.write_blank(row, j, None)
-            elif k == "date" and isinstance(v, (dt.date, pd.Timestamp)):
-                ws.write_datetime(row, j, pd.Timestamp(v).to_pydatetime(), fmt["date"])
+            elif k in ("date", "datetime") and isinstance(v, (dt.date, pd.Timestamp)):
+                ws.write_datetime(row, j, pd.Timestamp(v).to_pydatetime(), fmt[k])
             elif isinstance(v, bool):
                 ws.write_string(row, j, "Có" if v else "Không")
             elif isinstance(v, (int, float)) and not isinstance(v, bool):

@@ -1,6 +1,7 @@
-"""Shared Streamlit building blocks: the page context (warehouse, filters), cached query calls,
-the source banner, KPI cards, tables with .xlsx download and charts with PNG download.
-Presentation only: figures come from dashboard.queries."""
+"""Shared Streamlit building blocks: the page context (filters), cached query calls, the source
+banner, KPI cards, tables with .xlsx download and charts with PNG download. Presentation only:
+figures come from the functions of dashboard.queries, names, formats and thresholds from
+etl.definitions."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,12 +11,12 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, export, queries
-from dashboard.db import Warehouse
+from dashboard import auth, export
 from dashboard.filters import Filters, describe
 from dashboard.plain import plain
-from etl.numbers import format_count, format_rate
-from etl.periods import period_label, period_text
+from dashboard.state import warehouse
+from etl.definitions import (KPI_STATUS_LABELS, NO_FIGURE, POINTS_UNIT, SERVICE_GROUP_LABELS, SOURCE_NAMES,
+                             TASK_STATUS_WORDS, date_text, datetime_text, fmt_count, fmt_points_number, fmt_rate, period_label)
 
 CTX_KEY = "da06_ctx"
 # Rows taller than 4rem let st.dataframe wrap long texts: three lines of a task or service name
@@ -23,14 +24,8 @@ CTX_KEY = "da06_ctx"
 WRAP_ROW_HEIGHT = 70
 WRAP_LINES = 3
 
-STATUS_LABELS = {"done": "Đã hoàn thành", "in_progress": "Đang thực hiện", "not_started": "Chưa triển khai",
-                 "no_report": "Chưa có báo cáo"}
-KPI_STATUS = {"green": ("green", "Đạt chỉ tiêu"), "amber": ("orange", "Gần đạt (thiếu ≤ 10 điểm %)"),
-              "red": ("red", "Chưa đạt chỉ tiêu"), "none": ("gray", "Không có chỉ tiêu")}
-TASK_KPI_STATUS = {"green": "Không có nhiệm vụ quá hạn", "amber": "Có nhiệm vụ quá hạn (≤ 10 %)",
-                   "red": "Nhiều nhiệm vụ quá hạn (> 10 %)", "none": "Chưa có báo cáo nhiệm vụ"}
-SOURCE_NAMES = {"official": "số liệu chính thức", "sample": "dữ liệu mẫu", "submitted": "số liệu đơn vị gửi"}
-GROUP_LABELS = {"e06_essential": "25 DVC thiết yếu (Đề án 06)", "qd422": "DVC theo QĐ 422/QĐ-TTg"}
+# A KPI card's colour by status (the words: etl.definitions.KPI_STATUS_LABELS).
+KPI_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
 
 CSS = """
 <style>
@@ -67,7 +62,7 @@ CSS = """
 
 @dataclass
 class Ctx:
-    wh: Warehouse
+    """What app.py hands a dashboard page: the sidebar's filters and what they offer."""
     filters: Filters
     options: dict
 
@@ -96,47 +91,21 @@ def context() -> Ctx:
 # --------------------------------------------------------------------------- cached queries
 
 @st.cache_data(show_spinner=False, max_entries=2000, ttl=3600)
-def _cached(name: str, version: str, args: tuple, kwargs: tuple, _wh: Warehouse):
-    return getattr(queries, name)(_wh, *args, **dict(kwargs))
+def _cached(query: str, version: str, args: tuple, kwargs: tuple, _fn, _wh):
+    return _fn(_wh, *args, **dict(kwargs))
 
 
-def q(name: str, *args, **kwargs):
-    """Call dashboard.queries.<name>(wh, *args) through st.cache_data, keyed by the arguments
-    and the warehouse version (a rebuilt or reloaded warehouse is a new version)."""
-    ctx = context()
+def cached(fn, *args, **kwargs):
+    """fn(wh, *args, **kwargs) — a function of dashboard.queries — through st.cache_data, keyed
+    by the function, its arguments and the warehouse version (a rebuilt or reloaded warehouse
+    is a new version). Lists are passed on as tuples (a cache key must be hashable)."""
+    wh = warehouse()
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _cached(name, ctx.wh.version(), args, tuple(sorted(kwargs.items())), ctx.wh)
+    return _cached(f"{fn.__module__}.{fn.__qualname__}", wh.version(), args, tuple(sorted(kwargs.items())), fn, wh)
 
 
 def clear_cache() -> None:
     _cached.clear()
-
-
-# --------------------------------------------------------------------------- formatting
-
-def num(v) -> float | None:
-    return None if v is None or pd.isna(v) else float(v)
-
-
-def fmt_count(v) -> str:
-    return format_count(None if v is None or pd.isna(v) else v)
-
-
-def fmt_rate(v, digits: int = 1) -> str:
-    return format_rate(None if v is None or pd.isna(v) else float(v), digits)
-
-
-def fmt_signed_count(v) -> str | None:
-    if v is None or pd.isna(v):
-        return None
-    return ("+" if v >= 0 else "-") + format_count(abs(v))
-
-
-def fmt_points(v) -> str | None:
-    """A change of a rate in percentage points: +0,8 điểm %."""
-    if v is None or pd.isna(v):
-        return None
-    return f"{v * 100:+.1f}".replace(".", ",") + " điểm %"
 
 
 def sources_of(*items) -> set[str]:
@@ -200,20 +169,15 @@ class Header:
                             f"Nguồn: {'; '.join(parts)}.")
 
 
-def notice_for_units(ctx: Ctx, what: str) -> None:
-    if ctx.filters.units:
-        st.caption(what)
-
-
 # --------------------------------------------------------------------------- KPI cards
 
 def kpi_card(key: str, label: str, value: str, delta: str | None = None, status: str = "none",
              detail: str = "", delta_color: str = "normal", help: str | None = None,
              delta_description: str | None = None, status_texts: dict | None = None) -> None:
-    colour, text = KPI_STATUS[status]
-    text = (status_texts or {}).get(status, text)
+    colour = KPI_COLOURS[status]
+    text = (status_texts or KPI_STATUS_LABELS)[status]
     if status == "none" and value in ("–", None):
-        text = "Chưa có số liệu"
+        text = NO_FIGURE
     if delta is None:
         delta_description = None
     flat = delta is not None and delta.lstrip("+-").startswith("0") and not any(ch in "123456789" for ch in delta)
@@ -235,23 +199,18 @@ def may_export() -> bool:
     return auth.has_role(auth.current_user(), *EXPORT_ROLES)
 
 
-def _export_note(key: str) -> None:
-    st.caption(EXPORT_NOTE)
-
-
 def _slug(text: str) -> str:
     t = re.sub(r"[^0-9A-Za-z]+", "-", text.encode("ascii", "ignore").decode()).strip("-").lower()
     return t or "bang"
 
 
-def _file_stub(title: str, ctx: Ctx) -> str:
+def _file_stub(title: str, period: str) -> str:
+    """A download's file name without its extension: the title in ASCII and the period
+    ('2023-09', '2023-01..2023-09' written 2023-01_2023-09)."""
     import unicodedata
 
     ascii_title = unicodedata.normalize("NFKD", title.replace("đ", "d").replace("Đ", "D"))
-    return f"{_slug(ascii_title)}_{ctx.filters.period_text().replace('..', '_')}"
-
-
-POINTS_UNIT = "điểm %"
+    return f"{_slug(ascii_title)}_{period.replace('..', '_')}"
 
 
 def _spec(spec: list[tuple]) -> list[tuple]:
@@ -268,30 +227,30 @@ def _spec(spec: list[tuple]) -> list[tuple]:
 def table_frame(df: pd.DataFrame, spec: list[tuple]) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
     """df's columns per spec, under their Vietnamese labels, with raw values (statuses, groups,
     months and yes/no in words; percentage points as points, 0,063 -> 6,3): the frame, each
-    label's export kind (count | rate | points | date | text) and the column widths."""
+    label's export kind (count | rate | points | date | datetime | text) and the column widths."""
     spec = _spec(spec)
     out = (pd.DataFrame({label: df[col].to_numpy() for col, label, _, _ in spec}) if len(df)
            else pd.DataFrame(columns=[label for _, label, _, _ in spec]))
     kinds = {}
     widths = {}
     for col, label, kind, width in spec:
-        if kind in ("text", "long", "status", "group", "month", "bool"):
+        if kind in ("text", "long", "status", "group", "month", "bool", "datetime"):
             widths[label] = width or ("medium" if kind == "long" else None)
         elif width:
             widths[label] = width
         if kind == "status":
-            out[label] = out[label].map(lambda s: STATUS_LABELS.get(s, s))
+            out[label] = out[label].map(lambda s: TASK_STATUS_WORDS.get(s, s))
             kinds[label] = "text"
         elif kind == "bool":
             out[label] = out[label].map(lambda b: "Có" if b is True or b == 1 else ("Không" if b is False or b == 0 else None))
             kinds[label] = "text"
-        elif kind in ("date", "month"):
+        elif kind in ("date", "datetime", "month"):
             out[label] = pd.to_datetime(out[label])
-            kinds[label] = "date" if kind == "date" else "text"
+            kinds[label] = kind if kind != "month" else "text"
             if kind == "month":
                 out[label] = out[label].map(lambda d: period_label(d.date()) if pd.notna(d) else None)
         elif kind == "group":
-            out[label] = out[label].map(lambda g: GROUP_LABELS.get(g, g))
+            out[label] = out[label].map(lambda g: SERVICE_GROUP_LABELS.get(g, g))
             kinds[label] = "text"
         elif kind in ("count", "days"):
             out[label] = pd.to_numeric(out[label], errors="coerce")
@@ -316,10 +275,6 @@ def table_xlsx(df: pd.DataFrame, spec: list[tuple], title: str, filters: list[tu
     return export.to_xlsx(out, title, filters, kinds, note=f"Nguồn: {note}" if note else None)
 
 
-def _points_text(v) -> str:
-    return "–" if v is None or pd.isna(v) else f"{v:.1f}".replace(".", ",")
-
-
 def _wrap_limit(width) -> int:
     """How many characters three wrapped lines of a column hold (about 7,5 px a character)."""
     px = width if isinstance(width, int) else {"small": 75, "medium": 200, "large": 400}.get(width, 200)
@@ -330,7 +285,7 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
           height: int | None = None, caption: str | None = None, static: bool = False, wrap: bool = False,
           export_spec: list[tuple] | None = None) -> pd.DataFrame:
     """Show df's columns per spec (column, Vietnamese label, kind[, width]) — kind: text | long |
-    count | rate | points | date | month | status | days | bool | group; width: small | medium |
+    count | rate | points | date | datetime | month | status | days | bool | group; width: small | medium |
     large or pixels — with Vietnamese number formats, and offer it as .xlsx with the filters
     written above it (export_spec: the columns of the .xlsx when it carries more than the screen).
     static: a static table whose long texts wrap in full (short lists: leaderboards, the few
@@ -345,14 +300,16 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
     numeric = []
     for col, label, kind, _ in spec:
         if kind in ("count", "days"):
-            fmt[label] = lambda v: fmt_count(v) if pd.notna(v) else "–"
+            fmt[label] = fmt_count
         elif kind == "rate":
-            fmt[label] = lambda v: fmt_rate(v) if pd.notna(v) else "–"
+            fmt[label] = fmt_rate
         elif kind == "points":
-            fmt[label] = _points_text
+            fmt[label] = fmt_points_number
         elif kind == "date":
-            fmt[label] = lambda v: v.strftime("%d/%m/%Y") if pd.notna(v) else "–"
-        if kind in ("count", "days", "rate", "points", "date"):
+            fmt[label] = date_text
+        elif kind == "datetime":
+            fmt[label] = datetime_text
+        if kind in ("count", "days", "rate", "points", "date", "datetime"):
             numeric.append(label)
     shown = out
     if wrap and len(out):
@@ -377,17 +334,25 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
                      placeholder="–", row_height=WRAP_ROW_HEIGHT if wrap else None)
     if caption:
         st.caption(caption)
+    xlsx_download(df, export_spec or spec, title, key, ctx.describe(), ctx.filters.period_text())
+    return out
+
+
+def xlsx_download(df: pd.DataFrame, spec: list[tuple], title: str, key: str, filters: list[tuple[str, str]],
+                  period: str) -> None:
+    """The table's .xlsx download button (made on click: table_xlsx, the filters written above
+    the table) for those who may export; the note saying who may, for the others. `period` names
+    the file ('2023-09' or '2023-01..2023-09')."""
+    if not may_export():
+        st.caption(EXPORT_NOTE)
+        return
 
     def make() -> bytes:
-        return table_xlsx(df, export_spec or spec, title, ctx.describe())
+        return table_xlsx(df, spec, title, filters)
 
-    if not may_export():
-        _export_note(key)
-        return out
-    st.download_button("⬇ Tải bảng Excel (.xlsx)", data=make, file_name=f"{_file_stub(title, ctx)}.xlsx",
+    st.download_button("⬇ Tải bảng Excel (.xlsx)", data=make, file_name=f"{_file_stub(title, period)}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore", key=f"dl-xlsx-{key}")
-    return out
 
 
 @st.cache_resource(show_spinner=False, max_entries=200, ttl=3600)
@@ -431,7 +396,7 @@ def chart(fig, key: str, title: str, on_select=None, alt: str | None = None):
 
     if not may_export():
         return event
-    st.download_button("⬇ Tải biểu đồ (PNG)", data=make, file_name=f"{_file_stub(title, ctx)}.png",
+    st.download_button("⬇ Tải biểu đồ (PNG)", data=make, file_name=f"{_file_stub(title, ctx.filters.period_text())}.png",
                        mime="image/png", on_click="ignore", key=f"dl-png-{key}")
     return event
 
@@ -467,10 +432,6 @@ def url_choice(param: str, key: str, options: list, label: str, format_func=str,
             st.query_params[param] = value
         st.session_state[applied_key] = value
     return value
-
-
-def month_text(d: dt.date) -> str:
-    return period_text(d)
 
 
 def drill_to(chart_key: str, target_key: str):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from etl.definitions import TASK_STATUS_LABELS
+
 
 @dataclass(frozen=True)
 class Column:
@@ -95,8 +97,8 @@ TASKS = Topic(
 
 TOPICS: dict[str, Topic] = {t.key: t for t in (SERVICES, IDENTITY, CLEANING, TASKS)}
 
-# Status wording in Vietnamese, as the template's drop-down offers it.
-STATUS_LABELS = {"done": "Đã hoàn thành", "in_progress": "Đang thực hiện", "not_started": "Chưa thực hiện"}
+# Status wording in Vietnamese, as the template's drop-down offers it (one source: etl.definitions).
+STATUS_LABELS = TASK_STATUS_LABELS
 STATUS_ALIASES = {
     "done": ("Đã hoàn thành", "Hoàn thành", "Đã xong", "Xong"),
     "in_progress": ("Đang thực hiện", "Đang triển khai", "Đang triển khai thực hiện", "Chưa hoàn thành"),

@@ -1,15 +1,14 @@
 """Quản trị: accounts and the audit log (administrators only)."""
 from __future__ import annotations
 
-import json
+import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from accounts import store
-from dashboard import auth, queries as q
+from dashboard import auth, tables, ui
 from dashboard.plain import plain
-from dashboard.state import warehouse
+from dashboard.queries import catalog, users
 
 st.title("Quản trị")
 user = auth.current_user()
@@ -18,26 +17,27 @@ if not auth.has_role(user, "admin"):
     st.stop()
 
 con = store.connect()
-units = q.reportable_units(warehouse(), None)
+units = ui.cached(catalog.reportable_units, None)
 unit_label = dict(zip(units["unit_code"], units["unit_code"] + " — " + units["unit_name"]))
+today = dt.date.today().isoformat()  # the downloads' file names
 tab_users, tab_new, tab_audit = st.tabs(["Tài khoản", "Tạo tài khoản", "Nhật ký thao tác"])
 
 with tab_users:
-    users = store.list_users(con)
-    st.dataframe(pd.DataFrame([{"Tên đăng nhập": u.username, "Họ tên": u.display_name, "Vai trò": store.ROLES[u.role],
-                                "Đơn vị": ", ".join(u.units), "Hoạt động": u.active, "Dùng thử": u.is_demo} for u in users]),
-                 hide_index=True, width="stretch")
-    name = st.selectbox("Sửa tài khoản", [u.username for u in users], key="edit_user")
-    target = store.get_user(con, name) if name else None
-    if target:
+    accounts = users.accounts(con)
+    shown = tables.accounts(accounts)
+    st.dataframe(tables.shown(shown, tables.ACCOUNTS), hide_index=True, width="stretch")
+    ui.xlsx_download(shown, tables.ACCOUNTS, "Tài khoản", "admin-accounts", [("Số tài khoản", str(len(shown)))], today)
+    name = st.selectbox("Sửa tài khoản", list(accounts["username"]), key="edit_user")
+    target = accounts[accounts["username"] == name].iloc[0] if name else None
+    if target is not None:
         with st.form("edit_form"):
-            role = st.selectbox("Vai trò", list(store.ROLES), index=list(store.ROLES).index(target.role), format_func=store.ROLES.get)
-            chosen = st.multiselect("Đơn vị được nộp", list(unit_label), default=[u for u in target.units if u in unit_label], format_func=unit_label.get)
-            active = st.checkbox("Hoạt động", value=target.active)
+            role = st.selectbox("Vai trò", list(store.ROLES), index=list(store.ROLES).index(target["role"]), format_func=store.ROLES.get)
+            chosen = st.multiselect("Đơn vị được nộp", list(unit_label), default=[u for u in target["units"] if u in unit_label], format_func=unit_label.get)
+            active = st.checkbox("Hoạt động", value=bool(target["active"]))
             new_pw = st.text_input("Mật khẩu mới (để trống nếu không đổi)", type="password")
             if st.form_submit_button("Lưu"):
                 try:
-                    store.update_user(con, target.username, user.username, role=role, units=chosen, active=active, password=new_pw or None)
+                    store.update_user(con, target["username"], user.username, role=role, units=chosen, active=active, password=new_pw or None)
                     st.success("Đã lưu.")
                 except (ValueError, store.PasswordTooWeak) as e:
                     st.error(plain(e))
@@ -57,9 +57,9 @@ with tab_new:
                 st.error(plain(e))
 
 with tab_audit:
-    kind = st.selectbox("Loại thao tác", ["", "login", "logout", "load", "user"],
-                        format_func=lambda k: {"": "Tất cả", "login": "Đăng nhập", "logout": "Đăng xuất", "load": "Nạp báo cáo", "user": "Tài khoản"}[k])
-    rows = store.audit_log(con, 1000, kind or None)
-    st.dataframe(pd.DataFrame(rows, columns=["Thời điểm", "Người thực hiện", "Thao tác", "Đối tượng", "Chi tiết"]),
-                 hide_index=True, width="stretch")
+    kinds = {"": "Tất cả", "login": "Đăng nhập", "logout": "Đăng xuất", "load": "Nạp báo cáo", "user": "Tài khoản"}
+    kind = st.selectbox("Loại thao tác", list(kinds), format_func=kinds.get)
+    log = users.audit_log(con, 1000, kind or None)
+    st.dataframe(tables.shown(log, tables.AUDIT), hide_index=True, width="stretch")
+    ui.xlsx_download(log, tables.AUDIT, "Nhật ký thao tác", "admin-audit", [("Loại thao tác", kinds[kind])], today)
 con.close()

@@ -3,7 +3,8 @@ progress over time. Stocks: each month's figure is the count at its end."""
 import streamlit as st
 
 from dashboard import ui
-from etl.periods import period_label
+from dashboard.queries import cleaning
+from etl.definitions import CLEANING_TARGET, INDICATORS, fmt_count, fmt_rate, period_label
 
 ctx = ui.context()
 f = ctx.filters
@@ -12,11 +13,11 @@ hdr = ui.Header("Làm sạch dữ liệu", ctx,
                 "Tỷ lệ = bản ghi đã làm sạch / tổng bản ghi cần làm sạch; bộ dữ liệu không có tổng số chỉ tính số đã làm. "
                 "Số cộng dồn đến cuối tháng.")
 
-datasets = ui.q("cleaning_by_dataset", f.last, units, agency)
-matrix = ui.q("cleaning_matrix", f.last, units, agency)
-by_district = ui.q("cleaning_by_district", f.last, units, agency)
-trend = ui.q("cleaning_trend", ctx.trend_first(), f.last, units, agency)
-trend_ds = ui.q("cleaning_trend_by_dataset", ctx.trend_first(), f.last, units, agency)
+datasets = ui.cached(cleaning.by_dataset, f.last, units, agency)
+matrix = ui.cached(cleaning.matrix, f.last, units, agency)
+by_district = ui.cached(cleaning.by_district, f.last, units, agency)
+trend = ui.cached(cleaning.trend, ctx.trend_first(), f.last, units, agency)
+trend_ds = ui.cached(cleaning.trend_by_dataset, ctx.trend_first(), f.last, units, agency)
 shown = [datasets, matrix, by_district, trend, trend_ds]
 
 now = trend[trend["period"].dt.date == f.last]
@@ -27,12 +28,12 @@ else:
     # The ratio, and the two counts it is made of, cover the datasets that have a total; what
     # was cleaned in the others (association members, workers) is shown apart.
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Tỷ lệ làm sạch chung", ui.fmt_rate(r["cleaning_ratio"]), border=True,
-              help="Bản ghi đã làm sạch / tổng bản ghi, trên các bộ dữ liệu có tổng số.")
-    c2.metric("Bản ghi đã làm sạch", ui.fmt_count(r["records_cleaned_with_total"]), border=True,
+    c1.metric("Tỷ lệ làm sạch chung", fmt_rate(r["cleaning_ratio"]), border=True,
+              help=INDICATORS["cleaning_ratio"].help)
+    c2.metric("Bản ghi đã làm sạch", fmt_count(r["records_cleaned_with_total"]), border=True,
               help="Trên các bộ dữ liệu có tổng số.")
-    c3.metric("Tổng bản ghi cần làm sạch", ui.fmt_count(r["records_total"]), border=True)
-    c4.metric("Đã làm sạch ở bộ chưa có tổng số", ui.fmt_count(r["records_cleaned"] - r["records_cleaned_with_total"]),
+    c3.metric("Tổng bản ghi cần làm sạch", fmt_count(r["records_total"]), border=True)
+    c4.metric("Đã làm sạch ở bộ chưa có tổng số", fmt_count(r["records_cleaned_without_total"]),
               border=True, help="Các bộ dữ liệu mà nguồn không cho tổng số (ví dụ hội viên các hội, người lao động).")
 
     left, right = st.columns([2, 3])
@@ -40,7 +41,7 @@ else:
         st.subheader("Theo bộ dữ liệu")
         st.caption(f"Đến cuối {period_label(f.last).lower()}")
         if datasets["cleaning_ratio"].notna().any():
-            fig = ui.figure("rate_bars", datasets, "dataset_name", "cleaning_ratio", "dataset_code", target=1.0,
+            fig = ui.figure("rate_bars", datasets, "dataset_name", "cleaning_ratio", "dataset_code", target=CLEANING_TARGET,
                                    count_col="records_cleaned", label_len=34)
             ui.chart(fig, "cl-datasets", f"Tỷ lệ làm sạch theo bộ dữ liệu, {period_label(f.last)}")
         else:

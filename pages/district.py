@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.plain import plain
-from etl.periods import period_label
+from dashboard.queries import cleaning, services, unit_profile
+from etl.definitions import ACTIVATION_TARGET, INDICATORS, fmt_rank, fmt_rate, num, period_label
 
 ctx = ui.context()
 f = ctx.filters
@@ -26,47 +27,36 @@ if len(f.units) > 1:
 if f.agency:
     st.caption("Bộ lọc cơ quan chủ trì không áp dụng cho hồ sơ địa phương.")
 
-profile = ui.q("district_profile", f.first, f.last, unit)
-trend = ui.q("district_trend", ctx.trend_first(), f.last, unit)
-services = ui.q("district_services", f.first, f.last, unit)
-cleaning = ui.q("cleaning_by_dataset", f.last, (unit,))
-shown = [profile, trend, services, cleaning]
+profile = ui.cached(unit_profile.profile, f.first, f.last, unit)
+trend = ui.cached(unit_profile.trend, ctx.trend_first(), f.last, unit)
+own_services = ui.cached(services.of_district, f.first, f.last, unit)
+own_cleaning = ui.cached(cleaning.by_dataset, f.last, (unit,))
+shown = [profile, trend, own_services, own_cleaning]
 
-LABELS = {
-    "online_rate": ("Tỷ lệ hồ sơ trực tuyến", "rate"),
-    "total_dossiers": ("Tổng hồ sơ dịch vụ công", "count"),
-    "cccd_records": ("Hồ sơ CCCD gắn chip", "count"),
-    "vneid_activated": ("Tài khoản VNeID đã kích hoạt", "count"),
-    "activation_rate": ("Kích hoạt VNeID so với chỉ tiêu", "rate"),
-    "cleaning_ratio": ("Tỷ lệ làm sạch dữ liệu", "rate"),
-    "district_tasks_done": ("Nhiệm vụ cấp huyện đã hoàn thành", "rate"),
-}
 province = ctx.options["province_name"]
 cols = st.columns(4)
 for i, key in enumerate(["online_rate", "activation_rate", "cleaning_ratio", "district_tasks_done"]):
-    row = profile[profile["key"] == key].iloc[0]
-    label, kind = LABELS[key]
-    value = ui.fmt_rate(row["district"]) if kind == "rate" else ui.fmt_count(row["district"])
-    rank = f"Hạng **{ui.fmt_count(row['rank'])}/{ui.fmt_count(row['ranked'])}**" if ui.num(row["rank"]) else "Chưa xếp hạng"
+    row, ind = profile[profile["key"] == key].iloc[0], INDICATORS[key]
+    rank = f"Hạng **{fmt_rank(row['rank'], row['ranked'])}**" if num(row["rank"]) else "Chưa xếp hạng"
     with cols[i]:
         with st.container(border=True, key=f"profile-{key}"):
-            st.metric(label, value)
-            st.markdown(f"{rank} · {province}: {ui.fmt_rate(row['province'])}")
+            st.metric(ind.name, ind.fmt(row["district"]))
+            st.markdown(f"{rank} · {province}: {fmt_rate(row['province'])}")
 
 st.subheader(f"{plain(names[unit])} so với {plain(province)}")
-table = profile.assign(indicator=profile["key"].map(lambda k: LABELS[k][0]),
-                       rank_text=[f"{ui.fmt_count(r)}/{ui.fmt_count(n)}" if ui.num(r) else "–"
-                                  for r, n in zip(profile["rank"], profile["ranked"])])
+indicators = [INDICATORS[k] for k in profile["key"]]
 left, right = st.columns(2)
 with left:
-    rates = profile[profile["key"].map(lambda k: LABELS[k][1] == "rate")]
-    fig = ui.figure("comparison_bars", [LABELS[k][0] for k in rates["key"]], [ui.num(v) for v in rates["district"]],
-                                 [ui.num(v) for v in rates["province"]], names[unit], province)
+    rates = [(ind, row) for ind, row in zip(indicators, profile.itertuples()) if ind.kind == "rate"]
+    fig = ui.figure("comparison_bars", [ind.name for ind, _ in rates], [num(r.district) for _, r in rates],
+                    [num(r.province) for _, r in rates], names[unit], province)
     ui.chart(fig, "district-compare", f"{names[unit]} so với {province}")
 with right:
-    shown_table = table.assign(
-        district_text=[ui.fmt_rate(v) if LABELS[k][1] == "rate" else ui.fmt_count(v) for k, v in zip(table["key"], table["district"])],
-        province_text=[ui.fmt_rate(v) if LABELS[k][1] == "rate" else ui.fmt_count(v) for k, v in zip(table["key"], table["province"])],
+    shown_table = profile.assign(
+        indicator=[ind.name for ind in indicators],
+        district_text=[ind.fmt(v) for ind, v in zip(indicators, profile["district"])],
+        province_text=[ind.fmt(v) for ind, v in zip(indicators, profile["province"])],
+        rank_text=[fmt_rank(r, n) for r, n in zip(profile["rank"], profile["ranked"])],
     )
     ui.table(shown_table, [("indicator", "Chỉ tiêu", "text"), ("district_text", names[unit], "text"),
                            ("province_text", province, "text"), ("rank_text", "Hạng", "text")],
@@ -82,13 +72,13 @@ with a:
 with b:
     st.subheader("Kích hoạt VNeID so với chỉ tiêu")
     fig = ui.figure("rate_trend", trend, [("district_activation_rate", names[unit]), ("province_activation_rate", province)],
-                            target=1.0)
+                    target=ACTIVATION_TARGET)
     ui.chart(fig, "district-vneid-trend", f"Kích hoạt VNeID theo tháng: {names[unit]} và {province}")
 
 c, d = st.columns(2)
 with c:
     st.subheader("Dịch vụ công của địa phương")
-    ui.table(services[services["total_dossiers"].notna()],
+    ui.table(own_services[own_services["total_dossiers"].notna()],
              [("service_code", "Mã", "text", 70), ("service_name", "Dịch vụ", "long", 220), ("online_rate", "Tỷ lệ", "rate", 65),
               ("total_dossiers", "Tổng hồ sơ", "count", 85)],
              f"Dịch vụ công của {names[unit]}", "district-services", height=430, wrap=True,
@@ -96,7 +86,7 @@ with c:
                           ("total_dossiers", "Tổng hồ sơ", "count"), ("target_rate", "Chỉ tiêu", "rate")])
 with d:
     st.subheader("Làm sạch dữ liệu")
-    ui.table(cleaning, [("dataset_name", "Bộ dữ liệu", "long"), ("records_cleaned", "Đã làm sạch", "count"),
+    ui.table(own_cleaning, [("dataset_name", "Bộ dữ liệu", "long"), ("records_cleaned", "Đã làm sạch", "count"),
                         ("records_total", "Tổng số", "count"), ("cleaning_ratio", "Tỷ lệ", "rate")],
              f"Làm sạch dữ liệu của {names[unit]}", "district-cleaning", static=True)
 

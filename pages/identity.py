@@ -3,7 +3,8 @@ and as cumulative trends. Stocks: each month's figure is the count at its end.""
 import streamlit as st
 
 from dashboard import ui
-from etl.periods import period_label
+from dashboard.queries import identity
+from etl.definitions import ACTIVATION_TARGET, INDICATORS, fmt_count, fmt_points, fmt_rate, fmt_signed_count, period_label
 
 ctx = ui.context()
 f = ctx.filters
@@ -14,38 +15,32 @@ hdr = ui.Header("CCCD gắn chip và tài khoản định danh điện tử (VNe
 if f.agency:
     st.caption("Bộ lọc cơ quan chủ trì không áp dụng cho CCCD/VNeID.")
 
-trend = ui.q("identity_trend", ctx.trend_first(), f.last, units)
-districts = ui.q("identity_by_district", f.last, units)
+trend = ui.cached(identity.trend, ctx.trend_first(), f.last, units)
+districts = ui.cached(identity.by_district, f.last, units)
 now = trend[trend["period"].dt.date == f.last]
 shown = [trend, districts]
 
 if len(now) == 0:
     ui.empty()
 else:
-    r = now.iloc[0]
-    prev = trend[trend["period"].dt.date < f.last].tail(1)
-    p = prev.iloc[0] if len(prev) else None
+    r = now.iloc[0]  # with each figure's change from the month before (NULL without one)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Hồ sơ CCCD gắn chip", ui.fmt_count(r["cccd_records"]), border=True,
-              delta=ui.fmt_signed_count(r["cccd_records"] - p["cccd_records"]) if p is not None else None,
-              delta_description="so với tháng trước")
-    c2.metric("Hồ sơ đề nghị cấp tài khoản VNeID", ui.fmt_count(r["vneid_applications"]), border=True,
-              delta=ui.fmt_signed_count(r["vneid_applications"] - p["vneid_applications"]) if p is not None else None,
-              delta_description="so với tháng trước")
-    c3.metric("Tài khoản VNeID đã kích hoạt", ui.fmt_count(r["vneid_activated"]), border=True,
-              delta=ui.fmt_signed_count(r["vneid_activated"] - p["vneid_activated"]) if p is not None else None,
-              delta_description="so với tháng trước")
-    c4.metric("Kích hoạt so với chỉ tiêu", ui.fmt_rate(r["activation_rate"]), border=True,
-              delta=ui.fmt_points(r["activation_rate"] - p["activation_rate"]) if p is not None else None,
-              delta_description="so với tháng trước",
-              help=f"Chỉ tiêu giao: {ui.fmt_count(r['vneid_target'])} tài khoản")
+    c1.metric(INDICATORS["cccd_records"].name, fmt_count(r["cccd_records"]), border=True,
+              delta=fmt_signed_count(r["cccd_change"]), delta_description="so với tháng trước")
+    c2.metric(INDICATORS["vneid_applications"].name, fmt_count(r["vneid_applications"]), border=True,
+              delta=fmt_signed_count(r["applications_change"]), delta_description="so với tháng trước")
+    c3.metric(INDICATORS["vneid_activated"].name, fmt_count(r["vneid_activated"]), border=True,
+              delta=fmt_signed_count(r["activated_change"]), delta_description="so với tháng trước")
+    c4.metric("Kích hoạt so với chỉ tiêu", fmt_rate(r["activation_rate"]), border=True,
+              delta=fmt_points(r["activation_rate_change"]), delta_description="so với tháng trước",
+              help=f"Chỉ tiêu giao: {fmt_count(r['vneid_target'])} tài khoản")
 
     left, right = st.columns([2, 3])
     with left:
         st.subheader("Kích hoạt so với chỉ tiêu")
         st.caption(f"Theo địa phương, {period_label(f.last)}")
         if districts["activation_rate"].notna().any():
-            fig = ui.figure("rate_bars", districts, "unit_name", "activation_rate", "unit_code", target=1.0,
+            fig = ui.figure("rate_bars", districts, "unit_name", "activation_rate", "unit_code", target=ACTIVATION_TARGET,
                                    count_col="vneid_activated", label_len=30)
             ui.chart(fig, "id-districts", f"Kích hoạt VNeID so với chỉ tiêu theo địa phương, {period_label(f.last)}")
         else:
@@ -57,7 +52,7 @@ else:
                                          ("vneid_activated", "VNeID đã kích hoạt"), ("vneid_target", "Chỉ tiêu VNeID")],
                                  dashed=("vneid_target",), height=420)
         ui.chart(fig, "id-trend", "CCCD và VNeID: số cộng dồn theo tháng")
-        fig = ui.figure("rate_trend", trend, [("activation_rate", "Kích hoạt / chỉ tiêu")], target=1.0, height=300)
+        fig = ui.figure("rate_trend", trend, [("activation_rate", "Kích hoạt / chỉ tiêu")], target=ACTIVATION_TARGET, height=300)
         ui.chart(fig, "id-rate-trend", "Tỷ lệ kích hoạt VNeID so với chỉ tiêu theo tháng")
 
     st.subheader(f"Theo địa phương, {period_label(f.last)}")

@@ -3,66 +3,64 @@ districts and the services below target."""
 import streamlit as st
 
 from dashboard import ui
-from etl.periods import add_months, period_label
+from dashboard.queries import overview, services
+from etl.definitions import (INDICATORS, TASKS_STATUS_HELP, TASKS_STATUS_LABELS, fmt_count, fmt_points, fmt_rate,
+                             fmt_signed_count, period_label)
+from etl.periods import add_months
 
 ctx = ui.context()
 f = ctx.filters
 units, agency = f.units_or_none, f.agency
 hdr = ui.Header("Tổng quan", ctx)
 
-kpis = {k["key"]: k for k in ui.q("overview_kpis", f.first, f.last, units, agency)}
-trend = ui.q("online_rate_trend", ctx.trend_first(), f.last, units, agency)
-ranking = ui.q("best_worst_districts", f.first, f.last, units, agency)
-below = ui.q("services_below_target", f.first, f.last, units, agency)
+kpis = {k["key"]: k for k in ui.cached(overview.kpis, f.first, f.last, units, agency)}
+trend = ui.cached(services.trend, ctx.trend_first(), f.last, units, agency)
+ranking = ui.cached(services.best_worst_districts, f.first, f.last, units, agency)
+below = ui.cached(services.below_target, f.first, f.last, units, agency)
 
 compare = "so với tháng trước" if not f.is_range else "so với kỳ trước cùng độ dài"
 stock_compare = "so với tháng trước" if not f.is_range else f"so với cuối {period_label(add_months(f.first, -1)).lower()}"
 
 cols = st.columns(5)
-k = kpis["online_rate"]
+k, ind = kpis["online_rate"], INDICATORS["online_rate"]
 with cols[0]:
     ui.kpi_card(
-        "online", "Nộp hồ sơ trực tuyến", ui.fmt_rate(k["value"]),
-        ui.fmt_points(k["change"]),
-        k["status"], f"Chỉ tiêu: {ui.fmt_rate(k['target'], 0)}  \n{ui.fmt_count(k['online'])} / {ui.fmt_count(k['total'])} hồ sơ",
-        delta_description=compare,
-        help="Tổng hồ sơ trực tuyến / tổng hồ sơ của kỳ (chỉ các dòng có đủ hai số). Chỉ tiêu: bình quân chỉ tiêu "
-             "của các dịch vụ, theo số hồ sơ.",
+        "online", ind.label, fmt_rate(k["value"]),
+        fmt_points(k["change"]),
+        k["status"], f"Chỉ tiêu: {fmt_rate(k['target'], 0)}  \n{fmt_count(k['online'])} / {fmt_count(k['total'])} hồ sơ",
+        delta_description=compare, help=ind.help,
     )
-k = kpis["cccd_records"]
+k, ind = kpis["cccd_records"], INDICATORS["cccd_records"]
 with cols[1]:
     ui.kpi_card(
-        "cccd", "Hồ sơ CCCD gắn chip", ui.fmt_count(k["value"]),
-        ui.fmt_signed_count(k["change"]),
+        "cccd", ind.label, fmt_count(k["value"]),
+        fmt_signed_count(k["change"]),
         "none", "Số cộng dồn đến cuối kỳ", delta_description=stock_compare,
     )
-k = kpis["vneid_activation"]
+k, ind = kpis["vneid_activation"], INDICATORS["activation_rate"]
 with cols[2]:
     ui.kpi_card(
-        "vneid", "Kích hoạt VNeID", ui.fmt_rate(k["value"]),
-        ui.fmt_points(k["change"]),
-        k["status"], f"{ui.fmt_count(k['activated'])} / {ui.fmt_count(k['vneid_target'])} tài khoản chỉ tiêu",
+        "vneid", ind.label, fmt_rate(k["value"]),
+        fmt_points(k["change"]),
+        k["status"], f"{fmt_count(k['activated'])} / {fmt_count(k['vneid_target'])} tài khoản chỉ tiêu",
         delta_description=stock_compare,
     )
-k = kpis["cleaning"]
+k, ind = kpis["cleaning"], INDICATORS["cleaning_ratio"]
 with cols[3]:
     ui.kpi_card(
-        "cleaning", "Làm sạch dữ liệu", ui.fmt_rate(k["value"]),
-        ui.fmt_points(k["change"]),
-        k["status"], f"Chỉ tiêu: 100 %  \n{ui.fmt_count(k['cleaned'])} / {ui.fmt_count(k['total'])} bản ghi",
-        delta_description=stock_compare,
-        help="Bản ghi đã làm sạch / tổng bản ghi, trên các bộ dữ liệu có tổng số.",
+        "cleaning", ind.label, fmt_rate(k["value"]),
+        fmt_points(k["change"]),
+        k["status"], f"Chỉ tiêu: {fmt_rate(k['target'], 0)}  \n{fmt_count(k['cleaned'])} / {fmt_count(k['total'])} bản ghi",
+        delta_description=stock_compare, help=ind.help,
     )
-k = kpis["tasks"]
+k, ind = kpis["tasks"], INDICATORS["tasks_done"]
 with cols[4]:
     ui.kpi_card(
-        "tasks", "Nhiệm vụ hoàn thành", f"{ui.fmt_count(k['value'])} / {ui.fmt_count(k['tasks'])}",
-        ui.fmt_signed_count(k["change"]),
-        k["status"], f"Quá hạn: **{ui.fmt_count(k['overdue'])}**"
-        + (f" (tháng trước {ui.fmt_count(k['overdue_previous'])})" if k.get("overdue_previous") is not None else ""),
-        delta_description="so với tháng trước", status_texts=ui.TASK_KPI_STATUS,
-        help="Trạng thái của mỗi nhiệm vụ theo báo cáo gần nhất đến cuối kỳ. Xanh: không có nhiệm vụ quá hạn; "
-             "vàng: quá hạn không quá 10 % số nhiệm vụ; đỏ: nhiều hơn.",
+        "tasks", ind.label, f"{fmt_count(k['value'])} / {fmt_count(k['tasks'])}",
+        fmt_signed_count(k["change"]),
+        k["status"], f"Quá hạn: **{fmt_count(k['overdue'])}**"
+        + (f" (tháng trước {fmt_count(k['overdue_previous'])})" if k.get("overdue_previous") is not None else ""),
+        delta_description="so với tháng trước", status_texts=TASKS_STATUS_LABELS, help=TASKS_STATUS_HELP,
     )
 if agency:
     st.caption("CCCD và VNeID: bộ lọc cơ quan chủ trì không áp dụng.")

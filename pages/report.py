@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, ui
 from dashboard.state import warehouse
-from etl.numbers import format_count, format_rate
-from etl.periods import period_label, period_text
+from etl.definitions import fmt_count, fmt_rate, period_label, period_text, task_status_label
 from etl.report import NoData
 from etl.report import narrative
 from etl.report import service as report_service
-from etl.topics import STATUS_LABELS
-
-
-@st.cache_data(show_spinner=False, ttl=3600)
-def _options(version: str, _wh):
-    return report_service.report_options(_wh)
 
 
 @st.cache_resource
@@ -29,7 +22,7 @@ def _generated() -> dict:
 st.title("Báo cáo tháng")
 wh = warehouse()
 version = wh.version()
-opts = _options(version, wh)
+opts = ui.cached(report_service.report_options)
 if not opts["periods"]:
     st.info("Kho dữ liệu chưa có số liệu để lập báo cáo.")
     st.stop()
@@ -82,16 +75,15 @@ if key in store:
             st.text(t)
     with tab_i:
         t = report.tasks
-        st.dataframe(t.assign(status=t["status"].map(lambda s: STATUS_LABELS.get(s, "Chưa có báo cáo")))[
+        st.dataframe(t.assign(status=t["status"].map(task_status_label))[
             ["task_code", "task_name", "deadline_text", "status", "responsible_unit_name"]].rename(columns={
                 "task_code": "Mã", "task_name": "Nhiệm vụ", "deadline_text": "Thời hạn", "status": "Trạng thái",
                 "responsible_unit_name": "Chủ trì"}), hide_index=True, key="rpt_tab_i")
 
     def services_table(df, k):
         shown = df.assign(
-            total=df["total_dossiers"].map(lambda v: format_count(narrative.clean(v))),
-            online=df["online_dossiers"].map(lambda v: format_count(narrative.clean(v))),
-            rate=df["online_rate"].map(lambda v: format_rate(narrative.clean(v))),
+            total=df["total_dossiers"].map(fmt_count), online=df["online_dossiers"].map(fmt_count),
+            rate=df["online_rate"].map(fmt_rate),
         )[["service_name", "agency_name", "total", "online", "rate"]].rename(columns={
             "service_name": "Dịch vụ công trực tuyến", "agency_name": "Cơ quan", "total": "Tổng hồ sơ",
             "online": "Trực tuyến", "rate": "Tỷ lệ"})

@@ -5,6 +5,8 @@ import streamlit as st
 
 from dashboard import charts, ui
 from dashboard.plain import plain
+from dashboard.queries import services
+from etl.definitions import INDICATORS, SERVICE_GROUP_LABELS, fmt_count, fmt_rate, num
 
 ctx = ui.context()
 f = ctx.filters
@@ -12,33 +14,33 @@ units, agency = f.units_or_none, f.agency
 hdr = ui.Header("Dịch vụ công trực tuyến", ctx,
                 "Tỷ lệ trực tuyến = hồ sơ trực tuyến / tổng hồ sơ, cộng trên các dịch vụ và các tháng của kỳ.")
 
-summary = ui.q("online_rate_summary", f.first, f.last, units, agency).iloc[0]
-services = ui.q("service_rates", f.first, f.last, units, agency)
-agencies = ui.q("agency_rates", f.first, f.last, units, agency)
-districts = ui.q("district_rates", f.first, f.last, units, agency)
-trend = ui.q("online_rate_trend_by_group", ctx.trend_first(), f.last, units, agency)
-overall = ui.q("online_rate_trend", ctx.trend_first(), f.last, units, agency)
-below = ui.q("services_below_target", f.first, f.last, units, agency)
-shown = [summary.to_dict(), services, agencies, districts, trend, overall, below]
+summary = ui.cached(services.summary, f.first, f.last, units, agency).iloc[0]
+by_service = ui.cached(services.by_service, f.first, f.last, units, agency)
+agencies = ui.cached(services.by_agency, f.first, f.last, units, agency)
+districts = ui.cached(services.by_district, f.first, f.last, units, agency)
+trend = ui.cached(services.trend_by_group, ctx.trend_first(), f.last, units, agency)
+overall = ui.cached(services.trend, ctx.trend_first(), f.last, units, agency)
+below = ui.cached(services.below_target, f.first, f.last, units, agency)
+shown = [summary.to_dict(), by_service, agencies, districts, trend, overall, below]
 
 c1, c2, c3 = st.columns(3)
-c1.metric("Tổng hồ sơ", ui.fmt_count(summary["total_dossiers"]), border=True)
-c2.metric("Hồ sơ nộp trực tuyến", ui.fmt_count(summary["online_dossiers"]), border=True)
-c3.metric("Tỷ lệ trực tuyến", ui.fmt_rate(summary["online_rate"]), border=True,
-          help=f"Chỉ tiêu (bình quân theo số hồ sơ): {ui.fmt_rate(summary['target_rate'], 0)}")
+c1.metric(INDICATORS["total_dossiers"].label, fmt_count(summary["total_dossiers"]), border=True)
+c2.metric(INDICATORS["online_dossiers"].label, fmt_count(summary["online_dossiers"]), border=True)
+c3.metric("Tỷ lệ trực tuyến", fmt_rate(summary["online_rate"]), border=True,
+          help=f"Chỉ tiêu (bình quân theo số hồ sơ): {fmt_rate(summary['target_rate'], 0)}")
 
-service_names = dict(zip(services["service_code"], services["service_name"]))
+service_names = dict(zip(by_service["service_code"], by_service["service_name"]))
 district_names = dict(zip(districts["unit_code"], districts["unit_name"]))
 
 # ---- by service, with the chosen service's districts beside it
 st.subheader("Theo dịch vụ")
 left, right = st.columns([3, 2])
 with right:
-    service = ui.url_choice("service", "svc_service", list(services["service_code"]), "Xem một dịch vụ theo địa phương",
+    service = ui.url_choice("service", "svc_service", list(by_service["service_code"]), "Xem một dịch vụ theo địa phương",
                             format_func=lambda c: f"{c} · {charts.short(service_names.get(c, c), 80)}",
                             placeholder="Chọn dịch vụ, hoặc bấm vào một cột bên trái")
     if service:
-        by_district = ui.q("district_rates", f.first, f.last, units, agency, service)
+        by_district = ui.cached(services.by_district, f.first, f.last, units, agency, service)
         shown.append(by_district)
         st.markdown(f"**{plain(service_names.get(service, service))}**")
         if by_district["online_rate"].notna().any():
@@ -52,8 +54,8 @@ with right:
     else:
         st.caption("Bấm vào một dịch vụ trong biểu đồ để xem tỷ lệ của từng địa phương.")
 with left:
-    if services["online_rate"].notna().any():
-        fig = ui.figure("rate_bars", services.assign(label=services["service_code"] + " · " + services["service_name"]),
+    if by_service["online_rate"].notna().any():
+        fig = ui.figure("rate_bars", by_service.assign(label=by_service["service_code"] + " · " + by_service["service_name"]),
                                "label", "online_rate", "service_code", target_col="target_rate",
                                hover_col="service_name", count_col="total_dossiers", label_len=46, highlight=service)
         ui.chart(fig, "svc-services", "Tỷ lệ trực tuyến theo dịch vụ",
@@ -69,7 +71,7 @@ with right:
                              format_func=lambda c: district_names.get(c, c),
                              placeholder="Chọn địa phương, hoặc bấm vào một cột bên trái")
     if district:
-        own = ui.q("district_services", f.first, f.last, district, agency)
+        own = ui.cached(services.of_district, f.first, f.last, district, agency)
         shown.append(own)
         st.markdown(f"**{plain(district_names.get(district, district))}**")
         spec = [("service_code", "Mã", "text", 70), ("service_name", "Dịch vụ", "long", 290),
@@ -101,8 +103,8 @@ with left:
 with right:
     st.subheader("Xu hướng theo tháng")
     if overall["online_rate"].notna().any():
-        fig = ui.figure("rate_trend_groups", overall, trend, "service_group", ui.GROUP_LABELS, "Tất cả dịch vụ",
-                                       target=ui.num(summary["target_rate"]))
+        fig = ui.figure("rate_trend_groups", overall, trend, "service_group", SERVICE_GROUP_LABELS, "Tất cả dịch vụ",
+                                       target=num(summary["target_rate"]))
         ui.chart(fig, "svc-trend", "Tỷ lệ trực tuyến theo tháng, theo nhóm dịch vụ")
     else:
         ui.empty()
@@ -124,7 +126,7 @@ with st.expander("Bảng đầy đủ theo dịch vụ"):
             ("agency_name", "Cơ quan chủ trì", "text", 130), ("total_dossiers", "Tổng hồ sơ", "count", 85),
             ("online_dossiers", "Trực tuyến", "count", 80), ("online_rate", "Tỷ lệ", "rate", 65),
             ("target_rate", "Chỉ tiêu", "rate", 65), ("shortfall", "Còn thiếu", "count", 80)]
-    ui.table(services, spec, "Tỷ lệ trực tuyến theo dịch vụ", "svc-all", wrap=True, height=600,
+    ui.table(by_service, spec, "Tỷ lệ trực tuyến theo dịch vụ", "svc-all", wrap=True, height=600,
              export_spec=spec[:2] + [("service_group", "Nhóm", "group")] + spec[2:])
 
 hdr.sources(ui.sources_of(*shown))

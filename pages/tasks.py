@@ -4,7 +4,9 @@ own status on the tasks given to every district."""
 import streamlit as st
 
 from dashboard import ui
-from etl.periods import add_months, period_label
+from dashboard.queries import tasks
+from etl.definitions import OVERDUE_LABEL, TASK_STATUS_WORDS, fmt_count, period_label
+from etl.periods import add_months
 
 ctx = ui.context()
 f = ctx.filters
@@ -13,10 +15,12 @@ hdr = ui.Header("Nhiệm vụ", ctx,
                 f"Trạng thái đến cuối {period_label(f.last).lower()}: theo báo cáo gần nhất của mỗi nhiệm vụ. "
                 "Quá hạn: chưa hoàn thành khi đã qua hạn (tính đến ngày cuối tháng).")
 
-tracker = ui.q("task_tracker", f.last, agency)
-counts = ui.q("task_counts", f.last, agency)
-by_agency = ui.q("task_counts_by_agency", f.last, agency)
-due = ui.q("tasks_due_soon", f.last, agency)
+STATUSES = ("done", "in_progress", "not_started", "no_report")
+
+tracker = ui.cached(tasks.tracker, f.last, agency)
+counts = ui.cached(tasks.counts, f.last, agency)
+by_agency = ui.cached(tasks.counts_by_agency, f.last, agency)
+due = ui.cached(tasks.due_soon, f.last, agency)
 shown = [tracker, counts, by_agency, due]
 
 now = counts[counts["period"].dt.date == f.last]
@@ -25,29 +29,27 @@ if len(now) == 0:
 else:
     r = now.iloc[0]
     cols = st.columns(6)
-    cols[0].metric("Tổng số nhiệm vụ", ui.fmt_count(r["tasks"]), border=True)
-    cols[1].metric("Đã hoàn thành", ui.fmt_count(r["done"]), border=True)
-    cols[2].metric("Đang thực hiện", ui.fmt_count(r["in_progress"]), border=True)
-    cols[3].metric("Chưa triển khai", ui.fmt_count(r["not_started"]), border=True)
-    cols[4].metric("Chưa có báo cáo", ui.fmt_count(r["no_report"]), border=True)
-    cols[5].metric("Quá hạn", ui.fmt_count(r["overdue"]), border=True)
+    cols[0].metric("Tổng số nhiệm vụ", fmt_count(r["tasks"]), border=True)
+    for col, status in zip(cols[1:5], STATUSES):
+        col.metric(TASK_STATUS_WORDS[status], fmt_count(r[status]), border=True)
+    cols[5].metric(OVERDUE_LABEL, fmt_count(r["overdue"]), border=True)
 
     st.subheader("Theo đơn vị chủ trì")
     left, right = st.columns([2, 3])
     with left:
         fig = ui.figure("status_bars", by_agency, "responsible_unit_name",
-                                 [(c, ui.STATUS_LABELS[c]) for c in ("done", "in_progress", "not_started", "no_report")],
+                                 [(c, TASK_STATUS_WORDS[c]) for c in STATUSES],
                                  label_len=30)
         ui.chart(fig, "tasks-agency", f"Nhiệm vụ theo đơn vị chủ trì, {period_label(f.last)}")
     with right:
         # On screen: done against not yet done (the chart beside splits the rest by status); the
         # .xlsx keeps every status.
         full = [("responsible_unit_name", "Đơn vị chủ trì", "text", 190), ("tasks", "Tổng", "count", 55),
-                ("done", "Hoàn thành", "count", 90), ("in_progress", "Đang thực hiện", "count"),
-                ("not_started", "Chưa triển khai", "count"), ("no_report", "Chưa báo cáo", "count"),
-                ("overdue", "Quá hạn", "count", 75)]
-        ui.table(by_agency.assign(open=by_agency["tasks"] - by_agency["done"]),
-                 full[:3] + [("open", "Chưa hoàn thành", "count", 120), full[-1]],
+                ("done", "Hoàn thành", "count", 90), ("in_progress", TASK_STATUS_WORDS["in_progress"], "count"),
+                ("not_started", TASK_STATUS_WORDS["not_started"], "count"), ("no_report", "Chưa báo cáo", "count"),
+                ("overdue", OVERDUE_LABEL, "count", 75)]
+        ui.table(by_agency,
+                 full[:3] + [("not_done", "Chưa hoàn thành", "count", 120), full[-1]],
                  "Nhiệm vụ theo đơn vị chủ trì", "tasks-by-agency",
                  height=min(35 * (len(by_agency) + 1) + 3, max(280, 26 * len(by_agency) + 110)),  # the chart's height
                  export_spec=full)
@@ -69,8 +71,8 @@ else:
     st.subheader("Theo dõi nhiệm vụ")
     status_filter = st.segmented_control(
         "Trạng thái", ["overdue", "done", "in_progress", "not_started", "no_report"], selection_mode="multi",
-        format_func=lambda s: "Quá hạn" if s == "overdue" else ui.STATUS_LABELS[s], key="tasks_status")
-    shown_tracker = ui.q("task_tracker", f.last, agency, tuple(status_filter)) if status_filter else tracker
+        format_func=lambda s: OVERDUE_LABEL if s == "overdue" else TASK_STATUS_WORDS[s], key="tasks_status")
+    shown_tracker = ui.cached(tasks.tracker, f.last, agency, tuple(status_filter)) if status_filter else tracker
     tracker_spec = [
         ("task_code", "Mã", "text", 80), ("task_name", "Nhiệm vụ", "long", 360),
         ("responsible_unit_name", "Chủ trì", "text", 140), ("status", "Trạng thái", "status", 120),
@@ -85,7 +87,7 @@ else:
 
 if f.units:
     st.subheader("Nhiệm vụ giao cho tất cả các huyện: tình hình của địa phương đã chọn")
-    dist = ui.q("district_task_status", f.last, f.units)
+    dist = ui.cached(tasks.district_status, f.last, f.units)
     shown.append(dist)
     ui.table(dist, [("unit_name", "Địa phương", "text", 130), ("task_code", "Mã", "text", 80),
                     ("task_name", "Nhiệm vụ", "long", 300), ("deadline", "Hạn", "date", 90),

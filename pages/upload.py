@@ -6,64 +6,24 @@ import tempfile
 import uuid
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from accounts import store
-from dashboard import auth, queries as q
+from dashboard import auth, tables, ui
 from dashboard.plain import plain
-from dashboard.state import warehouse
+from dashboard.queries import catalog, submissions
+from etl.definitions import SUBMISSION_STATUS_LABELS, fmt_count, period_label, period_text
 from etl.intake import submit
 from etl.load import safe_extension
-from etl.numbers import format_count
-from etl.periods import add_months, period_label, period_text
+from etl.periods import add_months
 from etl.read import MAX_FILE_BYTES
 from etl.template import write_template
 from etl.topics import TOPICS
 
-STATUS_VI = {"accepted": "Đã nạp", "superseded": "Đã bị thay thế", "partly_superseded": "Bị thay thế một phần",
-             "rejected": "Bị từ chối", "valid": "Hợp lệ", "duplicate": "Đã có (trùng tệp)"}
-COLUMN_VI = {"service_code": "Mã dịch vụ", "total_dossiers": "Tổng số hồ sơ", "online_dossiers": "Trực tuyến",
-             "on_time": "Đúng hạn", "overdue": "Quá hạn", "unit_code": "Mã đơn vị", "cccd_records": "Hồ sơ CCCD",
-             "vneid_applications": "Hồ sơ ĐDĐT", "vneid_activated": "Đã kích hoạt", "vneid_target": "Chỉ tiêu",
-             "dataset_code": "Mã bộ dữ liệu", "records_cleaned": "Đã làm sạch", "records_total": "Tổng số",
-             "task_code": "Mã nhiệm vụ", "status": "Trạng thái", "status_text": "Kết quả", "dòng": "Dòng"}
-
-
-def topics_vi(text) -> str:
-    """'services,identity' -> 'Dịch vụ công, CCCD - VNeID' (the sheet names the staff know)."""
-    if text is None or pd.isna(text) or not str(text).strip():
-        return ""
-    return ", ".join(TOPICS[t.strip()].sheet if t.strip() in TOPICS else t.strip() for t in str(text).split(","))
-
-
-def preview_frame(rows: list[dict]) -> pd.DataFrame:
-    """What was read, as the staff typed it: Vietnamese headers, counts with thousands dots,
-    empty cells empty (not 'None')."""
-    def cell(v):
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return ""
-        return format_count(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-
-    df = pd.DataFrame(rows)
-    for c in df.columns:
-        df[c] = df[c].astype(object).map(cell)
-    return df.rename(columns=COLUMN_VI)
-
 
 def replaced_text(ids: list[str], unit: str | None) -> str:
-    """The reports a file replaces, by the name they were sent under (their submission id after
-    it): “DA06_395_2024-12.xlsx” (nộp 05/01/2025 16:13, mã nộp 20250105T…)."""
-    known = {}
-    if unit:
-        for r in q.submission_history(wh, [unit], 1000).itertuples():
-            known[r.submission_id] = r
-    out = []
-    for i in ids:
-        r = known.get(i)
-        out.append(f"“{plain(r.file_name)}” (nộp {pd.Timestamp(r.submitted_at):%d/%m/%Y %H:%M}, mã nộp {i})" if r is not None
-                   else f"mã nộp {i}")
-    return "; ".join(out)
+    """The reports a file replaces, by the name they were sent under (tables.replaced_text), as plain text."""
+    return plain(tables.replaced_text(ids, ui.cached(submissions.history, [unit], 1000) if unit else None))
 
 
 st.title("Nộp báo cáo tháng")
@@ -72,12 +32,12 @@ if not auth.has_role(user, "uploader", "admin"):
     st.error("Trang này dành cho cán bộ nộp báo cáo và quản trị viên. Hãy đăng nhập bằng tài khoản được phân công.")
     st.stop()
 
-wh = warehouse()
-summary = q.warehouse_summary(wh)
+summary = ui.cached(catalog.warehouse_summary)
 if "sample" in str(summary.get("sources") or ""):
     st.warning(f"**DỮ LIỆU MẪU** — {summary['sample_label']}. Kho hiện chứa các tệp báo cáo mẫu; "
                "tệp nạp ở đây được ghi vào kho này.", icon="⚠️")
-units_df = q.reportable_units(wh, None if user.role == "admin" else list(user.units))
+own_units = None if user.role == "admin" else list(user.units)  # an admin may load for every unit
+units_df = ui.cached(catalog.reportable_units, own_units)
 st.caption(f"{plain(user.display_name)} — {store.ROLES[user.role]}"
            + (f"; được nộp cho: {', '.join(f'{plain(r.unit_code)} {plain(r.unit_name)}' for r in units_df.itertuples())}" if user.role == "uploader" else "; được nộp cho mọi đơn vị"))
 
@@ -135,8 +95,8 @@ if files:
         head = f"{':green[:material/check_circle:]' if ok else ':red[:material/cancel:]'} **{plain(name)}**"
         if r.unit_code and r.period:
             head += f" — đơn vị {r.unit_code}, {period_label(r.period)}, "
-            head += (f"{format_count(r.row_count)} dòng hợp lệ" if ok else
-                     f"{format_count(len(r.errors))} lỗi cần sửa; chưa nạp gì")
+            head += (f"{fmt_count(r.row_count)} dòng hợp lệ" if ok else
+                     f"{fmt_count(len(r.errors))} lỗi cần sửa; chưa nạp gì")
         with st.container(border=True):
             st.markdown(head)
             for e in r.errors:
@@ -149,7 +109,7 @@ if files:
             for topic, rows in r.preview.items():
                 if rows:
                     st.caption(f"Đã đọc — {TOPICS[topic].sheet}")
-                    st.dataframe(preview_frame(rows), hide_index=True, width="stretch")
+                    st.dataframe(tables.upload_preview(rows), hide_index=True, width="stretch")
 
     valid = [(s, r) for s, r in zip(staged, checks) if r.status == "valid"]
     if valid and st.button(f"3. Xác nhận nạp {len(valid)} tệp hợp lệ", type="primary", key="confirm_load"):
@@ -158,7 +118,7 @@ if files:
                          progress=lambda i, n, r: bar.progress(i / n, text=f"Đã xử lý {i}/{n} tệp"))
         st.cache_data.clear()  # every page shows the new figures at once
         for (p, name), r in zip([s for s, _ in valid], results):
-            msg = f"{plain(name)}: {STATUS_VI.get(r.status, r.status)} (mã nộp {r.submission_id})"
+            msg = f"{plain(name)}: {SUBMISSION_STATUS_LABELS.get(r.status, r.status)} (mã nộp {r.submission_id})"
             (st.success if r.status == "accepted" else st.error)(
                 msg + (f"; thay thế {replaced_text(r.replaced, r.unit_code)}" if r.replaced else ""))
             p.unlink(missing_ok=True)
@@ -166,23 +126,13 @@ if files:
 
 # 4. History -----------------------------------------------------------------------------------
 st.subheader("Lịch sử nộp báo cáo")
-hist = q.submission_history(wh, None if user.role == "admin" else list(user.units), 100)
+hist = tables.submissions(ui.cached(submissions.history, own_units, 100))
 if hist.empty:
     st.write("Chưa có tệp nào.")
 else:
-    unit_names = dict(zip(units_df["unit_code"], units_df["unit_name"]))
-    hist = hist.assign(status=hist["status"].map(STATUS_VI).fillna(hist["status"]),
-                       submitted_at=pd.to_datetime(hist["submitted_at"]).dt.strftime("%d/%m/%Y %H:%M"),
-                       unit_code=hist["unit_code"].map(lambda c: unit_names.get(c, c) if pd.notna(c) else "–"),
-                       period=hist["period"].map(lambda d: period_label(d) if pd.notna(d) else "–"),
-                       topic=hist["topic"].map(topics_vi), message=hist["message"].fillna(""),
-                       replaced_by_files=hist["replaced_by_files"].fillna(""))
-    # The columns one reads first, wide enough for their longest value; the submission id last.
-    columns = {"submitted_at": ("Thời điểm nộp", 130), "file_name": ("Tệp", 230), "unit_code": ("Đơn vị", 180),
-               "period": ("Kỳ", 110), "status": ("Trạng thái", 170), "replaced_by_files": ("Thay thế bởi", 230),
-               "topic": ("Nội dung", 300),
-               "row_count": ("Số dòng", 75), "submitted_by": ("Người nộp", 110), "message": ("Thông báo", 400),
-               "submission_id": ("Mã nộp", 260)}
-    st.dataframe(hist[list(columns)].rename(columns={k: label for k, (label, _) in columns.items()}),
-                 hide_index=True, width="stretch",
-                 column_config={label: st.column_config.Column(width=w) for label, w in columns.values()})
+    widths = tables.widths(tables.SUBMISSIONS)
+    st.dataframe(tables.shown(hist, tables.SUBMISSIONS), hide_index=True, width="stretch",
+                 column_config={label: st.column_config.Column(width=w) for label, w in widths.items()})
+    ui.xlsx_download(hist, tables.SUBMISSIONS, "Lịch sử nộp báo cáo", "upload-history",
+                     [("Đơn vị", "Mọi đơn vị" if own_units is None else ", ".join(own_units) or "–"),
+                      ("Số tệp", f"{fmt_count(len(hist))} tệp gần nhất")], dt.date.today().isoformat())

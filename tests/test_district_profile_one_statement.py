@@ -1,16 +1,17 @@
-"""district_profile answers in one statement what the seven page queries it stands for give:
-district_rates and online_rate_summary over the period, identity_by_district, identity_trend,
-cleaning_by_district, cleaning_trend and district_task_status at its last month. The expected
-frame is built here from those functions (which stay in dashboard/queries.py), the way
-district_profile used to build it, and compared with assert_frame_equal: same columns, rows,
-order, values and dtypes, for every district of the sample and several periods."""
+"""unit_profile.profile answers in one statement what the seven page queries it stands for give:
+services.by_district and services.summary over the period, identity.by_district, identity.trend,
+cleaning.by_district, cleaning.trend and tasks.district_status at its last month. The expected
+frame is built here from those functions (which stay in dashboard/queries/), the way the profile
+used to be built, and compared with assert_frame_equal: same columns, rows, order, values and
+dtypes, for every district of the sample and several periods."""
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-from dashboard import queries
 from dashboard.db import Warehouse
+from dashboard.queries import catalog, cleaning, common, identity, services, tasks, unit_profile
+from etl import definitions
 from etl.config import settings
 from etl.periods import add_months
 
@@ -24,7 +25,7 @@ def wh(sample_db):
 
 @pytest.fixture(scope="module")
 def options(wh):
-    return queries.filter_options(wh)
+    return catalog.filter_options(wh)
 
 
 def _month_with_missing_reports(wh) -> dt.date:
@@ -74,15 +75,15 @@ PERIODS = ("first_month", "latest_month", "month_with_missing_reports", "officia
 
 def _parts(wh, first: dt.date, last: dt.date) -> tuple:
     """The seven queries district_profile stands for, one by one."""
-    return (queries.district_rates(wh, first, last, None, None), queries.online_rate_summary(wh, first, last, None, None),
-            queries.identity_by_district(wh, last, None), queries.identity_trend(wh, last, last, None),
-            queries.cleaning_by_district(wh, last, None, None), queries.cleaning_trend(wh, last, last, None, None),
-            queries.district_task_status(wh, last, None))
+    return (services.by_district(wh, first, last, None, None), services.summary(wh, first, last, None, None),
+            identity.by_district(wh, last, None), identity.trend(wh, last, last, None),
+            cleaning.by_district(wh, last, None, None), cleaning.trend(wh, last, last, None, None),
+            tasks.district_status(wh, last, None))
 
 
 def _expected(parts: tuple, unit: str) -> pd.DataFrame:
     """The profile built from the parts (district_profile's former post-processing)."""
-    num, src = queries._num, queries._sources
+    num, src = definitions.num, common.sources
     dr, prov, idd, pid, cd, pc, dt_ = parts
     rows = []
     prov = prov.iloc[0]
@@ -138,18 +139,18 @@ def test_profile_of_every_district_is_what_its_parts_give(wh, options, period):
     units = [code for code, _ in options["units"]]
     assert len(units) == 27
     for unit in units:
-        got = queries.district_profile(wh, first, last, unit)
+        got = unit_profile.profile(wh, first, last, unit)
         pd.testing.assert_frame_equal(got, _expected(parts, unit), check_exact=True, obj=f"{unit} {first}..{last}")
     if period == "month_with_missing_reports":  # some district is unranked for the online rate
         assert 0 < int(parts[0]["rank"].notna().sum()) < len(units)
     if period == "before_any_data":
-        got = queries.district_profile(wh, first, last, units[0]).set_index("key")
+        got = unit_profile.profile(wh, first, last, units[0]).set_index("key")
         assert got.loc["online_rate", "ranked"] == 0 and got.loc["district_tasks_done", "ranked"] == len(units)
 
 
 def test_profile_of_a_unit_without_any_data(wh, options):
     last = options["default_period"]
-    got = queries.district_profile(wh, last, last, "no-such-unit")
+    got = unit_profile.profile(wh, last, last, "no-such-unit")
     pd.testing.assert_frame_equal(got, _expected(_parts(wh, last, last), "no-such-unit"), check_exact=True)
     assert got["key"].tolist() == ["online_rate", "total_dossiers", "cccd_records", "vneid_activated",
                                    "activation_rate", "cleaning_ratio", "district_tasks_done"]
@@ -162,5 +163,5 @@ def test_profile_of_a_unit_without_any_data(wh, options):
 @pytest.mark.parametrize("unit", ["38", "38.CA"])
 def test_profile_of_the_province_or_an_agency_code_is_what_the_parts_give(wh, options, unit):
     last = options["default_period"]
-    pd.testing.assert_frame_equal(queries.district_profile(wh, last, last, unit), _expected(_parts(wh, last, last), unit),
+    pd.testing.assert_frame_equal(unit_profile.profile(wh, last, last, unit), _expected(_parts(wh, last, last), unit),
                                   check_exact=True)

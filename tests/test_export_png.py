@@ -4,8 +4,9 @@ import struct
 
 import pytest
 
-from dashboard import charts, export, queries, ui
+from dashboard import charts, export, ui
 from dashboard.db import Warehouse
+from dashboard.queries import services
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -20,8 +21,8 @@ def test_a_page_chart_downloads_as_a_real_png(sample_db, png_server):
     wh = Warehouse(sample_db)
     try:
         d = dt.date(2023, 9, 1)
-        trend = queries.online_rate_trend(wh, dt.date(2022, 10, 1), d)
-        districts = queries.district_rates(wh, d, d)
+        trend = services.trend(wh, dt.date(2022, 10, 1), d)
+        districts = services.by_district(wh, d, d)
     finally:
         wh.close()
     for fig, title in ((charts.rate_trend(trend, [("online_rate", "Tỷ lệ trực tuyến")], target=0.5), "Tỷ lệ trực tuyến theo tháng"),

@@ -7,9 +7,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import export, queries, ui
+from dashboard import export, ui
 from dashboard.db import Warehouse
 from dashboard.filters import Filters, describe
+from dashboard.queries import catalog, services
 
 SEP = dt.date(2023, 9, 1)
 SPEC = [("service_code", "Mã", "text"), ("service_name", "Dịch vụ", "long"), ("online_rate", "Tỷ lệ trực tuyến", "rate"),
@@ -28,9 +29,9 @@ def _sheet(data: bytes):
 
 
 def test_a_page_table_exports_with_filters_headers_and_number_formats(wh):
-    options = queries.filter_options(wh)
+    options = catalog.filter_options(wh)
     f = Filters(SEP, SEP, ("395",), "38.CA")
-    df = queries.service_rates(wh, SEP, SEP, ["395"], "38.CA")
+    df = services.by_service(wh, SEP, SEP, ["395"], "38.CA")
     ws = _sheet(ui.table_xlsx(df, SPEC, "Tỷ lệ trực tuyến theo dịch vụ", describe(f, options)))
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "Tỷ lệ trực tuyến theo dịch vụ"
@@ -90,7 +91,7 @@ def test_any_title_gives_a_valid_sheet(title):
 def test_percentage_points_export_as_plain_numbers_under_a_points_header(wh):
     """"Kéo xuống" is a change in percentage points: 0,063 of a rate is 6,3 điểm %, written 6.3 with
     a plain number format (a % format would show 6,3 % — or 630 % for the raw 0.063)."""
-    df = queries.services_below_target(wh, SEP, SEP, None, None)
+    df = services.below_target(wh, SEP, SEP, None, None)
     spec = [("service_code", "Mã", "text"), ("pull", "Kéo xuống (điểm %)", "points"), ("online_rate", "Tỷ lệ", "rate")]
     ws = _sheet(ui.table_xlsx(df, spec, "Dịch vụ kéo tỷ lệ chung xuống", [("Kỳ báo cáo", "Tháng 9/2023")]))
     header = next(r for r in ws.iter_rows() if r[0].value == "Mã")

@@ -18,7 +18,7 @@ def test_tasks_counts_and_agency_filter(app_env):
     assert (m["Tổng số nhiệm vụ"], m["Đã hoàn thành"], m["Quá hạn"]) == (vn_count(n), vn_count(done), vn_count(overdue))
     tracker = at.dataframe[-1].value
     assert len(tracker) == n and set(tracker["Chủ trì"]) == {"Công an tỉnh"}
-    assert set(tracker["Trạng thái"]) <= {"Đã hoàn thành", "Đang thực hiện", "Chưa triển khai", "Chưa có báo cáo"}
+    assert set(tracker["Trạng thái"]) <= {"Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Chưa có báo cáo"}
 
 
 def _month_end(d: dt.date) -> dt.date:

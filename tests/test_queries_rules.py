@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from dashboard import queries
 from dashboard.db import Warehouse
+from dashboard.queries import catalog, cleaning, identity, overview, services
 
 JAN, SEP = dt.date(2023, 1, 1), dt.date(2023, 9, 1)
 
@@ -33,7 +33,7 @@ def test_online_rate_over_a_range_is_a_ratio_of_sums(wh, units, agency):
         from service_volume_monthly
         where period between ? and ? and list_contains(?, unit_code) and (? is null or agency_code = ?)""",
                                        [JAN, SEP, codes, agency, agency])
-    r = queries.online_rate_summary(wh, JAN, SEP, units, agency).iloc[0]
+    r = services.summary(wh, JAN, SEP, units, agency).iloc[0]
     assert (r["online_dossiers"], r["total_dossiers"]) == (online, total)
     assert r["online_rate"] == pytest.approx(online / total)
     assert r["online_rate"] != pytest.approx(mean_of_rates)
@@ -44,17 +44,17 @@ def test_identity_stocks_are_taken_at_the_period_end(wh, units):
     codes = list(units) if units else ["38"]
     cccd, act, tgt = one(wh, """select sum(cccd_records), sum(vneid_activated), sum(vneid_target) from identity_monthly
                                where period = ? and list_contains(?, unit_code)""", [SEP, codes])
-    kpis = {k["key"]: k for k in queries.overview_kpis(wh, JAN, SEP, units, None)}
+    kpis = {k["key"]: k for k in overview.kpis(wh, JAN, SEP, units, None)}
     assert kpis["cccd_records"]["value"] == cccd
     assert kpis["vneid_activation"]["value"] == pytest.approx(act / tgt)
-    trend = queries.identity_trend(wh, JAN, SEP, units)
+    trend = identity.trend(wh, JAN, SEP, units)
     assert len(trend) == 9 and trend.iloc[-1]["cccd_records"] == cccd
 
 
 def test_cleaning_stock_is_the_last_month_not_a_sum(wh):
     cleaned, total = one(wh, """select sum(records_cleaned) filter (where records_total is not null), sum(records_total)
                                 from cleaning_monthly where unit_code = '38' and period = ?""", [SEP])
-    k = {k["key"]: k for k in queries.overview_kpis(wh, JAN, SEP)}["cleaning"]
+    k = {k["key"]: k for k in overview.kpis(wh, JAN, SEP)}["cleaning"]
     assert (k["cleaned"], k["total"]) == (cleaned, total)
     assert k["value"] == pytest.approx(cleaned / total)
 
@@ -66,24 +66,24 @@ def test_district_rank_is_among_all_districts(wh, units):
                        from service_volume_monthly where unit_level = 'district' and period = ?
                        group by unit_code order by r desc""", [SEP])
     expected = {u: i + 1 for i, u in enumerate(rows["unit_code"])}
-    df = queries.district_rates(wh, SEP, SEP, units)
+    df = services.by_district(wh, SEP, SEP, units)
     assert len(df) == (len(units) if units else 27)
     assert dict(zip(df["unit_code"], df["rank"])) == {u: expected[u] for u in df["unit_code"]}
-    idd = queries.identity_by_district(wh, SEP, units)
+    idd = identity.by_district(wh, SEP, units)
     act = wh.query("""select unit_code, rank() over (order by activation_rate desc) as rk from identity_monthly
                       where unit_level = 'district' and period = ?""", [SEP])
     assert dict(zip(idd["unit_code"], idd["rank"])) == {u: r for u, r in zip(act["unit_code"], act["rk"]) if u in set(idd["unit_code"])}
-    cd = queries.cleaning_by_district(wh, SEP, units)
-    full = queries.cleaning_by_district(wh, SEP)
+    cd = cleaning.by_district(wh, SEP, units)
+    full = cleaning.by_district(wh, SEP)
     assert dict(zip(cd["unit_code"], cd["rank"])) == {u: r for u, r in zip(full["unit_code"], full["rank"]) if u in set(cd["unit_code"])}
 
 
 @pytest.mark.parametrize("fn, args, column", [
-    (queries.district_rates, (SEP, SEP), "unit_name"),
-    (queries.identity_by_district, (SEP,), "unit_name"),
-    (queries.cleaning_by_district, (SEP,), "unit_name"),
-    (queries.cleaning_by_dataset, (SEP,), "dataset_name"),
-    (queries.agency_rates, (SEP, SEP), "agency_name"),
+    (services.by_district, (SEP, SEP), "unit_name"),
+    (identity.by_district, (SEP,), "unit_name"),
+    (cleaning.by_district, (SEP,), "unit_name"),
+    (cleaning.by_dataset, (SEP,), "dataset_name"),
+    (services.by_agency, (SEP, SEP), "agency_name"),
 ])
 def test_names_sort_in_vietnamese_order(wh, fn, args, column):
     names = list(fn(wh, *args)[column])
@@ -94,7 +94,7 @@ def test_names_sort_in_vietnamese_order(wh, fn, args, column):
 
 
 def test_filter_options_sort_unit_names_in_vietnamese_order(wh):
-    names = [n for _, n in queries.filter_options(wh)["units"]]
+    names = [n for _, n in catalog.filter_options(wh)["units"]]
     assert names == sorted(names, key=_vi_key)
 
 
@@ -125,7 +125,7 @@ def test_vi_key_itself():
 
 
 def test_services_below_target_come_by_pull_then_shortfall(wh):
-    below = queries.services_below_target(wh, SEP, SEP)
+    below = services.below_target(wh, SEP, SEP)
     t, o = one(wh, """select sum(total_dossiers) filter (where online_dossiers is not null),
                              sum(online_dossiers) filter (where total_dossiers is not null)
                       from service_volume_monthly where unit_code = '38' and period = ?""", [SEP])
@@ -141,8 +141,8 @@ def test_services_below_target_come_by_pull_then_shortfall(wh):
 @pytest.mark.parametrize("first, last", [(SEP, SEP), (JAN, SEP), (dt.date(2023, 1, 1), dt.date(2023, 1, 1))])
 @pytest.mark.parametrize("units", [None, ("395",)])
 def test_online_kpi_compares_with_the_same_length_period_before(wh, first, last, units):
-    k = {k["key"]: k for k in queries.overview_kpis(wh, first, last, units, None)}["online_rate"]
-    pf, pl = queries.previous_window(first, last)
+    k = {k["key"]: k for k in overview.kpis(wh, first, last, units, None)}["online_rate"]
+    pf, pl = overview.previous_window(first, last)
     codes = list(units) if units else ["38"]
     for (a, b), value in (((first, last), k["value"]), ((pf, pl), k["previous"])):
         o, t = one(wh, """select sum(online_dossiers) filter (where total_dossiers is not null),

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import queries
 from dashboard.db import Warehouse
+from dashboard.queries import catalog, overview, reporting, services, tasks, unit_profile
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +18,10 @@ def wh(sample_db):
     w.close()
 
 
-def test_bind_replaces_names_in_order_and_leaves_casts():
-    sql, params = queries._bind("select :a, :b::date, x::varchar, :a where y = ':'", a=1, b=2)
-    assert sql == "select ?, ?::date, x::varchar, ? where y = ':'"
-    assert params == [1, 2, 1]
-
-
 def test_warehouse_summary_counts_the_files_of_submission_log(wh):
     files, rejected = wh.query(
         "select count(*), count(*) filter (where status = 'rejected') from submission_log").iloc[0].tolist()
-    s = queries.warehouse_summary(wh)
+    s = catalog.warehouse_summary(wh)
     assert (s["files"], s["rejected"]) == (files, rejected)
     assert rejected > 0
     sources = wh.query("select string_agg(distinct source, ',' order by source) from service_volume_monthly").iloc[0, 0]
@@ -37,14 +31,14 @@ def test_warehouse_summary_counts_the_files_of_submission_log(wh):
 def test_reporting_periods_are_the_months_of_reporting_status(wh):
     expected = [pd.Timestamp(p).date() for p in
                 wh.query("select distinct period from reporting_status order by period")["period"]]
-    assert expected and queries.reporting_periods(wh) == expected
+    assert expected and reporting.periods(wh) == expected
 
 
 @pytest.mark.parametrize("units", [None, ("395",), ("395", "380")])
 def test_district_task_status_is_each_districts_latest_report(wh, units):
-    periods = queries.filter_options(wh)["periods"]
+    periods = catalog.filter_options(wh)["periods"]
     for period in (periods[0], periods[len(periods) // 2], periods[-1]):
-        got = queries.district_task_status(wh, period, units)
+        got = tasks.district_status(wh, period, units)
         ref = wh.query(
             """
             with d as (
@@ -72,7 +66,7 @@ def test_district_task_status_is_each_districts_latest_report(wh, units):
 @pytest.mark.parametrize("units", [None, ("395",)])
 @pytest.mark.parametrize("agency", [None, "38.STNMT"])
 def test_service_scope_is_the_provinces_rows_or_the_units(wh, units, agency):
-    last = queries.filter_options(wh)["default_period"]
+    last = catalog.filter_options(wh)["default_period"]
     first = dt.date(last.year, 1, 1)
     codes = list(units) if units else ["38"]
     total, online = wh.query(
@@ -84,21 +78,21 @@ def test_service_scope_is_the_provinces_rows_or_the_units(wh, units, agency):
         """,
         [first, last, codes, agency, agency],
     ).iloc[0].tolist()
-    r = queries.online_rate_summary(wh, first, last, units, agency).iloc[0]
+    r = services.summary(wh, first, last, units, agency).iloc[0]
     assert (r["total_dossiers"], r["online_dossiers"]) == (total, online)
 
 
 def test_composites_match_their_parts(wh):
     """overview_kpis and district_trend run their parts at once, district_profile is one
     statement: same figures as the parts run one by one."""
-    o = queries.filter_options(wh)
+    o = catalog.filter_options(wh)
     last, unit = o["default_period"], o["units"][0][0]
     first = o["periods"][max(0, len(o["periods"]) - 12)]
-    trend = queries.district_trend(wh, first, last, unit)
-    d = queries.online_rate_trend(wh, first, last, [unit], None)
+    trend = unit_profile.trend(wh, first, last, unit)
+    d = services.trend(wh, first, last, [unit], None)
     assert trend["district_online_rate"].dropna().tolist() == d["online_rate"].dropna().tolist()
-    prof = queries.district_profile(wh, last, last, unit).set_index("key")
-    dr = queries.district_rates(wh, last, last, None, None).set_index("unit_code")
+    prof = unit_profile.profile(wh, last, last, unit).set_index("key")
+    dr = services.by_district(wh, last, last, None, None).set_index("unit_code")
     assert prof.loc["online_rate", "district"] == dr.loc[unit, "online_rate"]
-    kpis = {k["key"]: k for k in queries.overview_kpis(wh, last, last)}
-    assert kpis["online_rate"]["value"] == queries.online_rate_summary(wh, last, last).iloc[0]["online_rate"]
+    kpis = {k["key"]: k for k in overview.kpis(wh, last, last)}
+    assert kpis["online_rate"]["value"] == services.summary(wh, last, last).iloc[0]["online_rate"]

@@ -167,10 +167,10 @@ def gather(wh, period: dt.date, unit: str | None = None) -> Report:
                case when l.parent_code = ? then null else pu.unit_name end as group_name,
                sum(v.total_dossiers) filter (where v.online_dossiers is not null) as total_dossiers,
                sum(v.online_dossiers) filter (where v.total_dossiers is not null) as online_dossiers,
-               sum(v.online_dossiers) filter (where v.total_dossiers is not null)
-                   / nullif(sum(v.total_dossiers) filter (where v.online_dossiers is not null), 0) as online_rate,
-               sum(v.total_dossiers * sv.online_rate_target) filter (where v.online_dossiers is not null)
-                   / nullif(sum(v.total_dossiers) filter (where v.online_dossiers is not null and sv.online_rate_target is not null), 0) as target_rate
+               sum_ratio(v.online_dossiers, v.total_dossiers) as online_rate,
+               -- the services' targets weighted by the dossiers the online rate counts
+               sum_ratio(if(v.online_dossiers is null, null, v.total_dossiers) * sv.online_rate_target,
+                         if(v.online_dossiers is null, null, v.total_dossiers)) as target_rate
         from leaves as l
         left join stg_units as pu on pu.unit_code = l.parent_code
         left join service_volume_monthly as v on v.unit_code = l.unit_code and v.period = ?

@@ -12,8 +12,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from etl.definitions import task_status_label
 from etl.report.data import Report
-from etl.topics import SAMPLE_MARK, STATUS_LABELS
+from etl.topics import SAMPLE_MARK
 
 FONT = "Times New Roman"
 THIN = Side(style="thin")
@@ -129,7 +130,7 @@ def _tasks_sheet(wb, r: Report) -> None:
             _body(ws, row, [ROMAN[i], None, heading.get(group, group)] + [None] * 4, [None] * 7, bold=True)
             row += 1
         _body(ws, row, [t["task_number"], t["task_code"], t["task_name"], t["deadline_text"],
-                        STATUS_LABELS.get(t["status"], "Chưa có báo cáo"), t["status_text"], t["responsible_unit_name"]],
+                        task_status_label(t["status"]), t["status_text"], t["responsible_unit_name"]],
               [None] * 7)
         row += 1
     _footer(ws, row, r)

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from etl.numbers import format_count, format_rate
-from etl.periods import add_months, period_label
+from etl.definitions import POINTS_UNIT, clean, fmt_count, fmt_rate, format_rate, period_label
+from etl.periods import add_months
 from etl.report.data import Report
 
-
-def clean(v):
-    """None for a missing figure (None or NaN)."""
-    return None if v is None or v != v else v
-
-
-def _n(v) -> str:
-    return format_count(clean(v))
-
-
-def rate(v, digits: int = 1) -> str:
-    return format_rate(clean(v), digits)
+# The dashboard's writers (etl.definitions): None or NaN is "–".
+_n = fmt_count
+rate = fmt_rate
 
 
 def _change(now, before, unit: str = "") -> str:
@@ -41,7 +32,7 @@ def _points(now, before) -> str:
     d = (now - before) * 100
     if abs(d) < 0.05:
         return ", không thay đổi so với tháng trước"
-    return f", {'tăng' if d > 0 else 'giảm'} {abs(d):.1f}".replace(".", ",") + " điểm % so với tháng trước"
+    return f", {'tăng' if d > 0 else 'giảm'} {abs(d):.1f}".replace(".", ",") + f" {POINTS_UNIT} so với tháng trước"
 
 
 def results(r: Report) -> list[dict]:

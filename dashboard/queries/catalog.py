@@ -1,0 +1,88 @@
+"""What the warehouse holds: the months, units and agencies the filters offer, a summary of
+its contents, and the units one may pick for a template or an account."""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.db import Warehouse
+from dashboard.queries.common import PROVINCE, PROVINCE_UNITS, bound, together
+
+
+def warehouse_summary(wh: Warehouse) -> dict:
+    """What the warehouse holds: months covered, sources, file counts."""
+    df = wh.query(
+        """
+        select
+            (select min(period) from service_volume_monthly) as first_period,
+            (select max(period) from service_volume_monthly) as last_period,
+            -- submission_log has one row per received file, rejected iff the file was: counted from
+            -- the files themselves (the view would work out every file's superseded status first)
+            (select count(*) from stg_submissions) as files,
+            (select count(*) from stg_submissions where status = 'rejected') as rejected,
+            (select count(distinct unit_code) from service_volume_monthly where unit_level = 'district') as districts,
+            (select string_agg(source, ',' order by source)
+             from (select distinct source from service_volume_monthly)) as sources,
+            (select official_label from stg_settings) as official_label,
+            (select sample_label from stg_settings) as sample_label
+        """
+    )
+    return df.iloc[0].to_dict()
+
+
+def filter_options(wh: Warehouse) -> dict:
+    """What the filters offer: the months with data (any topic), the province's territorial
+    units and the agencies (names in Vietnamese order), the default month (the latest month of
+    service_volume_monthly) and the source labels."""
+    # four independent queries, at once (see common.together)
+    months, units, agencies, s = together(*[(wh.query, sql) for sql in (
+        """
+        select distinct period from (
+            select period from service_volume_monthly
+            union all select period from identity_monthly
+            union all select period from cleaning_monthly
+            union all select period from task_status
+        ) order by period
+        """,
+        f"""
+        select u.unit_code, u.unit_name, u.unit_level
+        from stg_units as u
+        where {PROVINCE_UNITS}
+        order by u.unit_name collate vi
+        """,
+        f"""
+        select u.unit_code, u.unit_name
+        from stg_units as u
+        where u.unit_level = 'agency' and u.parent_code = {PROVINCE}
+        order by u.unit_name collate vi
+        """,
+        """
+        select s.province_code, u.unit_name as province_name, s.official_label, s.sample_label,
+               (select max(period) from service_volume_monthly) as default_period
+        from stg_settings as s
+        left join stg_units as u on u.unit_code = s.province_code
+        """,
+    )])
+    s = s.iloc[0]
+    periods = [pd.Timestamp(p).date() for p in months["period"]]
+    default = pd.Timestamp(s["default_period"]).date() if pd.notna(s["default_period"]) else (periods[-1] if periods else None)
+    return {
+        "periods": periods,
+        "default_period": default,
+        "units": list(zip(units["unit_code"], units["unit_name"])),
+        "agencies": list(zip(agencies["unit_code"], agencies["unit_name"])),
+        "province_code": s["province_code"],
+        "province_name": s["province_name"] or s["province_code"],
+        "official_label": s["official_label"],
+        "sample_label": s["sample_label"],
+    }
+
+
+def reportable_units(wh: Warehouse, units: list[str] | None) -> pd.DataFrame:
+    """Units a person may pick for a template or an account: the given ones (None = every
+    district, commune and agency; an empty list = none)."""
+    return wh.query(f"""
+        select unit_code, unit_name, unit_level from stg_units
+        where unit_level in ('district', 'agency', 'commune')
+          {"and list_contains(?::varchar[], unit_code)" if units is not None else ""}
+        order by unit_level, unit_name collate vi
+        """, bound(None if units is None else list(units)))

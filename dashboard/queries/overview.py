@@ -1,0 +1,93 @@
+"""The leadership KPIs: the online rate, CCCD records, VNeID activation, data cleaning and tasks
+for the period, each with its previous value, target and status (thresholds and targets:
+etl.definitions)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard.db import Warehouse
+from dashboard.queries import cleaning, identity, services, tasks
+from dashboard.queries.common import sources, together
+from etl.definitions import ACTIVATION_TARGET, CLEANING_TARGET, DEFAULT_ONLINE_TARGET, kpi_status, num, tasks_status
+from etl.periods import add_months
+
+
+def previous_window(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length just before [first, last]."""
+    n = (last.year - first.year) * 12 + last.month - first.month + 1
+    return add_months(first, -n), add_months(first, -1)
+
+
+def _at(df, column: str, month: dt.date):
+    """The row of `df` for the month, None when there is none."""
+    rows = df[df[column].dt.date == month]
+    return rows.iloc[0] if len(rows) else None
+
+
+def kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> list[dict]:
+    """The leadership KPIs for the period: value, target, the previous value (the same-length
+    period before for flows, the month before the period for stocks), status
+    ('green' | 'amber' | 'red' | 'none') and sources. Each a dict with key, value, previous,
+    target, status, sources and the figures behind it."""
+    pf, _ = previous_window(first, last)
+    before = add_months(first, -1)
+    # The period and the same-length period before it, in one query; the stocks and tasks at once.
+    both, idt, cl, tc = together(
+        (services.two_windows, wh, pf, first, last, units, agency), (identity.trend, wh, before, last, units),
+        (cleaning.trend, wh, before, last, units, agency), (tasks.counts, wh, last, agency))
+    both = both.set_index("w")
+    cur, prev = both.loc["cur"], both.loc["prev"]
+    out: list[dict] = []
+
+    # Online-submission rate (flow over the period).
+    target = num(cur["target_rate"]) if num(cur["target_rate"]) is not None else DEFAULT_ONLINE_TARGET
+    out.append({
+        "key": "online_rate", "value": num(cur["online_rate"]), "previous": num(prev["online_rate"]),
+        "target": target, "status": kpi_status(cur["online_rate"], target),
+        "total": num(cur["total_dossiers"]), "online": num(cur["online_dossiers"]),
+        "sources": sources(cur["sources"]),
+    })
+
+    # CCCD records and VNeID (stocks at the period's last month vs the month before the period).
+    c, p = _at(idt, "period", last), _at(idt, "period", before)
+    out.append({
+        "key": "cccd_records", "value": num(c["cccd_records"]) if c is not None else None,
+        "previous": num(p["cccd_records"]) if p is not None else None,
+        "target": None, "status": "none", "sources": sources(c["sources"]) if c is not None else "",
+    })
+    rate = num(c["activation_rate"]) if c is not None else None
+    out.append({
+        "key": "vneid_activation", "value": rate, "previous": num(p["activation_rate"]) if p is not None else None,
+        "target": ACTIVATION_TARGET,
+        "activated": num(c["vneid_activated"]) if c is not None else None,
+        "vneid_target": num(c["vneid_target"]) if c is not None else None,
+        "activated_previous": num(p["vneid_activated"]) if p is not None else None,
+        "status": kpi_status(rate, ACTIVATION_TARGET), "sources": sources(c["sources"]) if c is not None else "",
+    })
+
+    # Data cleaning (stock).
+    cc, cp = _at(cl, "period", last), _at(cl, "period", before)
+    ratio = num(cc["cleaning_ratio"]) if cc is not None else None
+    out.append({
+        "key": "cleaning", "value": ratio, "previous": num(cp["cleaning_ratio"]) if cp is not None else None,
+        "target": CLEANING_TARGET, "status": kpi_status(ratio, CLEANING_TARGET),
+        "cleaned": num(cc["records_cleaned_with_total"]) if cc is not None else None,
+        "total": num(cc["records_total"]) if cc is not None else None,
+        "sources": sources(cc["sources"]) if cc is not None else "",
+    })
+
+    # Tasks (status as of the period's last month; the province's tracker).
+    t, tp = _at(tc, "period", last), _at(tc, "period", add_months(last, -1))
+    n_tasks = int(t["tasks"]) if t is not None else 0
+    overdue = int(t["overdue"]) if t is not None else None
+    out.append({
+        "key": "tasks", "value": int(t["done"]) if t is not None else None,
+        "previous": int(tp["done"]) if tp is not None else None,
+        "tasks": n_tasks, "overdue": overdue,
+        "overdue_previous": int(tp["overdue"]) if tp is not None else None,
+        "target": n_tasks, "status": tasks_status(n_tasks, overdue),
+        "sources": sources(t["sources"]) if t is not None else "",
+    })
+    for k in out:
+        k["change"] = (k["value"] - k["previous"]) if k["value"] is not None and k["previous"] is not None else None
+    return out

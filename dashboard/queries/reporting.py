@@ -1,0 +1,107 @@
+"""Who has reported: each unit's reports of each month, on time, late or missing (the
+reporting_status view), as rates, a unit × month matrix and the units still missing."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboard.db import Warehouse
+from dashboard.queries.common import bound
+# missing > late > on time: a unit's month takes the worst status of its topics.
+_STATUS_RANK = "case status when 'missing' then 3 when 'late' then 2 else 1 end"
+
+
+def _where(topic: str | None, level: str | None) -> str:
+    """reporting_status rows of the months (`?`s: the first and last month), for the topic and
+    the unit level (a `?` each where given; None: all)."""
+    return ("period between ?::date and ?::date" + (" and topic = ?" if topic else "")
+            + (" and unit_level = ?" if level else ""))
+
+
+def periods(wh: Warehouse) -> list[dt.date]:
+    """The months of reporting_status (`select distinct period from reporting_status`), from the
+    two views it is built on without computing it: the reporting calendar, when anyone in the
+    province is expected to report."""
+    df = wh.query(
+        """
+        select period from reporting_months
+        where exists (select 1 from reporting_obligations)
+        order by period
+        """
+    )
+    return [p.date() if hasattr(p, "date") else p for p in df["period"]]
+
+
+def matrix(wh: Warehouse, first: dt.date, last: dt.date, topic: str | None, level: str | None) -> pd.DataFrame:
+    """One row per unit and month: the worst status over the unit's topics (missing > late >
+    on time) and whether any topic was replaced. Units sorted in Vietnamese order."""
+    return wh.query(f"""
+        with s as (
+            select * from reporting_status
+            where {_where(topic, level)}
+        ),
+        per_unit as (
+            select period, unit_code, unit_name, unit_level,
+                   max({_STATUS_RANK}) as rank,
+                   bool_or(replaced) as replaced,
+                   count(*) as expected,
+                   count(*) filter (where status <> 'missing') as reported
+            from s
+            group by period, unit_code, unit_name, unit_level
+        ),
+        final as (
+            select period, unit_code, unit_name, unit_level,
+                   case rank when 3 then 'missing' when 2 then 'late' else 'on_time' end as status,
+                   replaced, expected, reported
+            from per_unit
+        )
+        select * from final order by unit_name collate vi, period
+        """, bound(first, last, topic, level))
+
+
+def rates_by_month(wh: Warehouse, first: dt.date, last: dt.date, topic: str | None, level: str | None) -> pd.DataFrame:
+    """Reporting rate (reports received / expected) and on-time rate per month."""
+    return wh.query(f"""
+        select period,
+               count(*) as expected,
+               count(*) filter (where status <> 'missing') as received,
+               count(*) filter (where status = 'on_time') as on_time,
+               ratio(count(*) filter (where status <> 'missing'), count(*)) as reporting_rate,
+               ratio(count(*) filter (where status = 'on_time'), count(*)) as on_time_rate
+        from reporting_status
+        where {_where(topic, level)}
+        group by period
+        order by period
+        """, bound(first, last, topic, level))
+
+
+def rates_by_unit(wh: Warehouse, first: dt.date, last: dt.date, topic: str | None, level: str | None) -> pd.DataFrame:
+    """Per unit over the months: reports expected, received, on time, late, missing, replaced,
+    the reporting and on-time rates; the lowest on-time rate first."""
+    return wh.query(f"""
+        select unit_code, unit_name, unit_level,
+               count(*) as expected,
+               count(*) filter (where status <> 'missing') as received,
+               count(*) filter (where status = 'on_time') as on_time,
+               count(*) filter (where status = 'late') as late,
+               count(*) filter (where status = 'missing') as missing,
+               count(*) filter (where replaced) as replaced,
+               ratio(count(*) filter (where status <> 'missing'), count(*)) as reporting_rate,
+               ratio(count(*) filter (where status = 'on_time'), count(*)) as on_time_rate
+        from reporting_status
+        where {_where(topic, level)}
+        group by unit_code, unit_name, unit_level
+        order by on_time_rate, unit_name collate vi
+        """, bound(first, last, topic, level))
+
+
+def not_yet_reported(wh: Warehouse, period: dt.date, topic: str | None = None, level: str | None = None) -> pd.DataFrame:
+    """Units and topics with no report for the month, with the deadline."""
+    return wh.query(f"""
+        select unit_code, unit_name, unit_level, string_agg(topic, ', ' order by topic) as topics, min(deadline) as deadline
+        from reporting_status
+        where {_where(topic, level)} and status = 'missing'
+        group by unit_code, unit_name, unit_level
+        order by unit_name collate vi
+        """, bound(period, period, topic, level))

@@ -1,0 +1,236 @@
+"""What the figures are called and how they are written: one plain module (no Streamlit) shared by
+the dashboard (pages, dashboard/ui.py, the query modules) and the monthly report (etl/report).
+
+* Indicators: each KPI's Vietnamese name, its short label on a card, its format and its target.
+* Thresholds: when a KPI is green, amber or red (`kpi_status`, `tasks_status`).
+* Status words: a task's status (the template's and the official report's wording), a report's
+  timeliness, a submitted file's status, unit levels, service groups, data sources.
+* Formatting: numbers and rates the Vietnamese way (3.421.346; 33,9 %; +0,8 điểm %), months
+  ("Tháng 9/2023") and dates (15/02/2024). Every function takes None or NaN for "no figure" and
+  writes "–".
+
+Parsing and the basic writers stay where the ETL reads with them (etl/numbers.py,
+etl/periods.py); this module re-exports them, so a page or the report imports from here only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from etl.numbers import format_count, format_rate
+from etl.periods import period_label, period_text
+
+__all__ = [
+    "format_count", "format_rate", "period_label", "period_text",  # re-exported: the one way to write them
+]
+
+NO_VALUE = "–"
+
+# --------------------------------------------------------------------------- numbers, months, dates
+
+
+def clean(v):
+    """None for a missing figure (None, NaN, NaT, pandas' NA); the value otherwise."""
+    if v is None:
+        return None
+    try:
+        return None if v != v else v  # NaN and NaT are not equal to themselves
+    except TypeError:  # pandas' NA refuses a truth value
+        return None
+
+
+def num(v) -> float | None:
+    """A figure as a float, None when missing."""
+    v = clean(v)
+    return None if v is None else float(v)
+
+
+def fmt_count(v) -> str:
+    """3421346 -> '3.421.346'; '–' when missing."""
+    return format_count(clean(v))
+
+
+def fmt_rate(v, digits: int = 1) -> str:
+    """0.339 -> '33,9 %'; '–' when missing."""
+    v = num(v)
+    return format_rate(v, digits)
+
+
+def fmt_signed_count(v) -> str | None:
+    """A change of a count: '+5.905', '-12'; None when missing."""
+    v = clean(v)
+    if v is None:
+        return None
+    return ("+" if v >= 0 else "-") + format_count(abs(v))
+
+
+POINTS_UNIT = "điểm %"  # a change of a rate is in percentage points, never in %
+
+
+def fmt_points(v) -> str | None:
+    """A change of a rate in percentage points: 0.008 -> '+0,8 điểm %'; None when missing."""
+    v = num(v)
+    if v is None:
+        return None
+    return f"{v * 100:+.1f}".replace(".", ",") + f" {POINTS_UNIT}"
+
+
+def fmt_points_number(v) -> str:
+    """Percentage points as a plain number (a table column headed '… (điểm %)'): 0.063 -> '6,3'."""
+    v = num(v)
+    return NO_VALUE if v is None else f"{v:.1f}".replace(".", ",")
+
+
+def fmt_rank(rank, ranked) -> str:
+    """A rank among the units that have the figure: '3/27'; '–' when not ranked."""
+    return f"{fmt_count(rank)}/{fmt_count(ranked)}" if num(rank) else NO_VALUE
+
+
+def month_label(d: dt.date) -> str:
+    """'Tháng 9/2023'."""
+    return period_label(d)
+
+
+def month_short(d: dt.date) -> str:
+    """'T9/2023': a chart's month tick."""
+    return f"T{d.month}/{d.year}"
+
+
+def date_text(d) -> str:
+    """15/02/2024; '–' when missing."""
+    d = clean(d)
+    return NO_VALUE if d is None else d.strftime("%d/%m/%Y")
+
+
+def datetime_text(t) -> str:
+    """05/01/2025 16:13; '–' when missing."""
+    t = clean(t)
+    return NO_VALUE if t is None else t.strftime("%d/%m/%Y %H:%M")
+
+
+# --------------------------------------------------------------------------- targets and thresholds
+
+# A KPI is green when its value reaches the target, amber when it is at most AMBER_BAND (10
+# percentage points) below it, red further below; grey ('none') when it has no target.
+AMBER_BAND = 0.10
+# Data cleaning has no target in the sources: the aim is every record (100 %).
+CLEANING_TARGET = 1.0
+# VNeID activation is measured against vneid_target (100 %).
+ACTIVATION_TARGET = 1.0
+# The online-rate target when no service in scope has one configured.
+DEFAULT_ONLINE_TARGET = 0.5
+# Tasks: green with no overdue task, amber while overdue tasks are at most this share of tasks.
+TASKS_AMBER_SHARE = 0.10
+
+
+def kpi_status(value, target, band: float = AMBER_BAND) -> str:
+    """'green' | 'amber' | 'red' against the target; 'none' without a value or a target."""
+    value, target = num(value), num(target)
+    if value is None or target is None:
+        return "none"
+    if value >= target:
+        return "green"
+    if value >= target - band:
+        return "amber"
+    return "red"
+
+
+def tasks_status(tasks: int, overdue: int | None) -> str:
+    """The tasks KPI: 'green' with no overdue task, 'amber' while overdue tasks are at most
+    TASKS_AMBER_SHARE of them, 'red' above; 'none' without tasks."""
+    if not tasks:
+        return "none"
+    if overdue == 0:
+        return "green"
+    if overdue <= TASKS_AMBER_SHARE * tasks:
+        return "amber"
+    return "red"
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}"
+
+
+KPI_STATUS_LABELS = {"green": "Đạt chỉ tiêu", "amber": f"Gần đạt (thiếu ≤ {_pct(AMBER_BAND)} {POINTS_UNIT})",
+                     "red": "Chưa đạt chỉ tiêu", "none": "Không có chỉ tiêu"}
+TASKS_STATUS_LABELS = {"green": "Không có nhiệm vụ quá hạn",
+                       "amber": f"Có nhiệm vụ quá hạn (≤ {_pct(TASKS_AMBER_SHARE)} %)",
+                       "red": f"Nhiều nhiệm vụ quá hạn (> {_pct(TASKS_AMBER_SHARE)} %)",
+                       "none": "Chưa có báo cáo nhiệm vụ"}
+NO_FIGURE = "Chưa có số liệu"
+TASKS_STATUS_HELP = (f"Trạng thái của mỗi nhiệm vụ theo báo cáo gần nhất đến cuối kỳ. Xanh: không có nhiệm vụ quá hạn; "
+                     f"vàng: quá hạn không quá {_pct(TASKS_AMBER_SHARE)} % số nhiệm vụ; đỏ: nhiều hơn.")
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str  # in tables, the unit profile and the report
+    label: str  # on a KPI card
+    kind: str  # 'rate' | 'count'
+    target: float | None = None
+    help: str = ""
+
+    def fmt(self, v) -> str:
+        """The value written in the indicator's format."""
+        return fmt_rate(v) if self.kind == "rate" else fmt_count(v)
+
+
+INDICATORS: dict[str, Indicator] = {i.key: i for i in (
+    Indicator("online_rate", "Tỷ lệ hồ sơ trực tuyến", "Nộp hồ sơ trực tuyến", "rate", DEFAULT_ONLINE_TARGET,
+              "Tổng hồ sơ trực tuyến / tổng hồ sơ của kỳ (chỉ các dòng có đủ hai số). Chỉ tiêu: bình quân chỉ tiêu "
+              "của các dịch vụ, theo số hồ sơ."),
+    Indicator("total_dossiers", "Tổng hồ sơ dịch vụ công", "Tổng hồ sơ", "count"),
+    Indicator("online_dossiers", "Hồ sơ nộp trực tuyến", "Hồ sơ nộp trực tuyến", "count"),
+    Indicator("cccd_records", "Hồ sơ CCCD gắn chip", "Hồ sơ CCCD gắn chip", "count"),
+    Indicator("vneid_applications", "Hồ sơ đề nghị cấp tài khoản VNeID", "Hồ sơ đề nghị cấp tài khoản VNeID", "count"),
+    Indicator("vneid_activated", "Tài khoản VNeID đã kích hoạt", "Tài khoản VNeID đã kích hoạt", "count"),
+    Indicator("activation_rate", "Kích hoạt VNeID so với chỉ tiêu", "Kích hoạt VNeID", "rate", ACTIVATION_TARGET),
+    Indicator("cleaning_ratio", "Tỷ lệ làm sạch dữ liệu", "Làm sạch dữ liệu", "rate", CLEANING_TARGET,
+              "Bản ghi đã làm sạch / tổng bản ghi, trên các bộ dữ liệu có tổng số."),
+    Indicator("tasks_done", "Nhiệm vụ hoàn thành", "Nhiệm vụ hoàn thành", "count"),
+    Indicator("district_tasks_done", "Nhiệm vụ cấp huyện đã hoàn thành", "Nhiệm vụ cấp huyện đã hoàn thành", "rate"),
+)}
+
+# The unit profile's indicators, in the order it lists them.
+PROFILE_INDICATORS = ("online_rate", "total_dossiers", "cccd_records", "vneid_activated", "activation_rate",
+                      "cleaning_ratio", "district_tasks_done")
+
+
+# --------------------------------------------------------------------------- status words
+
+# A task's status: the template's drop-down and the official report's wording (etl.topics
+# reads and writes these); 'no_report' is the tracker's word for a task nobody has reported on.
+TASK_STATUS_LABELS = {"done": "Đã hoàn thành", "in_progress": "Đang thực hiện", "not_started": "Chưa thực hiện"}
+NO_REPORT = "no_report"
+TASK_STATUS_WORDS = {**TASK_STATUS_LABELS, NO_REPORT: "Chưa có báo cáo"}
+OVERDUE_LABEL = "Quá hạn"
+
+
+def task_status_label(status) -> str:
+    """A task's status in words; a task without a status has no report."""
+    return TASK_STATUS_WORDS.get(status, TASK_STATUS_WORDS[NO_REPORT]) if clean(status) is not None \
+        else TASK_STATUS_WORDS[NO_REPORT]
+
+
+# Whether a unit's report of a month came in on time (reporting_status.status).
+REPORTING_STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa nộp"}
+# A received file (submission_log.status, and the check before loading).
+SUBMISSION_STATUS_LABELS = {"accepted": "Đã nạp", "superseded": "Đã bị thay thế", "partly_superseded": "Bị thay thế một phần",
+                            "rejected": "Bị từ chối", "valid": "Hợp lệ", "duplicate": "Đã có (trùng tệp)"}
+UNIT_LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "agency": "Sở, ngành", "commune": "Cấp xã"}
+SERVICE_GROUP_LABELS = {"e06_essential": "25 DVC thiết yếu (Đề án 06)", "qd422": "DVC theo QĐ 422/QĐ-TTg"}
+SOURCE_NAMES = {"official": "số liệu chính thức", "sample": "dữ liệu mẫu", "submitted": "số liệu đơn vị gửi"}
+REPORTING_LEVEL_ALL = "Huyện và sở, ngành"  # the reporting page's choice of every reporting level
+TOPICS_ALL = "Tất cả nội dung"
+
+# The short Vietnamese name of each figure a submission carries (the check before loading shows
+# what it read under these).
+COLUMN_LABELS = {"service_code": "Mã dịch vụ", "total_dossiers": "Tổng số hồ sơ", "online_dossiers": "Trực tuyến",
+                 "on_time": "Đúng hạn", "overdue": "Quá hạn", "unit_code": "Mã đơn vị", "cccd_records": "Hồ sơ CCCD",
+                 "vneid_applications": "Hồ sơ ĐDĐT", "vneid_activated": "Đã kích hoạt", "vneid_target": "Chỉ tiêu",
+                 "dataset_code": "Mã bộ dữ liệu", "records_cleaned": "Đã làm sạch", "records_total": "Tổng số",
+                 "task_code": "Mã nhiệm vụ", "status": "Trạng thái", "status_text": "Kết quả", "dòng": "Dòng"}
