@@ -19,6 +19,7 @@ FONT = "Times New Roman"
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 COUNT, RATE = "#,##0", "0.0%"
+NO_REPORT = "Chưa có báo cáo"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
 
@@ -33,7 +34,7 @@ def _title(ws, r: Report, lines: list[str], width: int) -> int:
         c.alignment = Alignment(horizontal="center", wrap_text=True)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         row += 1
-    ws.cell(row, 1, f"Đơn vị: {r.unit_code}").font = Font(name=FONT, italic=True)
+    ws.cell(row, 1, f"Đơn vị: {r.unit_code} - {r.unit_name}").font = Font(name=FONT, italic=True)
     ws.cell(row, 3, f"Kỳ báo cáo: {r.period:%m/%Y}").font = Font(name=FONT, italic=True)
     return row + 2
 
@@ -128,9 +129,12 @@ def _tasks_sheet(wb, r: Report) -> None:
             i = [g for g, _ in r.task_groups].index(group)
             _body(ws, row, [ROMAN[i], None, heading.get(group, group)] + [None] * 4, [None] * 7, bold=True)
             row += 1
-        _body(ws, row, [t["task_number"], t["task_code"], t["task_name"], t["deadline_text"],
-                        STATUS_LABELS.get(t["status"], "Chưa có báo cáo"), t["status_text"], t["responsible_unit_name"]],
-              [None] * 7)
+        # a task nobody has reported on has no status: the cell stays empty (what the intake
+        # reads as "not reported") and the result column says so
+        status = STATUS_LABELS.get(t["status"])
+        result = t["status_text"] if status else NO_REPORT
+        _body(ws, row, [t["task_number"], t["task_code"], t["task_name"], t["deadline_text"], status, result,
+                        t["responsible_unit_name"]], [None] * 7)
         row += 1
     _footer(ws, row, r)
 
