@@ -1,6 +1,7 @@
 """The report reads as the working group writes it and is laid out as Decree 30/2020/NĐ-CP
-asks, read back with python-docx: September 2023 for the province (the official month) against
-the seed report's own sentences, the template's styles and layout."""
+asks, read back with python-docx and openpyxl: September 2023 for the province (the official
+month) against the seed report's own sentences, the template's styles and layout, the
+appendix sheets' print setup."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,12 +9,13 @@ import io
 import zipfile
 
 import docx
+import openpyxl
 import pandas as pd
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
 
 from dashboard.db import Warehouse
-from etl.report import IncompleteMonth, gather, render_docx
+from etl.report import IncompleteMonth, gather, render_docx, render_xlsx
 from etl.report.make_template import TEMPLATE, make
 from etl.report.word import unit_rows
 
@@ -161,3 +163,19 @@ def test_the_committed_template_is_what_make_template_writes(tmp_path):
     with zipfile.ZipFile(TEMPLATE) as a, zipfile.ZipFile(fresh) as b:
         for part in parts:
             assert a.read(part) == b.read(part), part
+
+
+def test_the_appendix_sheets_print_on_a4_across_one_page_width_with_their_header_on_every_page(september):
+    wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(september)))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.print_title_rows and ws.print_title_rows.endswith(str(next(
+            c.row for row in ws.iter_rows() for c in row if c.value == "(1)")))
+        assert ws.oddHeader.center.text == "DỮ LIỆU MẪU — không phải số liệu thật"
+        assert ws.oddFooter.center.text == "Trang &P/&N"
+    ws = wb["Phụ lục I"]
+    long_row = next(c.row for row in ws.iter_rows() for c in row if c.value == "PL1-C-09")
+    short_row = next(c.row for row in ws.iter_rows() for c in row if c.value == "PL1-A-03")
+    assert ws.row_dimensions[long_row].height > 2 * ws.row_dimensions[short_row].height  # wrapped text gets its lines
+    assert any(c.value == "Đơn vị: 38 - Tỉnh Thanh Hóa" for row in ws.iter_rows(max_row=8) for c in row)
