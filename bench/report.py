@@ -178,6 +178,7 @@ def section_report(rep, raw, wh: Path, national, quick: bool):
     from bench.national import build_national
 
     print("report", flush=True)
+    load_before = os.getloadavg()[0]
     repeat = 5 if quick else 15
     r = time_generation(wh, PROVINCE_PERIOD, None, repeat)
     rep.add("report (province)", f"one month's report, .docx + .xlsx, as the page makes it ({PROVINCE_PERIOD:%m/%Y}, "
@@ -219,4 +220,7 @@ def section_report(rep, raw, wh: Path, national, quick: bool):
         "the whole's (each is its own median). The national warehouse for it is bench/national.py's with "
         f"first_province_communes={COMMUNES_166} (34 provinces, 3.321 communes, {months} months; generated in {stats['seconds']} s); "
         f"its communes send no task reports, so the month counts as incomplete ({n['missing']} of {n['units']} communes "
-        "missing) and the report lists them in section III, as the page does with a warning.")
+        "missing) and the report lists them in section III, as the page does with a warning. "
+        f"The machine's load average (1 min) was {load_before:.1f} when the section began and {os.getloadavg()[0]:.1f} when it "
+        f"ended, on {os.cpu_count()} cores: above {os.cpu_count()} other work shares the cores and every wall time here grows "
+        "with it (the baselines too, which is why the rows are ratios).")
