@@ -59,6 +59,37 @@ class Report:
             lines += ["", "## Notes", ""] + [f"- {n}" for n in self.notes]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
+    def merge_into(self, path: Path, sections: list[str], command: str, seconds: float):
+        """Replace the named sections' rows and notes in an existing results file (the other
+        sections' rows stay as their run left them); a note says which command made them."""
+        if not path.exists():
+            return self.write(path, "--quick" in command, seconds)
+        def ours(line: str) -> bool:
+            cells = line.split("|")
+            return len(cells) > 2 and any(cells[1].strip() == s or cells[1].strip().startswith(s + " (") for s in sections)
+        tag = f"Rows of {', '.join(sections)}: "
+        new_rows = ["| " + " | ".join(str(c) for c in r) + " |" for r in self.rows]
+        out, placed = [], False
+        lines = path.read_text(encoding="utf-8").splitlines()
+        last_row = max(i for i, line in enumerate(lines) if line.startswith("|"))
+        for i, line in enumerate(lines):
+            if line.startswith("|") and ours(line):
+                if not placed:
+                    out += new_rows
+                    placed = True
+                continue
+            if line.startswith("- ") and (line[2:].startswith(tag) or any(line[2:].startswith(n.split(":")[0] + ":") for n in self.notes)):
+                continue
+            out.append(line)
+            if i == last_row and not placed:
+                out += new_rows
+                placed = True
+        stamp = f"{tag}`{command}` on {dt.datetime.now():%Y-%m-%d %H:%M}, {seconds:.0f} s."
+        if "## Notes" not in out:
+            out += ["", "## Notes", ""]
+        out += [f"- {stamp}"] + [f"- {n}" for n in self.notes]
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
 
 def sample_inputs(work: Path) -> tuple[Path, Path]:
     """The sample archive and its warehouse, made fresh in the work folder."""
@@ -100,10 +131,22 @@ def section_views(rep: Report, wh: Path, national: Path | None, quick: bool):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("--quick", action="store_true", help="smaller national warehouse, fewer repeats, fewer sessions (about 2 minutes)")
+    ap.add_argument("--only", action="append", choices=ONLY, metavar="SECTION",
+                    help=f"run only this section ({', '.join(ONLY)}; repeatable) and replace its rows in the results file")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     rep = Report()
     WORK.mkdir(exist_ok=True)
+    out = RESULTS if args.quick else RESULTS_FULL
+    if args.only:
+        with tempfile.TemporaryDirectory(dir=WORK) as tmp:
+            raw, wh = sample_inputs(Path(tmp))
+            for name in args.only:
+                globals()[f"section_{name}"](rep, raw, wh, None, args.quick)
+        command = "python -m bench" + (" --quick" if args.quick else "") + "".join(f" --only {n}" for n in args.only)
+        rep.merge_into(out, args.only, command, time.perf_counter() - t0)
+        print(f"written {out}")
+        return 0
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
         work = Path(tmp)
         raw, wh = sample_inputs(work)
@@ -119,11 +162,10 @@ def main(argv=None) -> int:
                          f"{stats['fact_service_volume']:,} service rows, {stats['fact_cleaning']:,} cleaning rows, "
                          f"{stats['fact_identity']:,} identity rows (generated in {stats['seconds']} s).".replace(",", "."))
         section_views(rep, wh, national, args.quick)
-        for name in ("intake", "page_queries", "page_query_causes", "pages", "concurrency"):
+        for name in ("intake", "page_queries", "page_query_causes", "report", "pages", "concurrency"):
             fn = globals().get(f"section_{name}")
             if fn:
                 fn(rep, raw, wh, national, args.quick)
-    out = RESULTS if args.quick else RESULTS_FULL
     rep.write(out, args.quick, time.perf_counter() - t0)
     print(f"written {out}")
     return 0
@@ -153,6 +195,10 @@ def section_concurrency(rep: Report, raw: Path, wh: Path, national, quick: bool)
 from bench.page_queries import section_page_queries, section_page_query_causes  # noqa: E402
 from bench.pages import section_pages  # noqa: E402
 from bench.intake import section_intake  # noqa: E402
+from bench.report import section_report  # noqa: E402
+
+# Sections that run alone (--only): they need the sample warehouse and build what else they need.
+ONLY = ("report",)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -16,7 +16,9 @@ PROVINCES, COMMUNES, MONTHS = 34, 3321, 60
 FIRST = dt.date(2021, 1, 1)
 
 
-def build_national(path: Path, months: int = MONTHS) -> dict:
+def build_national(path: Path, months: int = MONTHS, first_province_communes: int | None = None) -> dict:
+    """`first_province_communes`: give P01 that many communes (Thanh Hóa has 166) and spread
+    the rest over the other provinces; by default every province gets about 3.321 / 34."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     for p in (path, Path(str(path) + ".wal")):
@@ -33,11 +35,17 @@ def build_national(path: Path, months: int = MONTHS) -> dict:
             insert into dim_unit
             select 'P' || lpad(cast(p as varchar), 2, '0'), 'Tỉnh ' || p, 'province', 'tỉnh', null, null, 'bench'
             from range(1, ? + 1) t(p)""", [PROVINCES])
+        big = first_province_communes is not None
         con.execute("""
             insert into dim_unit
-            select 'P' || lpad(cast(1 + c % ? as varchar), 2, '0') || '-' || lpad(cast(c as varchar), 5, '0'),
-                   'Xã ' || c, 'commune', 'xã', 'P' || lpad(cast(1 + c % ? as varchar), 2, '0'), null, 'bench'
-            from range(0, ?) t(c)""", [PROVINCES, PROVINCES, COMMUNES])
+            with c as (
+                select c, case when ? then (case when c < ? then 1 else 2 + (c - ?) % (? - 1) end)
+                               else 1 + c % ? end as p
+                from range(0, ?) t(c)
+            )
+            select 'P' || lpad(cast(p as varchar), 2, '0') || '-' || lpad(cast(c as varchar), 5, '0'),
+                   'Xã ' || c, 'commune', 'xã', 'P' || lpad(cast(p as varchar), 2, '0'), null, 'bench'
+            from c""", [big, first_province_communes or 0, first_province_communes or 0, PROVINCES, PROVINCES, COMMUNES])
         con.execute("""
             create temp table months as
             select cast(? as date) + to_months(cast(m as integer)) as period, m from range(0, ?) t(m)""", [FIRST, months])

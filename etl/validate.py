@@ -371,7 +371,9 @@ def _rows(topic_key: str, sheet, cat: Catalogue, unit: str | None, issues: list[
                                                  "Hãy ghi mã đúng danh mục.", sname, code_cell))
                 continue
             by_name = index.match(name_raw) if name_raw not in (None, "") else None
-            if by_name is not None and by_name != code and figures:
+            # two catalogue entries may share a name (a task repeated in two groups): then the name
+            # cannot contradict the code, which tells them apart
+            if by_name is not None and by_name != code and index.folded[by_name] != index.folded[code] and figures:
                 issues.append(Issue("error", f"Mã {code} và tên '{_short(_text(name_raw), 40)}' (ô {name_cell}, ứng với {by_name}) không khớp nhau. "
                                              "Hãy sửa mã hoặc tên cho cùng một mục.", sname, code_cell))
                 continue

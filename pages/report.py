@@ -1,11 +1,13 @@
 """Báo cáo tháng: the working group's monthly report from the warehouse — the narrative and
-Appendices I–III previewed, .docx and .xlsx downloads. Analysts and admins generate; every role
-that may view downloads a report once generated (kept per warehouse version, month and unit)."""
+Appendices I–III previewed, .docx and .xlsx downloads, and the PDF where the server has
+LibreOffice. Analysts and admins generate; every role that may view downloads a report once
+generated (kept per warehouse version, month and unit)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import auth, ui
+from dashboard.plain import plain
 from dashboard.state import warehouse
 from etl.definitions import fmt_count, fmt_rate, period_label, period_text, task_status_label
 from etl.report import NoData
@@ -15,7 +17,7 @@ from etl.report import service as report_service
 
 @st.cache_resource
 def _generated() -> dict:
-    """(warehouse version, month, unit) -> (report, docx, xlsx, warning), shared by sessions."""
+    """(warehouse version, month, unit) -> (report, docx, xlsx, warning, pdf, pdf error), shared by sessions."""
     return {}
 
 
@@ -38,25 +40,30 @@ if may_generate:
     if st.button("Tạo báo cáo", type="primary", key="rpt_generate"):
         try:
             with st.spinner("Đang lập báo cáo…"):
-                store[key] = report_service.generate(wh, period, unit)
+                made = report_service.generate(wh, period, unit)
+                store[key] = (*made, *report_service.make_pdf(made[1]))
         except NoData as e:
             st.error(str(e))
 elif key not in store:
     st.info("Chưa có báo cáo cho tháng và đơn vị này. Chuyên viên phân tích hoặc quản trị viên đăng nhập để tạo báo cáo.")
 
 if key in store:
-    report, docx_bytes, xlsx_bytes, warning = store[key]
+    report, docx_bytes, xlsx_bytes, warning, pdf_bytes, pdf_error = store[key]
     if report.is_sample:
         st.warning("**DỮ LIỆU MẪU** — báo cáo lập từ dữ liệu mẫu, không phải số liệu thật.", icon="⚠️")
     if warning:
         st.warning(warning + " Mục III của báo cáo ghi rõ các đơn vị chưa nộp.", icon="⚠️")
     st.caption(report.source_note())
     stem = f"BaoCao_DA06_{report.unit_code}_{period_text(report.period)}"
-    d1, d2 = st.columns(2)
+    d1, d2, d3 = st.columns(3)
     d1.download_button("Tải báo cáo (.docx)", docx_bytes, f"{stem}.docx", key="rpt_docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     d2.download_button("Tải phụ lục (.xlsx)", xlsx_bytes, f"{stem}_PhuLuc.xlsx", key="rpt_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if pdf_bytes:
+        d3.download_button("Tải bản PDF", pdf_bytes, f"{stem}.pdf", key="rpt_pdf", mime="application/pdf")
+    elif pdf_error:
+        d3.warning(plain(pdf_error), icon="⚠️")
     tab_text, tab_i, tab_ii, tab_iii = st.tabs(["Nội dung báo cáo", "Phụ lục I", "Phụ lục II", "Phụ lục III"])
     with tab_text:
         st.subheader("I. Công tác chỉ đạo, tổ chức thực hiện")
@@ -64,7 +71,7 @@ if key in store:
             st.text(t)
         st.subheader("II. Kết quả thực hiện")
         for s in narrative.results(report):
-            st.text(s["heading"])
+            st.markdown(f"**{plain(s['heading'])}**")
             for t in s["paragraphs"]:
                 st.text(t)
         st.subheader("III. Khó khăn, vướng mắc")

@@ -72,7 +72,12 @@ class Report:
         s = settings()
         parts = []
         if "official" in self.sources:
-            parts.append(f"Số liệu chính thức: {s.official_label}.")
+            figures = (set(self.services["source"].dropna()) | {(self.identity or {}).get("source")}
+                       | {c["source"] for c in self.cleaning} | {i["source"] for i in self.indicators})
+            if "official" in figures:
+                parts.append(f"Số liệu chính thức: {s.official_label}.")
+            else:  # only task statuses carried forward from the official month
+                parts.append(f"Phụ lục I: trạng thái các nhiệm vụ chưa có báo cáo mới lấy theo {s.official_label}.")
         if "submitted" in self.sources:
             parts.append("Số liệu do các đơn vị nộp qua hệ thống.")
         if "sample" in self.sources:
@@ -193,7 +198,7 @@ def gather(wh, period: dt.date, unit: str | None = None) -> Report:
     heading = dict(zip(headings["task_group"], headings["heading"]))
     overdue = wh.query(
         """
-        select task_code, task_name, responsible_unit_name, deadline, days_overdue
+        select task_code, task_name, responsible_unit_name, deadline, days_overdue, task_group, task_number, source_document
         from task_tracker where period = ? and is_overdue
         order by days_overdue desc, task_code
         """, [period])

@@ -1,11 +1,13 @@
-"""What the page calls: the months a report can be made for, the units, and one generation
-(report, .docx bytes, .xlsx bytes, warning). No Streamlit here."""
+"""What the page calls: the months a report can be made for, the units, one generation
+(report, .docx bytes, .xlsx bytes, warning) and its PDF where LibreOffice is installed. No
+Streamlit here."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
 
+from etl.report import pdf
 from etl.report.data import IncompleteMonth, gather
 from etl.report.excel import render_xlsx
 from etl.report.word import render_docx
@@ -34,3 +36,18 @@ def generate(wh, period: dt.date, unit: str | None = None, day: dt.date | None =
     except IncompleteMonth as e:
         r, warning = e.report, str(e)
     return r, render_docx(r, day), render_xlsx(r), warning
+
+
+def pdf_available() -> bool:
+    return pdf.available()
+
+
+def make_pdf(docx: bytes) -> tuple[bytes | None, str | None]:
+    """(PDF bytes, None), or (None, why not) when LibreOffice failed; (None, None) where it is
+    not installed."""
+    if not pdf.available():
+        return None, None
+    try:
+        return pdf.to_pdf(docx), None
+    except pdf.PdfFailed as e:
+        return None, str(e)

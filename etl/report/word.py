@@ -30,6 +30,31 @@ def _delta(now, before) -> str:
     return ("+" if d >= 0 else "-") + narrative._n(abs(d))
 
 
+def _points(now, before) -> str:
+    """'+0,8 điểm %' (a change of a rate in percentage points)."""
+    if before is None:
+        return ""
+    d = round((now - before) * 100, 1)
+    return ("+" if d >= 0 else "-") + f"{abs(d):.1f}".replace(".", ",") + " điểm %"
+
+
+def unit_rows(units) -> list[dict]:
+    """Table 2's rows: the units in order, numbered; where they carry a group (communes under
+    their former district), a row naming the group (numbered I, II, …) before its units."""
+    rows, group, k = [], None, 0
+    for n, u in enumerate(units.to_dict("records"), 1):
+        g = u.get("group_name")
+        g = None if g is None or g != g else g
+        if g is not None and g != group:
+            rows.append({"stt": narrative.ROMAN[k] if k < len(narrative.ROMAN) else str(k + 1), "name": g, "group": g,
+                         "total": "", "online": "", "rate": ""})
+            k += 1
+        group = g
+        rows.append({"stt": str(n), "name": u["unit_name"], "group": g or "", "total": narrative._n(u["total_dossiers"]),
+                     "online": narrative._n(u["online_dossiers"]), "rate": narrative.rate(u["online_rate"])})
+    return rows
+
+
 def kpis(r: Report) -> list[dict]:
     rows = []
     i = r.identity
@@ -44,9 +69,10 @@ def kpis(r: Report) -> list[dict]:
     if o["total"]:
         rows.append({"name": "Hồ sơ DVC thiết yếu", "unit": "hồ sơ", "prev": narrative._n(o["prev_total"]),
                      "now": narrative._n(o["total"]), "change": _delta(o["total"], o["prev_total"])})
+        prev_rate = o["prev_online"] / o["prev_total"] if o["prev_total"] else None
         rows.append({"name": "Tỷ lệ hồ sơ trực tuyến", "unit": "%",
-                     "prev": narrative.rate(o["prev_online"] / o["prev_total"]) if o["prev_total"] else "–",
-                     "now": narrative.rate(o["online"] / o["total"]), "change": ""})
+                     "prev": narrative.rate(prev_rate) if prev_rate is not None else "–",
+                     "now": narrative.rate(o["online"] / o["total"]), "change": _points(o["online"] / o["total"], prev_rate)})
     for c in r.cleaning:
         rows.append({"name": f"Làm sạch: {c['dataset_name']}", "unit": "bản ghi", "prev": narrative._n(c["prev_cleaned"]),
                      "now": narrative._n(c["records_cleaned"]) + (f"/{narrative._n(c['records_total'])}" if c["records_total"] else ""),
@@ -60,6 +86,7 @@ def context(r: Report, day: dt.date | None = None) -> dict:
     signer = str(s.get("signer_title", "")).split("\n")
     province = r.unit_code == settings().province_code
     where = s.get("province_name", r.unit_name) if province else r.unit_name
+    section_i, section_iii, section_iv = narrative.direction(r), narrative.difficulties(r), narrative.next_tasks(r)
     return {
         "sample_mark": f"{SAMPLE_MARK} — không phải số liệu thật" if r.is_sample else "",
         "footer": r.source_note(),
@@ -69,15 +96,17 @@ def context(r: Report, day: dt.date | None = None) -> dict:
         "place_date": place_date(s.get("place", ""), day),
         "title": f"Kết quả thực hiện Đề án 06 {r.label.lower()} – {where}",
         "source_note": r.source_note(),
-        "section_i": narrative.direction(r),
+        "month": r.label.lower(),
+        "area": narrative.area(r),
+        # sections I, III, IV: the marked place to write, then what the data says
+        "write_i": section_i[0], "section_i": section_i[1:],
         "section_ii": narrative.results(r),
-        "section_iii": narrative.difficulties(r),
-        "section_iv": narrative.next_tasks(r),
+        "write_iii": section_iii[0], "section_iii": section_iii[1:],
+        "write_iv": section_iv[0], "section_iv": section_iv[1:],
         "kpis": kpis(r),
-        "units": [{"name": u["unit_name"], "group": u["group_name"] or "", "total": narrative._n(u["total_dossiers"]),
-                   "online": narrative._n(u["online_dossiers"]), "rate": narrative.rate(u["online_rate"])}
-                  for u in r.units.to_dict("records")],
-        "closing": f"Trên đây là báo cáo kết quả thực hiện Đề án 06 {r.label.lower()}; kèm theo Phụ lục I, II, III.",
+        "units": unit_rows(r.units),
+        "closing": f"Trên đây là báo cáo kết quả thực hiện Đề án 06 {r.label.lower()} trên địa bàn {narrative.area(r)} "
+                   "(kèm theo các Phụ lục I, II, III)./.",
         "recipients": list(s.get("recipients", [])),
         "signer_first": signer[0] if signer else "",
         "signer_rest": signer[1:],
