@@ -20,6 +20,15 @@ two adjustments Streamlit has no option for.
    and titles it "Đề án 06" until the app sets its title. Every other file is Streamlit's,
    linked, not copied.
 
+   The same index.html speaks Vietnamese for Streamlit: Streamlit has no locale setting, so
+   dashboard/static/chrome_vi.js (with the phrase dictionary dashboard/static/chrome_vi.json)
+   translates Streamlit's and plotly's own words — the menu, the table toolbar, the mode bar,
+   placeholders, the file uploader, "Connecting", "Running…", "Page not found" — as the front
+   end draws them, from the very first paint (the connection messages come before the app has
+   run once). Started with plain `streamlit run app.py`, Streamlit's own index.html is served:
+   the project's configuration (.streamlit/config.toml) and the app's CSS apply, but Streamlit's
+   chrome stays English and a login does not last (see README, "The app's chrome").
+
 3. A login lasts across reloads and tabs (see dashboard/auth.py). Streamlit's scripts cannot
    set an HttpOnly cookie, so the launcher adds two routes to Streamlit's Starlette app:
    POST /_da06/session exchanges a one-time code (made at login, valid a minute, used once)
@@ -30,6 +39,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -41,7 +51,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+STATIC = Path(__file__).resolve().parent / "static"
 TITLE = "Đề án 06"
+NOSCRIPT = "<noscript><p>Trang này cần bật JavaScript trong trình duyệt.</p></noscript>"
 
 _streamlit_static_dir = file_util.get_static_dir
 _overlay: dict[str, str] = {}
@@ -54,15 +66,29 @@ def index_html(original: str, base_url_path: str) -> str:
     base = "/" + base_url_path.strip("/")
     base = base if base == "/" else base + "/"
     script = ("<script>window.__streamlit = Object.assign(window.__streamlit || {}, "
-              f"{{BACKEND_BASE_URL: new URL({json.dumps(base)}, window.location.origin).href}});</script>")
+              f"{{BACKEND_BASE_URL: new URL({json.dumps(base)}, window.location.origin).href}});\n"
+              f"{chrome_script()}</script>")
     for marker in ('<html lang="en">', "<title>Streamlit</title>", "<script"):
         if marker not in original:
             raise ValueError(f"index.html has no {marker!r}")
     html = original.replace('<html lang="en">', '<html lang="vi">', 1)
     html = html.replace("<title>Streamlit</title>", f"<title>{TITLE}</title>", 1)
+    html = re.sub(r"<noscript>.*?</noscript>", NOSCRIPT, html, count=1, flags=re.S)
     # Before Streamlit's own scripts: the front end reads window.__streamlit when it loads.
     i = html.index("<script")
     return html[:i] + script + "\n    " + html[i:]
+
+
+def chrome_script() -> str:
+    """The Vietnamese chrome: the phrase dictionary (window.__DA06_VI) and its translator, as the
+    body of an inline script (no request, nothing fetched)."""
+    phrases = json.loads((STATIC / "chrome_vi.json").read_text(encoding="utf-8"))
+    phrases.pop("_about", None)
+    data = json.dumps(phrases, ensure_ascii=False).replace("</", "<\\/")
+    code = (STATIC / "chrome_vi.js").read_text(encoding="utf-8")
+    if "</script" in code.lower():
+        raise ValueError("chrome_vi.js must not contain '</script'")
+    return f"window.__DA06_VI = {data};\n{code}"
 
 
 def static_dir() -> str:
