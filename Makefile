@@ -27,7 +27,7 @@ data: install
 	$(PY) -m etl build
 
 run: data
-	$(PY) -m dashboard.serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m dashboard.serve --server.port $(PORT) --server.headless true
 
 test: install browser
 	$(PY) -m pytest -q

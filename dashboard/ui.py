@@ -344,7 +344,12 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
             styled = styled.set_table_styles([{"selector": "th", "props": "vertical-align: bottom;"}])
         st.table(styled, hide_index=True)
     else:
-        config = {label: st.column_config.Column(width=w) for label, w in widths.items() if w}
+        # The row's label column (the unit, service or task, and a rank before it) is pinned: on
+        # a phone the table scrolls sideways under it.
+        first_text = next((i for i, (_, _, kind, _) in enumerate(spec) if kind in ("text", "long")), -1)
+        pinned = {label for _, label, _, _ in spec[:first_text + 1]}
+        config = {label: st.column_config.Column(width=widths.get(label), pinned=label in pinned or None)
+                  for label in [label for _, label, _, _ in spec] if widths.get(label) or label in pinned}
         st.dataframe(styled, hide_index=True, width="stretch", height=height or "auto", column_config=config,
                      placeholder="–", row_height=WRAP_ROW_HEIGHT if wrap else None)
     if caption:

@@ -78,14 +78,16 @@ def make_site(work: Path, sample_db: Path) -> dict[str, Path]:
     return {"DA06_WAREHOUSE": wh, "DA06_RAW": raw, "DA06_ACCOUNTS": acc}
 
 
-def start_server(site: dict[str, Path], log: Path) -> Server:
+def start_server(site: dict[str, Path], log: Path, launcher: list[str] | None = None, cwd: Path = ROOT) -> Server:
+    """The app on `site`. launcher: how it is started, the arguments after python (default: the
+    launcher with usage statistics off on the command line too); cwd: the folder it starts in."""
     port = free_port()
-    cmd = [sys.executable, "-m", "dashboard.serve", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    env = {**os.environ, **{k: str(v) for k, v in site.items()}}
+    launcher = launcher or ["-m", "dashboard.serve", "--browser.gatherUsageStats", "false"]
+    cmd = [sys.executable, *launcher, "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+    env = {**os.environ, **{k: str(v) for k, v in site.items()}, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     out = open(log, "wb")  # a file, not a pipe: a full pipe would block the server
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     out.close()
     server = Server(f"http://127.0.0.1:{port}", proc, log, site["DA06_WAREHOUSE"], site["DA06_RAW"], site["DA06_ACCOUNTS"])
     deadline = time.time() + STARTUP_S
