@@ -309,7 +309,7 @@ STREAMLIT_ENGLISH = sorted(set(__import__("json").loads((_STATIC / "chrome_vi.js
                               "Copy to clipboard", "Stop", "Open", "Close", "No results"})
 ENGLISH_PATTERNS = [r"\bper file\b", r"Drag and drop", r"Made with Streamlit", r"Ask (Google|ChatGPT)",
                     r"Traceback \(most recent call last\)", r"has encountered an error", r"^Help for ",
-                    r"^Download plot", r"files are not allowed", r"or smaller\.?$"]
+                    r"^Download plot", r"files are not allowed", r"or smaller\.?$", r"^Remove ", r" icon$", r"^Cancel upload"]
 
 _RECORDER_JS = """
 (() => {
@@ -323,7 +323,9 @@ _RECORDER_JS = """
   const queue = [];
   const english = v => { const t = (v || '').trim(); return !!t && (PHRASES.has(t) || PATTERNS.some(r => r.test(t))); };
   // An attribute in English words and no Vietnamese letter (Streamlit's own labels look so).
-  const englishLike = v => /\\b[A-Za-z][a-z]{2,}\\b/.test(v) && !/[\\u00C0-\\u1EF9]/.test(v);
+  // (A file's own name, "bao_cao.xlsx, 16.5KB", is data, not chrome.)
+  const englishLike = v => /\\b[A-Za-z][a-z]{2,}\\b/.test(v) && !/[\\u00C0-\\u1EF9]/.test(v)
+      && !/^[^\\s]+\\.(xlsx|xlsm|xls|ods|csv)(, [\\d.]+ ?[KMG]?B)?$/i.test(v);
   const add = (list, k) => { if (!seen.has(k)) { seen.add(k); list.push(k); } };
   const skipped = n => { const e = n.nodeType === 1 ? n : n.parentElement; return !e || !!e.closest(SKIP); };
   function check(n) {
