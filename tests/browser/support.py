@@ -309,7 +309,7 @@ STREAMLIT_ENGLISH = sorted(set(__import__("json").loads((_STATIC / "chrome_vi.js
                               "Copy to clipboard", "Stop", "Open", "Close", "No results"})
 ENGLISH_PATTERNS = [r"\bper file\b", r"Drag and drop", r"Made with Streamlit", r"Ask (Google|ChatGPT)",
                     r"Traceback \(most recent call last\)", r"has encountered an error", r"^Help for ",
-                    r"^Download plot", r"files are not allowed", r"or smaller\.?$", r"^Remove ", r" icon$", r"^Cancel upload"]
+                    r"^Download plot", r"files are not allowed", r"or smaller\.?$", r"^Remove ", r" icon$", r"^Cancel upload", r"^Error:"]
 
 _RECORDER_JS = """
 (() => {
