@@ -64,10 +64,12 @@ def _where() -> str:
     return ", ".join(parts)
 
 
-def record(exc: BaseException, what: str) -> str:
-    """Log exc with its traceback under a new reference, and return the reference."""
+def record(exc: BaseException, what: str, where: str | None = None) -> str:
+    """Log exc with its traceback under a new reference, and return the reference. where: the
+    address and user (default: this Streamlit run's)."""
     ref = new_reference()
-    _logger().error("da06 error %s in %s (%s): %s: %s", ref, what, _where(), type(exc).__name__, exc, exc_info=exc)
+    _logger().error("da06 error %s in %s (%s): %s: %s", ref, what, _where() if where is None else where,
+                    type(exc).__name__, exc, exc_info=exc)
     return ref
 
 

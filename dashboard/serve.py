@@ -33,7 +33,8 @@ two adjustments Streamlit has no option for.
    set an HttpOnly cookie, so the launcher adds two routes to Streamlit's Starlette app:
    POST /_da06/session exchanges a one-time code (made at login, valid a minute, used once)
    for a session and its signed cookie, then sends the browser to the page it asked for (a
-   page of this app only); POST /_da06/logout ends the session and clears the cookie.
+   page of this app only); POST /_da06/logout ends the session and clears the cookie. An
+   unexpected error there answers in Vietnamese with a reference (see dashboard/errors.py).
 """
 from __future__ import annotations
 
@@ -179,13 +180,34 @@ async def logout_route(request):
     return response
 
 
+ROUTE_ERROR = ("Đã xảy ra lỗi ngoài dự kiến, chưa đăng nhập hoặc đăng xuất được. Hãy quay lại trang trước và thử "
+               "lại; nếu lỗi vẫn còn, hãy báo quản trị viên mã lỗi {ref}.")
+
+
+def guarded(route):
+    """A launcher route that never answers with Starlette's English "Internal Server Error": an
+    unexpected error is logged with its traceback under a reference (dashboard.errors) and the
+    browser gets a Vietnamese page that gives the reference."""
+    async def run(request):
+        try:
+            return await route(request)
+        except Exception as exc:  # noqa: BLE001 — the point: no English error page, the log has it
+            from starlette.responses import PlainTextResponse
+
+            from dashboard import errors
+
+            ref = errors.record(exc, f"route {request.url.path}", where=f"{request.method} {request.url.path}")
+            return PlainTextResponse(ROUTE_ERROR.format(ref=ref), status_code=500)
+    return run
+
+
 def _with_session_routes(create):
     def routes(runtime):
         from starlette.routing import Route
 
         base = _base()
-        own = [Route(base + "_da06/session", session_route, methods=["POST"]),
-               Route(base + "_da06/logout", logout_route, methods=["POST"])]
+        own = [Route(base + "_da06/session", guarded(session_route), methods=["POST"]),
+               Route(base + "_da06/logout", guarded(logout_route), methods=["POST"])]
         return own + list(create(runtime))  # before Streamlit's, whose last route serves every path
     return routes
 

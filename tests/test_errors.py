@@ -98,3 +98,34 @@ def test_references_are_unique_and_say_when():
     refs = {errors.new_reference(dt.datetime(2026, 12, 5, 1, 42, 33)) for _ in range(200)}
     assert len(refs) == 200
     assert all(r.startswith("LOI-20261205-014233-") and REFERENCE.fullmatch(r) for r in refs)
+
+
+def test_a_launcher_route_that_fails_answers_in_vietnamese_with_a_reference(tmp_path, monkeypatch):
+    """The accounts store cannot be opened (its path is a folder): the session route fails for
+    real; the browser gets a Vietnamese page with the reference, the log has the traceback."""
+    import asyncio
+
+    from starlette.requests import Request
+
+    from dashboard import serve
+
+    monkeypatch.setenv("DA06_ACCOUNTS", str(tmp_path))  # a folder, not a database file
+    body = b"t=abc&next=upload"
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    scope = {"type": "http", "method": "POST", "path": "/_da06/session", "raw_path": b"/_da06/session",
+             "query_string": b"", "headers": [(b"host", b"127.0.0.1:8501")], "scheme": "http",
+             "server": ("127.0.0.1", 8501), "client": ("127.0.0.1", 5000), "root_path": ""}
+    handler = _Records()
+    errors._logger().addHandler(handler)
+    try:
+        response = asyncio.run(serve.guarded(serve.session_route)(Request(scope, receive)))
+    finally:
+        errors._logger().removeHandler(handler)
+    text = response.body.decode("utf-8")
+    assert response.status_code == 500 and text.startswith("Đã xảy ra lỗi ngoài dự kiến")
+    assert "Internal Server Error" not in text and "Traceback" not in text
+    ref = REFERENCE.search(text).group(0)
+    assert [m for m in _logged(handler) if ref in m and "Traceback" in m and "/_da06/session" in m]
