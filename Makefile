@@ -35,7 +35,7 @@ data: install
 	$(PY) -m etl build
 
 run: data office
-	$(PY) -m dashboard.serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m dashboard.serve --server.port $(PORT) --server.headless true
 
 test: install browser office
 	$(PY) -m pytest -q

@@ -14,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from accounts import store
-from dashboard import auth, ui
+from dashboard import auth, errors, ui
 from dashboard.filters import Filters, parse_params
 from dashboard.plain import plain
 from dashboard.queries import catalog
@@ -22,7 +22,8 @@ from dashboard.state import warehouse
 from etl.definitions import fmt_count, period_label
 from etl.periods import add_months
 
-st.set_page_config(page_title="Đề án 06", page_icon="🪪", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Đề án 06", page_icon="🪪", layout="wide", initial_sidebar_state="auto")
+errors.install()  # widget callbacks: no traceback either (dashboard/errors.py)
 
 GLOBAL_PARAMS = ("period", "unit", "agency")
 MODE_MONTH, MODE_RANGE = "month", "range"
@@ -240,4 +241,4 @@ def main() -> None:
     pg.run()
 
 
-main()
+errors.run(main)  # no traceback reaches the browser: a Vietnamese message and a reference in the log

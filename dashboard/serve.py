@@ -20,16 +20,27 @@ two adjustments Streamlit has no option for.
    and titles it "Đề án 06" until the app sets its title. Every other file is Streamlit's,
    linked, not copied.
 
+   The same index.html speaks Vietnamese for Streamlit: Streamlit has no locale setting, so
+   dashboard/static/chrome_vi.js (with the phrase dictionary dashboard/static/chrome_vi.json)
+   translates Streamlit's and plotly's own words — the menu, the table toolbar, the mode bar,
+   placeholders, the file uploader, "Connecting", "Running…", "Page not found" — as the front
+   end draws them, from the very first paint (the connection messages come before the app has
+   run once). Started with plain `streamlit run app.py`, Streamlit's own index.html is served:
+   the project's configuration (.streamlit/config.toml) and the app's CSS apply, but Streamlit's
+   chrome stays English and a login does not last (see README, "The app's chrome").
+
 3. A login lasts across reloads and tabs (see dashboard/auth.py). Streamlit's scripts cannot
    set an HttpOnly cookie, so the launcher adds two routes to Streamlit's Starlette app:
    POST /_da06/session exchanges a one-time code (made at login, valid a minute, used once)
    for a session and its signed cookie, then sends the browser to the page it asked for (a
-   page of this app only); POST /_da06/logout ends the session and clears the cookie.
+   page of this app only); POST /_da06/logout ends the session and clears the cookie. An
+   unexpected error there answers in Vietnamese with a reference (see dashboard/errors.py).
 """
 from __future__ import annotations
 
 import atexit
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -41,7 +52,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+STATIC = Path(__file__).resolve().parent / "static"
 TITLE = "Đề án 06"
+NOSCRIPT = "<noscript><p>Trang này cần bật JavaScript trong trình duyệt.</p></noscript>"
 
 _streamlit_static_dir = file_util.get_static_dir
 _overlay: dict[str, str] = {}
@@ -54,15 +67,29 @@ def index_html(original: str, base_url_path: str) -> str:
     base = "/" + base_url_path.strip("/")
     base = base if base == "/" else base + "/"
     script = ("<script>window.__streamlit = Object.assign(window.__streamlit || {}, "
-              f"{{BACKEND_BASE_URL: new URL({json.dumps(base)}, window.location.origin).href}});</script>")
+              f"{{BACKEND_BASE_URL: new URL({json.dumps(base)}, window.location.origin).href}});\n"
+              f"{chrome_script()}</script>")
     for marker in ('<html lang="en">', "<title>Streamlit</title>", "<script"):
         if marker not in original:
             raise ValueError(f"index.html has no {marker!r}")
     html = original.replace('<html lang="en">', '<html lang="vi">', 1)
     html = html.replace("<title>Streamlit</title>", f"<title>{TITLE}</title>", 1)
+    html = re.sub(r"<noscript>.*?</noscript>", NOSCRIPT, html, count=1, flags=re.S)
     # Before Streamlit's own scripts: the front end reads window.__streamlit when it loads.
     i = html.index("<script")
     return html[:i] + script + "\n    " + html[i:]
+
+
+def chrome_script() -> str:
+    """The Vietnamese chrome: the phrase dictionary (window.__DA06_VI) and its translator, as the
+    body of an inline script (no request, nothing fetched)."""
+    phrases = json.loads((STATIC / "chrome_vi.json").read_text(encoding="utf-8"))
+    phrases.pop("_about", None)
+    data = json.dumps(phrases, ensure_ascii=False).replace("</", "<\\/")
+    code = (STATIC / "chrome_vi.js").read_text(encoding="utf-8")
+    if "</script" in code.lower():
+        raise ValueError("chrome_vi.js must not contain '</script'")
+    return f"window.__DA06_VI = {data};\n{code}"
 
 
 def static_dir() -> str:
@@ -153,13 +180,34 @@ async def logout_route(request):
     return response
 
 
+ROUTE_ERROR = ("Đã xảy ra lỗi ngoài dự kiến, chưa đăng nhập hoặc đăng xuất được. Hãy quay lại trang trước và thử "
+               "lại; nếu lỗi vẫn còn, hãy báo quản trị viên mã lỗi {ref}.")
+
+
+def guarded(route):
+    """A launcher route that never answers with Starlette's English "Internal Server Error": an
+    unexpected error is logged with its traceback under a reference (dashboard.errors) and the
+    browser gets a Vietnamese page that gives the reference."""
+    async def run(request):
+        try:
+            return await route(request)
+        except Exception as exc:  # noqa: BLE001 — the point: no English error page, the log has it
+            from starlette.responses import PlainTextResponse
+
+            from dashboard import errors
+
+            ref = errors.record(exc, f"route {request.url.path}", where=f"{request.method} {request.url.path}")
+            return PlainTextResponse(ROUTE_ERROR.format(ref=ref), status_code=500)
+    return run
+
+
 def _with_session_routes(create):
     def routes(runtime):
         from starlette.routing import Route
 
         base = _base()
-        own = [Route(base + "_da06/session", session_route, methods=["POST"]),
-               Route(base + "_da06/logout", logout_route, methods=["POST"])]
+        own = [Route(base + "_da06/session", guarded(session_route), methods=["POST"]),
+               Route(base + "_da06/logout", guarded(logout_route), methods=["POST"])]
         return own + list(create(runtime))  # before Streamlit's, whose last route serves every path
     return routes
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -27,37 +28,8 @@ WRAP_LINES = 3
 # A KPI card's colour by status (the words: etl.definitions.KPI_STATUS_LABELS).
 KPI_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
 
-CSS = """
-<style>
-  .block-container {padding-top: 2.2rem; max-width: 1500px;}
-  h1 {font-size: 2.0rem !important; font-weight: 650 !important; color: #1f2933;}
-  h2, h3 {color: #1f2933; font-weight: 600 !important;}
-  [data-testid="stMetricValue"] {font-size: 2.0rem; font-weight: 650;}
-  [data-testid="stMetricLabel"] p {font-size: 1.0rem; color: #3e4c59;}
-  div[class*="st-key-kpi-"] {border-left: 7px solid #9aa5b1 !important; border-radius: 0.5rem;}
-  div[class*="st-key-kpi-green-"] {border-left-color: #2e7d32 !important;}
-  div[class*="st-key-kpi-amber-"] {border-left-color: #d98c00 !important;}
-  div[class*="st-key-kpi-red-"] {border-left-color: #c62828 !important;}
-  div[class*="st-key-dl-"] button {padding: 0.1rem 0.6rem; min-height: 1.8rem;}
-  div[class*="st-key-dl-"] button p {font-size: 0.85rem;}
-  /* KPI cards in a row: every label keeps two lines, set at the bottom, so the values line up
-     whether a label wraps or not. */
-  [data-testid="stHorizontalBlock"] [data-testid="stMetricLabel"] {min-height: 2.75rem; align-items: flex-end;}
-  [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {white-space: normal !important;
-      overflow: visible !important; text-overflow: clip !important;}
-  [data-testid="stMetricDelta"] div, [data-testid="stMetricDeltaDescription"],
-  [data-testid="stMetricDeltaDescription"] * {white-space: normal !important; overflow: visible !important;
-      text-overflow: clip !important;}
-  div:has(> [data-testid="stMetricDelta"]) {flex-wrap: wrap; row-gap: 0.15rem;}
-  [data-testid="stAppDeployButton"] {display: none;}
-  /* Five KPI cards side by side at 1366 px: a seven-digit count (3.489.030) must not end in "…". */
-  @media (max-width: 1420px) {
-    [data-testid="stMetricValue"] {font-size: 1.6rem;}
-  }
-  /* Static tables (st.table): header text in the site's grey, numbers aligned right by the styler. */
-  [data-testid="stTable"] th {color: #3e4c59; font-weight: 600;}
-</style>
-"""
+# The app's styles (layout, KPI cards that hold, phone, print): dashboard/static/app.css.
+CSS = "<style>\n" + (Path(__file__).resolve().parent / "static" / "app.css").read_text(encoding="utf-8") + "</style>"
 
 
 @dataclass
@@ -329,7 +301,12 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
             styled = styled.set_table_styles([{"selector": "th", "props": "vertical-align: bottom;"}])
         st.table(styled, hide_index=True)
     else:
-        config = {label: st.column_config.Column(width=w) for label, w in widths.items() if w}
+        # The row's label column (the unit, service or task, and a rank before it) is pinned: on
+        # a phone the table scrolls sideways under it.
+        first_text = next((i for i, (_, _, kind, _) in enumerate(spec) if kind in ("text", "long")), -1)
+        pinned = {label for _, label, _, _ in spec[:first_text + 1]}
+        config = {label: st.column_config.Column(width=widths.get(label), pinned=label in pinned or None)
+                  for label in [label for _, label, _, _ in spec] if widths.get(label) or label in pinned}
         st.dataframe(styled, hide_index=True, width="stretch", height=height or "auto", column_config=config,
                      placeholder="–", row_height=WRAP_ROW_HEIGHT if wrap else None)
     if caption:

@@ -78,14 +78,16 @@ def make_site(work: Path, sample_db: Path) -> dict[str, Path]:
     return {"DA06_WAREHOUSE": wh, "DA06_RAW": raw, "DA06_ACCOUNTS": acc}
 
 
-def start_server(site: dict[str, Path], log: Path) -> Server:
+def start_server(site: dict[str, Path], log: Path, launcher: list[str] | None = None, cwd: Path = ROOT) -> Server:
+    """The app on `site`. launcher: how it is started, the arguments after python (default: the
+    launcher with usage statistics off on the command line too); cwd: the folder it starts in."""
     port = free_port()
-    cmd = [sys.executable, "-m", "dashboard.serve", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    env = {**os.environ, **{k: str(v) for k, v in site.items()}}
+    launcher = launcher or ["-m", "dashboard.serve", "--browser.gatherUsageStats", "false"]
+    cmd = [sys.executable, *launcher, "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+    env = {**os.environ, **{k: str(v) for k, v in site.items()}, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     out = open(log, "wb")  # a file, not a pipe: a full pipe would block the server
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     out.close()
     server = Server(f"http://127.0.0.1:{port}", proc, log, site["DA06_WAREHOUSE"], site["DA06_RAW"], site["DA06_ACCOUNTS"])
     deadline = time.time() + STARTUP_S
@@ -291,3 +293,117 @@ def warm_up(browser, server: Server) -> None:
         open_page(page, server.url + "/", '[data-testid="stPlotlyChart"] .main-svg')
     finally:
         page.context.close()
+
+
+# --------------------------------------------------------------------------- chrome, privacy
+
+_STATIC = ROOT / "dashboard" / "static"
+
+# Streamlit's and plotly's English, as they write it: the dictionary's phrases and a few more
+# that must never show (the test's own list, so a phrase missing from the dictionary still fails).
+STREAMLIT_ENGLISH = sorted(set(__import__("json").loads((_STATIC / "chrome_vi.json").read_text(encoding="utf-8"))["exact"])
+                           | {"Upload", "Browse files", "Download as CSV", "Search", "Fullscreen", "Choose an option",
+                              "Choose options", "Zoom", "Pan", "Autoscale", "Reset axes", "Rerun", "Settings",
+                              "Clear cache", "Print", "Record a screencast", "About", "Deploy", "Connecting",
+                              "Running...", "Please wait...", "Page not found", "Ask Google", "Ask ChatGPT",
+                              "Copy to clipboard", "Stop", "Open", "Close", "No results"})
+ENGLISH_PATTERNS = [r"\bper file\b", r"Drag and drop", r"Made with Streamlit", r"Ask (Google|ChatGPT)",
+                    r"Traceback \(most recent call last\)", r"has encountered an error", r"^Help for ",
+                    r"^Download plot", r"files are not allowed", r"or smaller\.?$", r"^Remove ", r" icon$", r"^Cancel upload", r"^Error:"]
+
+_RECORDER_JS = """
+(() => {
+  const PHRASES = new Set(%(phrases)s);
+  const PATTERNS = %(patterns)s.map(p => new RegExp(p));
+  const ATTRS = ['aria-label', 'title', 'placeholder', 'data-title', 'alt'];
+  const SKIP = 'script, style, svg, code, pre, [data-testid="stIconMaterial"]';
+  window.__da06English = [];
+  window.__da06EnglishLike = [];
+  const seen = new Set();
+  const queue = [];
+  const english = v => { const t = (v || '').trim(); return !!t && (PHRASES.has(t) || PATTERNS.some(r => r.test(t))); };
+  // An attribute in English words and no Vietnamese letter (Streamlit's own labels look so).
+  // (A file's own name, "bao_cao.xlsx, 16.5KB", is data, not chrome.)
+  const englishLike = v => /\\b[A-Za-z][a-z]{2,}\\b/.test(v) && !/[\\u00C0-\\u1EF9]/.test(v)
+      && !/^[^\\s]+\\.(xlsx|xlsm|xls|ods|csv)(, [\\d.]+ ?[KMG]?B)?$/i.test(v);
+  const add = (list, k) => { if (!seen.has(k)) { seen.add(k); list.push(k); } };
+  const skipped = n => { const e = n.nodeType === 1 ? n : n.parentElement; return !e || !!e.closest(SKIP); };
+  function check(n) {
+    if (n.nodeType === 3) { if (english(n.nodeValue) && !skipped(n)) add(window.__da06English, 'text: ' + n.nodeValue.trim()); return; }
+    if (n.nodeType !== 1 || skipped(n)) return;
+    for (const a of ATTRS) {
+      const v = n.getAttribute(a);
+      if (!v) continue;
+      if (english(v)) add(window.__da06English, a + ': ' + v.trim());
+      else if (englishLike(v)) add(window.__da06EnglishLike, a + ': ' + v.trim());
+    }
+  }
+  function deep(n) {
+    check(n);
+    if (n.nodeType !== 1) return;
+    const w = document.createTreeWalker(n, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    while (w.nextNode()) check(w.currentNode);
+  }
+  let pending = false;
+  function flush() { pending = false; for (const n of queue.splice(0)) deep(n); }
+  // Checked a moment after each change, as the user sees it (after the app's own translation).
+  new MutationObserver(ms => {
+    for (const m of ms) { if (m.type === 'childList') m.addedNodes.forEach(n => queue.push(n)); else queue.push(m.target); }
+    if (!pending) { pending = true; setTimeout(flush, 0); }
+  }).observe(document, {childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRS});
+})();
+"""
+
+
+def record_english(context) -> None:
+    """From the first byte of every page of `context` on, record Streamlit's English as it appears
+    (a connection message, a status, a menu, a toolbar) — read with english_seen(page)."""
+    import json
+
+    context.add_init_script(_RECORDER_JS % {"phrases": json.dumps(STREAMLIT_ENGLISH), "patterns": json.dumps(ENGLISH_PATTERNS)})
+
+
+def english_seen(page) -> dict[str, list[str]]:
+    page.wait_for_timeout(50)
+    return page.evaluate("() => ({phrases: window.__da06English || [], like: window.__da06EnglishLike || []})")
+
+
+def record_requests(page, base: str) -> list[str]:
+    """Every request and web socket of `page` to a host other than the app's (base: its URL)."""
+    from urllib.parse import urlsplit
+
+    own = urlsplit(base).netloc
+    outside: list[str] = []
+
+    def seen(url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about") or parts.netloc == own:
+            return
+        outside.append(url)
+
+    page.on("request", lambda r: seen(r.url))
+    page.on("websocket", lambda w: seen(w.url))
+    return outside
+
+
+def traceback_shown(page) -> bool:
+    body = page.inner_text("body")
+    return "Traceback" in body or "File \"" in body or page.locator('[data-testid="stException"]').count() > 0
+
+
+KPI_CUT_JS = """() => {
+  const out = [];
+  for (const v of document.querySelectorAll('[data-testid="stMetricValue"]')) {
+    for (const e of [v, ...v.querySelectorAll('*')]) {
+      if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) out.push(v.innerText.trim());
+    }
+    const card = v.closest('[data-testid="stMetric"]');
+    if (card && v.getBoundingClientRect().right > card.getBoundingClientRect().right + 1) out.push(v.innerText.trim());
+  }
+  return [...new Set(out)];
+}"""
+
+SIDEWAYS_JS = """() => {
+  const m = document.querySelector('[data-testid="stMain"]');
+  return Math.max(document.documentElement.scrollWidth - window.innerWidth, m ? m.scrollWidth - m.clientWidth : 0);
+}"""
