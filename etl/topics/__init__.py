@@ -11,11 +11,11 @@ or copied from a report appendix are read too.
 """
 from __future__ import annotations
 
-from etl.topics import cleaning, identity, services, tasks
+from etl.topics import cleaning, identity, services, tasks, utilities
 from etl.topics.base import Column, Topic
 from etl.topics.tasks import STATUS_ALIASES, STATUS_LABELS
 
-TOPICS: dict[str, Topic] = {t.key: t for t in (services.TOPIC, identity.TOPIC, cleaning.TOPIC, tasks.TOPIC)}
+TOPICS: dict[str, Topic] = {t.key: t for t in (services.TOPIC, identity.TOPIC, cleaning.TOPIC, tasks.TOPIC, utilities.TOPIC)}
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 CATALOGUE_SHEET = "Danh mục"  # hidden sheet of the template: the codes its drop-down lists offer
