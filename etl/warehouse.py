@@ -111,6 +111,28 @@ def scratch(target: Path | None = None):
             con.close()
 
 
+class Reader:
+    """A read-only connection to the warehouse file as it is now, for one command (the app's
+    connection, which follows swaps, is dashboard.db.Warehouse): query(sql, params) -> DataFrame."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path or warehouse_path())
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def query(self, sql: str, params: list | tuple = ()):
+        if self._con is None:
+            self._con = duckdb.connect(str(self.path), read_only=True)
+        return self._con.execute(sql, list(params)).df()
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
 def file_identity(path: Path) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
