@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"  # --quick
 RESULTS_FULL = HERE / "results_full.md"
 WORK = HERE / "work"
+SECTIONS = ("build", "views", "intake", "page_queries", "page_query_causes", "pages", "concurrency")
 
 
 def machine() -> str:
@@ -100,30 +101,42 @@ def section_views(rep: Report, wh: Path, national: Path | None, quick: bool):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("--quick", action="store_true", help="smaller national warehouse, fewer repeats, fewer sessions (about 2 minutes)")
+    ap.add_argument("--sections", default=",".join(SECTIONS),
+                    help=f"comma-separated sections to run (default all: {','.join(SECTIONS)}); a partial run writes "
+                         "bench/work/results_<sections>.md, never the results files")
     args = ap.parse_args(argv)
+    sections = [x.strip() for x in args.sections.split(",") if x.strip()]
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        ap.error(f"unknown sections: {', '.join(unknown)}")
     t0 = time.perf_counter()
     rep = Report()
     WORK.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
         work = Path(tmp)
         raw, wh = sample_inputs(work)
-        section_build(rep, raw, args.quick)
+        if "build" in sections:
+            section_build(rep, raw, args.quick)
         national = None
-        from bench.national import build_national
+        if {"views", "page_queries", "page_query_causes"} & set(sections):
+            from bench.national import build_national
 
-        print("national warehouse", flush=True)
-        months = 6 if args.quick else 60
-        stats = build_national(work / "national.duckdb", months=months)
-        national = work / "national.duckdb"
-        rep.notes.append(f"National scale: 34 provinces, 3.321 communes, {months} months — "
-                         f"{stats['fact_service_volume']:,} service rows, {stats['fact_cleaning']:,} cleaning rows, "
-                         f"{stats['fact_identity']:,} identity rows (generated in {stats['seconds']} s).".replace(",", "."))
-        section_views(rep, wh, national, args.quick)
+            print("national warehouse", flush=True)
+            months = 6 if args.quick else 60
+            stats = build_national(work / "national.duckdb", months=months)
+            national = work / "national.duckdb"
+            rep.notes.append(f"National scale: 34 provinces, 3.321 communes, {months} months — "
+                             f"{stats['fact_service_volume']:,} service rows, {stats['fact_cleaning']:,} cleaning rows, "
+                             f"{stats['fact_identity']:,} identity rows (generated in {stats['seconds']} s).".replace(",", "."))
+        if "views" in sections:
+            section_views(rep, wh, national, args.quick)
         for name in ("intake", "page_queries", "page_query_causes", "pages", "concurrency"):
             fn = globals().get(f"section_{name}")
-            if fn:
+            if fn and name in sections:
                 fn(rep, raw, wh, national, args.quick)
     out = RESULTS if args.quick else RESULTS_FULL
+    if sections != list(SECTIONS):
+        out = WORK / f"results_{'_'.join(sections)}.md"
     rep.write(out, args.quick, time.perf_counter() - t0)
     print(f"written {out}")
     return 0
