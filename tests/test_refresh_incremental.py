@@ -1,4 +1,4 @@
-"""A batch load refreshes only the marts and months it touched (etl.build.refresh_marts with
+"""A batch load refreshes only the marts and months it touched (etl.marts.refresh_marts with
 `changes`) and checks its files against an in-memory view of the warehouse (etl.load.load_files):
 both must give exactly what the slow ways give — every materialized mart row for row as a full
 refresh computes it, and the same outcomes, warnings, replacements and figures as loading the
