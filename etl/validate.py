@@ -431,7 +431,7 @@ def _rows(topic: Topic, sheet, cat: Catalogue, unit: str | None, issues: list[Is
                                         + ", ".join(words[0] for _, words in col.choices) + ".", sname, ref, label))
                     ok = False
                 rec[col.key] = st
-            elif col.kind == "text":
+            elif col.kind == "text" and col.key in topic.texts:
                 rec[col.key] = _text(raw).strip() if raw not in (None, "") else None
         if not ok:
             continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -289,6 +289,12 @@ class Topic:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
 
     @cached_property
+    def texts(self) -> frozenset[str]:
+        """The text columns a record keeps: those stored, and the notes its history checks read."""
+        return frozenset(c.key for c in self.columns if c.kind == "text"
+                         and (c.key in self.fact.names or any(getattr(h, "note", None) == c.key for h in self.history)))
+
+    @cached_property
     def values(self) -> tuple[str, ...]:
         """The fact table's figures (what a row must have one of to be stored)."""
         return tuple(c for c in self.fact.names if c not in ("period", "unit_code", "source", "submission_id", self.items.code))
@@ -353,4 +359,4 @@ def percent(r: float) -> str:
 
 
 __all__ = ["Column", "Items", "Fact", "Official", "Measure", "PartOfWhole", "TypedRate", "ItemPartOfWhole", "NoFall",
-           "FarFromMedian", "Sample", "Topic", "short", "cell_text", "percent", "field"]
+           "FarFromMedian", "Sample", "Topic", "short", "cell_text", "percent"]
