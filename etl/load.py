@@ -457,31 +457,35 @@ class _BatchState:
         self.open_topic: dict[tuple, int] = {}  # (unit, period, topic) -> index into self.topics of the batch's live row
         self.first_touch: dict[tuple, str] = {}  # (unit, period, topic) -> the batch's first submission for it
         self.facts: dict[str, dict[tuple, list[tuple]]] = {t: {} for t in TOPICS}  # final rows per (unit, period)
-        # topic -> the measures its history checks compare, and the months back they need (None: all)
-        self.watched: dict[str, tuple[list[str], int | None]] = {}
+        # topic -> the measures its history checks compare, the months back a windowed check
+        # needs, and whether a check needs the latest figure before them, however old
+        self.watched: dict[str, tuple[list[str], int, bool]] = {}
         for key, t in TOPICS.items():
             if t.history:
                 measures = sorted(set().union(*(c.measures(t, cat) for c in t.history)) & set(t.fact.names))
                 windows = [c.window_months for c in t.history]
-                self.watched[key] = (measures, None if None in windows else max(windows))
+                self.watched[key] = (measures, max([w for w in windows if w is not None], default=0), None in windows)
         self.history: dict[str, dict[str, dict[dt.date, dict[str, dict[str, int]]]]] = {t: {} for t in self.watched}
         self.live: dict[tuple, set[str]] = {}
         units = sorted({v.unit_code for v in received})
         if not units:
             return
-        periods = [v.period for v in received]
-        # One query for every topic's history: (topic, unit, period, item, measure, value).
+        first, last = min(v.period for v in received), max(v.period for v in received)
+        # One query for every topic's history: (topic, unit, period, item, measure, value). The
+        # months the batch's files can compare with, from `window` months before the first one;
+        # for an unbounded check, before those only each figure's latest.
         parts, params = [], []
-        for key, (measures, window) in self.watched.items():
+        for key, (measures, window, unbounded) in self.watched.items():
             t = TOPICS[key]
+            lo = add_months(first, -window)
             for m in measures:
-                sql = (f"select ?, unit_code, period, {t.items.code}, ?, {m} from {t.fact.table} "
-                       f"where list_contains(?, unit_code) and {m} is not null")
-                params += [key, m, units]
-                if window is not None:
-                    sql += " and period >= ? and period < ?"
-                    params += [add_months(min(periods), -window), max(periods)]
-                parts.append(sql)
+                head = f"select ?, unit_code, period, {t.items.code}, ?, {m} from {t.fact.table} where list_contains(?, unit_code) and {m} is not null"
+                parts.append(head + " and period >= ? and period < ?")
+                params += [key, m, units, lo, last]
+                if unbounded:
+                    parts.append(f"({head} and period < ? qualify row_number() over (partition by unit_code, {t.items.code} "
+                                 "order by period desc) = 1)")
+                    params += [key, m, units, lo]
         if parts:
             for topic, unit, period, item, measure, value in con.execute(" union all ".join(parts), params).fetchall():
                 self.history[topic].setdefault(unit, {}).setdefault(period, {}).setdefault(item, {})[measure] = value
