@@ -108,8 +108,8 @@ def test_a_fall_the_note_explains_is_accepted_with_a_warning_and_rolls_up(wareho
     assert r.status == "accepted"
     assert [[i.severity, str(i)] for i in r.issues] == [[
         "warning", "Tiện ích!E7 — Lượt tra cứu thông tin thẻ BHYT bằng CCCD: Số liệu (lũy kế) giảm 2.727 so với tháng 5/2024 "
-                   "(372.727 → 370.000); đã nhận vì cột 'Ghi chú' của dòng giải thích: “Loại 2.727 lượt tra cứu trùng theo rà soát "
-                   "của BHXH”."]]
+                   "(372.727 → 370.000); số giảm được chấp nhận vì cột 'Ghi chú' của dòng giải thích: “Loại 2.727 lượt tra cứu "
+                   "trùng theo rà soát của BHXH”."]]
     # the file replaces the sample's June figures of 395 for this topic; the province's June sum moves by the difference
     assert rows(warehouse, "select value, source from utilities_monthly where unit_code = '395' and period = ? "
                            "and indicator_code = 'hi_lookups_total'", [JUN]) == [(370000, "submitted")]

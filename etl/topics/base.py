@@ -203,7 +203,7 @@ class NoFall:
                     f"({format_count(old)} → {format_count(new)})")
             note = (rec.get(self.note) or "").strip()
             if note:
-                out.append(issue(f"{head}; đã nhận vì cột '{topic.column(self.note).headers[0]}' của dòng giải thích: "
+                out.append(issue(f"{head}; số giảm được chấp nhận vì cột '{topic.column(self.note).headers[0]}' của dòng giải thích: "
                                  f"“{short(note, 120)}”.", rec["_refs"].get(key), rec, "warning"))
             else:
                 out.append(issue(f"{head}. Số lũy kế không được giảm: hãy kiểm tra lại ô này (thiếu hoặc thừa chữ số?). "
