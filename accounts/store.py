@@ -84,9 +84,6 @@ class User:
     active: bool
     is_demo: bool
 
-    def can_upload_for(self, unit_code: str) -> bool:
-        return self.active and (self.role == "admin" or (self.role == "uploader" and unit_code in self.units))
-
     def allowed_units(self, all_units) -> set[str]:
         if not self.active:
             return set()

@@ -20,6 +20,9 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"  # --quick
 RESULTS_FULL = HERE / "results_full.md"
 WORK = HERE / "work"
+SECTIONS = ("build", "views", "intake", "page_queries", "page_query_causes", "report", "pages", "concurrency")
+# The sections that measure the national warehouse too (built once for them).
+NEEDS_NATIONAL = {"views", "page_queries", "page_query_causes"}
 
 
 def machine() -> str:
@@ -131,42 +134,40 @@ def section_views(rep: Report, wh: Path, national: Path | None, quick: bool):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("--quick", action="store_true", help="smaller national warehouse, fewer repeats, fewer sessions (about 2 minutes)")
-    ap.add_argument("--only", action="append", choices=ONLY, metavar="SECTION",
-                    help=f"run only this section ({', '.join(ONLY)}; repeatable) and replace its rows in the results file")
+    ap.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
+                    help=f"run only this section ({', '.join(SECTIONS)}; repeatable) and replace its rows in the results file")
     args = ap.parse_args(argv)
+    sections = list(args.only or SECTIONS)
     t0 = time.perf_counter()
     rep = Report()
     WORK.mkdir(exist_ok=True)
     out = RESULTS if args.quick else RESULTS_FULL
-    if args.only:
-        with tempfile.TemporaryDirectory(dir=WORK) as tmp:
-            raw, wh = sample_inputs(Path(tmp))
-            for name in args.only:
-                globals()[f"section_{name}"](rep, raw, wh, None, args.quick)
-        command = "python -m bench" + (" --quick" if args.quick else "") + "".join(f" --only {n}" for n in args.only)
-        rep.merge_into(out, args.only, command, time.perf_counter() - t0)
-        print(f"written {out}")
-        return 0
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
         work = Path(tmp)
         raw, wh = sample_inputs(work)
-        section_build(rep, raw, args.quick)
+        if "build" in sections:
+            section_build(rep, raw, args.quick)
         national = None
-        from bench.national import build_national
+        if NEEDS_NATIONAL & set(sections):
+            from bench.national import build_national
 
-        print("national warehouse", flush=True)
-        months = 6 if args.quick else 60
-        stats = build_national(work / "national.duckdb", months=months)
-        national = work / "national.duckdb"
-        rep.notes.append(f"National scale: 34 provinces, 3.321 communes, {months} months — "
-                         f"{stats['fact_service_volume']:,} service rows, {stats['fact_cleaning']:,} cleaning rows, "
-                         f"{stats['fact_identity']:,} identity rows (generated in {stats['seconds']} s).".replace(",", "."))
-        section_views(rep, wh, national, args.quick)
+            print("national warehouse", flush=True)
+            months = 6 if args.quick else 60
+            stats = build_national(work / "national.duckdb", months=months)
+            national = work / "national.duckdb"
+            rep.notes.append(f"National scale: 34 provinces, 3.321 communes, {months} months — "
+                             f"{stats['fact_service_volume']:,} service rows, {stats['fact_cleaning']:,} cleaning rows, "
+                             f"{stats['fact_identity']:,} identity rows (generated in {stats['seconds']} s).".replace(",", "."))
+        if "views" in sections:
+            section_views(rep, wh, national, args.quick)
         for name in ("intake", "page_queries", "page_query_causes", "report", "pages", "concurrency"):
-            fn = globals().get(f"section_{name}")
-            if fn:
-                fn(rep, raw, wh, national, args.quick)
-    rep.write(out, args.quick, time.perf_counter() - t0)
+            if name in sections:
+                globals()[f"section_{name}"](rep, raw, wh, national, args.quick)
+    if args.only:
+        command = "python -m bench" + (" --quick" if args.quick else "") + "".join(f" --only {n}" for n in args.only)
+        rep.merge_into(out, args.only, command, time.perf_counter() - t0)
+    else:
+        rep.write(out, args.quick, time.perf_counter() - t0)
     print(f"written {out}")
     return 0
 
@@ -197,8 +198,6 @@ from bench.pages import section_pages  # noqa: E402
 from bench.intake import section_intake  # noqa: E402
 from bench.report import section_report  # noqa: E402
 
-# Sections that run alone (--only): they need the sample warehouse and build what else they need.
-ONLY = ("report",)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -58,9 +58,10 @@ def run(warehouse: Path, raw: Path, sessions: int = 20, timeout_ms: int = 120_00
         shutil.copyfile(warehouse, wh)
         env = {"DA06_WAREHOUSE": str(wh), "DA06_RAW": str(work / "raw"), "DA06_ACCOUNTS": str(work / "acc.sqlite")}
         # one real workbook to upload: the template of a district for the latest month, filled
+        # (a cumulative count above the unit's November figure: a fall would be refused)
         from etl.template import write_template
 
-        f = write_template(work / "upload.xlsx", "395", dt.date(2024, 12, 1), {"identity": {"395": {"cccd_records": 123456}}})
+        f = write_template(work / "upload.xlsx", "395", dt.date(2024, 12, 1), {"identity": {"395": {"cccd_records": 141234}}})
         with streamlit_server(env=env) as (url, proc):
             import os
 

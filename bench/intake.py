@@ -19,15 +19,16 @@ from pathlib import Path
 
 import duckdb
 
-from etl.build import list_archive, refresh_marts
+from etl.build import list_archive
 from etl.load import FACT_TABLES, delete_unit_periods
+from etl.marts import refresh_marts
 from etl.reference import catalogue
 from etl.template import FIRST_DATA_ROW
 from etl.topics import TOPICS
 
 MONTH = "2024-06"
 YEAR_UNIT, YEAR = "395", "2024"
-FACTS = ("fact_service_volume", "fact_identity", "fact_cleaning", "fact_task_status")
+FACTS = tuple(FACT_TABLES.values())
 
 
 def district_files(raw: Path, month: str = MONTH) -> list[dict]:
@@ -115,6 +116,9 @@ def naive(wh: Path, manifests: list[dict], work: Path) -> float:
                 elif topic.key == "cleaning":
                     con.execute("insert into fact_cleaning values (?, ?, ?, ?, ?, 'sample', ?)",
                                 [period, unit, code, _int(rec["records_cleaned"]), _int(rec["records_total"]), sid])
+                elif topic.key == "utilities":
+                    if _int(rec["value"]) is not None:
+                        con.execute("insert into fact_utility values (?, ?, ?, ?, 'sample', ?)", [period, unit, code, _int(rec["value"]), sid])
                 elif isinstance(rec.get("status"), str):
                     status = {"Đã hoàn thành": "done", "Đang thực hiện": "in_progress", "Chưa thực hiện": "not_started"}.get(rec["status"])
                     if status:

@@ -68,12 +68,11 @@ def cmd_report(args) -> int:
     """Exit 0: written. 1: the month has no data (nothing written). 3: units have not reported
     (nothing written unless --allow-incomplete, then written with the gap in section III, exit 0).
     2: the unit is unknown."""
-    from dashboard.db import Warehouse
-    from etl.config import warehouse_path
     from etl.periods import period_text
     from etl.report import IncompleteMonth, NoData, gather, write_docx, write_xlsx
+    from etl.warehouse import Reader
 
-    wh = Warehouse(args.warehouse or warehouse_path())
+    wh = Reader(args.warehouse)
     if not wh.exists():
         print(f"Lỗi: chưa có kho dữ liệu {wh.path}. Hãy chạy: python -m etl build", file=sys.stderr)
         return 1

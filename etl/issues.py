@@ -1,7 +1,7 @@
 """Problems found in a submission, each with sheet and cell, worded in Vietnamese."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def cell_ref(row0: int, col0: int) -> str:
@@ -19,10 +19,15 @@ class Issue:
     message: str
     sheet: str | None = None
     cell: str | None = None
+    # The name of the cell's row ('Đăng ký khai sinh'), when the row is known: shown in str(),
+    # left out of comparisons (an issue is the same problem at the same cell whatever its row is called).
+    row: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = ""
-        if self.sheet and self.cell:
+        if self.sheet and self.cell and self.row:
+            where = f"{self.sheet}!{self.cell} — {self.row}: "
+        elif self.sheet and self.cell:
             where = f"{self.sheet}!{self.cell}: "
         elif self.sheet:
             where = f"{self.sheet}: "

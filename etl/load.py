@@ -1,18 +1,26 @@
-"""Load one workbook: read -> validate -> archive -> write, all-or-nothing.
+"""Load workbooks: read -> validate -> check against history -> archive -> write, each file all-or-nothing.
 
-A file is recorded in `submission` whether it is accepted or rejected; its figures reach the
-fact tables only when it has no blocking error, in one transaction. A later accepted file for
-the same unit, period and topic replaces the earlier one, which stays in the log as
-superseded. The same file twice (same sha256) changes nothing.
+There is one load path, the batch (load_batch): the upload page and the command line reach it
+through load_files (etl.intake.submit), the rebuild through etl.build.replay_archive, the tests
+and benchmarks through either. A file is recorded in `submission` whether it is accepted or
+rejected; its figures reach the fact tables only when it has no blocking error. A newer
+accepted file for the same unit, period and topic replaces the older one, which stays in the log
+as superseded (_BatchState.apply and .write: the one place that rule is written). The same file
+twice (same sha256) changes nothing.
 
 load_files() loads many files in one writer session (one private copy of the warehouse, one
 transaction, one atomic swap at the end, see etl.warehouse): each file is still all-or-nothing,
 a file whose processing fails unexpectedly is rejected alone, and readers see the whole batch at
 once. A dry run works on a throw-away copy of the warehouse and writes nothing, not even the
 archive.
+
+Every file gets every error and warning in one pass: the checks against the unit's history (a
+cumulative figure that falls, a total far from the unit's usual months; etl/topics, `history`)
+run on every row that could be read, even when other cells of the file are wrong.
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import hashlib
@@ -21,19 +29,17 @@ import logging
 import os
 import re
 import shutil
-import statistics
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from etl.config import raw_dir
 from etl.issues import Issue, Rejected
-from etl.numbers import format_count
-from etl.periods import add_months, period_label, period_text
+from etl.marts import ITEM_SCOPES
+from etl.periods import add_months, period_text
 from etl.read import MAX_FILE_BYTES, read_workbook
 from etl.reference import catalogue
+from etl.topics import TOPICS
 from etl.validate import Validated, validate
 from etl.warehouse import scratch, writer
 
@@ -53,6 +59,7 @@ class LoadResult:
     replaced: list[str] = field(default_factory=list)  # submission ids superseded by this one
     topics: list[str] = field(default_factory=list)
     preview: dict[str, list[dict]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # a preview key -> its Vietnamese column header
 
     @property
     def errors(self) -> list[Issue]:
@@ -120,178 +127,25 @@ def archive_file(src: Path | bytes, manifest: dict, root: Path | None = None, un
     return dest
 
 
-STOCK_LABELS = {"cccd_records": "Hồ sơ CCCD gắn chíp", "vneid_applications": "Hồ sơ đề nghị cấp tài khoản ĐDĐT",
-                "vneid_activated": "Tài khoản ĐDĐT đã kích hoạt", "records_cleaned": "Số bản ghi đã làm sạch"}
+
+FACT_TABLES = {key: t.fact.table for key, t in TOPICS.items()}
+# Tables whose rows of given (unit_code, period) pairs a load replaces. A table's name cannot be a
+# bound parameter: the statements are written from the registry's own names, never from input.
+_KEYED_TABLES = frozenset(FACT_TABLES.values()) | {"submission_topic"}
 
 
-def _warn(rec: dict, key: str, message: str) -> Issue:
-    return Issue("warning", message, rec.get("_sheet"), rec.get("_refs", {}).get(key))
+def _delete_sql(table: str, returning: str = "") -> str:
+    if table not in _KEYED_TABLES:
+        raise ValueError(table)
+    return (f"delete from {table} as f using (select unnest(?::varchar[]) as unit_code, unnest(?::date[]) as period) as k "
+            "where f.unit_code = k.unit_code and f.period = k.period" + (f" returning {returning}" if returning else ""))
 
 
-def _history_checks(v: Validated, last_identity, last_cleaned: dict, service_history: dict) -> list[Issue]:
-    """The warnings that compare a file with the unit's history, whatever reads that history:
-    a stock below the unit's latest earlier figure, a monthly total far from the median of its
-    last twelve months. last_identity: (period, (cccd, applications, activated)) or None;
-    last_cleaned: dataset_code -> (period, records_cleaned); service_history: service_code ->
-    (median total, months)."""
-    out: list[Issue] = []
-    cat = catalogue()
-    if last_identity:
-        period, figures = last_identity
-        for rec in v.records.get("identity", []):
-            for key, old in zip(("cccd_records", "vneid_applications", "vneid_activated"), figures):
-                new = rec.get(key)
-                if new is not None and old is not None and new < old:
-                    out.append(_warn(rec, key, f"{STOCK_LABELS[key]} (lũy kế) giảm so với {period_label(period).lower()} "
-                                               f"({format_count(old)} → {format_count(new)}). Số lũy kế thường không giảm: hãy kiểm tra lại."))
-    for rec in v.records.get("cleaning", []):
-        old, new = last_cleaned.get(rec["dataset_code"]), rec.get("records_cleaned")
-        if old is not None and new is not None and new < old[1]:
-            out.append(_warn(rec, "records_cleaned", f"Số đã làm sạch (lũy kế) của '{cat.datasets[rec['dataset_code']]['dataset_name']}' giảm so với "
-                                                     f"{period_label(old[0]).lower()} ({format_count(old[1])} → {format_count(new)}). "
-                                                     "Số lũy kế thường không giảm: hãy kiểm tra lại."))
-    for rec in v.records.get("services", []):
-        t = rec.get("total_dossiers")
-        h = service_history.get(rec["service_code"])
-        if t is None or not h or h[1] < 3:
-            continue
-        med = float(h[0] or 0)
-        if (med >= 20 and (t > 5 * med or t < med / 5)) or (med < 20 and t > 100 and t > 10 * max(med, 1)):
-            out.append(_warn(rec, "total_dossiers", f"Tổng số hồ sơ {format_count(t)} khác xa mức thường thấy của đơn vị "
-                                                    f"(trung vị {h[1]} tháng trước: {format_count(med)}). Hãy kiểm tra lại số liệu."))
-    return out
-
-
-def _history_warnings(cur, v: Validated) -> list[Issue]:
-    """_history_checks against the unit's history in the warehouse."""
-    if not v.unit_code or not v.period:
-        return []
-    last_identity, last_cleaned, service_history = None, {}, {}
-    if v.records.get("identity"):
-        row = cur.execute(
-            """select period, cccd_records, vneid_applications, vneid_activated from fact_identity
-               where unit_code = ? and period < ? order by period desc limit 1""", [v.unit_code, v.period]).fetchone()
-        last_identity = (row[0], row[1:]) if row else None
-    if v.records.get("cleaning"):
-        last_cleaned = {code: (p, c) for code, p, c in cur.execute(
-            """select dataset_code, max(period), arg_max(records_cleaned, period) from fact_cleaning
-               where unit_code = ? and period < ? and records_cleaned is not null group by dataset_code""",
-            [v.unit_code, v.period]).fetchall()}
-    if v.records.get("services"):
-        service_history = {code: (med, n) for code, med, n in cur.execute(
-            """select service_code, median(total_dossiers), count(*) from fact_service_volume
-               where unit_code = ? and period < ? and period >= ? and total_dossiers is not null
-               group by service_code""", [v.unit_code, v.period, add_months(v.period, -12)]).fetchall()}
-    return _history_checks(v, last_identity, last_cleaned, service_history)
-
-
-def load_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    *,
-    display_name: str | None = None,
-    declared_unit: str | None = None,
-    declared_period: dt.date | None = None,
-    submitted_by: str = "cli",
-    submitted_at: dt.datetime | None = None,
-    allowed_units: set[str] | None = None,
-    dry_run: bool = False,
-    archive: bool = True,
-    archive_root: Path | None = None,
-    today: dt.date | None = None,
-    source: str | None = None,
-    transaction: bool = True,
-) -> LoadResult:
-    """Validate and load one file on `con` (which must not be inside a transaction). With
-    transaction=False the caller holds one open transaction on `con` for a whole batch
-    (load_files) and the file's statements run in it: a commit costs a sync to disk, and a
-    batch is thrown away whole on any failure anyway."""
-    path = Path(path)
-    display_name = text_name(display_name or path.name)
-    submitted_at = submitted_at or dt.datetime.now().replace(microsecond=0)
-    sha = sha256_file(path)
-    cat = catalogue()
-    cur = con.cursor() if transaction else con
-    try:
-        dup = cur.execute("select submission_id from submission where sha256 = ? and status = 'accepted' limit 1", [sha]).fetchone()
-        if dup:
-            return LoadResult(display_name, "duplicate", dup[0], issues=[Issue("warning", f"Tệp này đã được nạp trước đó (mã nộp {dup[0]}); không có gì thay đổi.")])
-        try:
-            wb = read_workbook(path, display_name)
-            v = validate(wb, cat, declared_unit, declared_period, allowed_units, today)
-        except Rejected as r:
-            v = Validated(declared_unit, declared_period, False, {}, list(r.issues))
-        if not v.errors:
-            v.issues.extend(_history_warnings(cur, v))
-        sid = submission_id_for(submitted_at, sha)
-        result = LoadResult(display_name, "rejected" if v.errors else ("valid" if dry_run else "accepted"), sid,
-                            v.unit_code, v.period, v.row_count, v.issues, topics=list(v.records))
-        result.preview = {k: [{kk: vv for kk, vv in r.items() if not kk.startswith("_")} | {"dòng": r["_row"]} for r in rows]
-                          for k, rows in v.records.items()}
-        if not v.errors and v.unit_code and v.period:
-            result.replaced = [r[0] for r in cur.execute(
-                "select distinct submission_id from submission_topic where unit_code = ? and period = ? and superseded_by is null and list_contains(?, topic) order by 1",
-                [v.unit_code, v.period, list(v.records)]).fetchall()]
-        if dry_run:
-            return result
-        src = source or ("sample" if v.is_sample else "submitted")
-        manifest = {
-            "submission_id": sid, "file_name": display_name, "sha256": sha,
-            "unit_code": v.unit_code, "period": period_text(v.period) if v.period else None,
-            "declared_unit": declared_unit, "declared_period": period_text(declared_period) if declared_period else None,
-            "submitted_at": submitted_at.isoformat(), "submitted_by": submitted_by, "source": src,
-        }
-        archive_path = str(archive_file(path, manifest, archive_root)) if archive else str(path)
-        message = "\n".join(str(i) for i in v.issues) or None
-        if transaction:
-            cur.execute("begin transaction")
-        try:
-            cur.execute(
-                "insert into submission values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [sid, display_name, archive_path, sha, v.unit_code, v.period, ",".join(v.records) or None,
-                 v.row_count, "rejected" if v.errors else "accepted", submitted_at, submitted_by, src, message])
-            if not v.errors:
-                _write_facts(cur, v, sid, src)
-            if transaction:
-                cur.execute("commit")
-        except Exception:
-            if transaction:
-                cur.execute("rollback")
-            raise
-        return result
-    finally:
-        if transaction:
-            cur.close()
-
-
-FACT_TABLES = {"services": "fact_service_volume", "identity": "fact_identity", "cleaning": "fact_cleaning", "tasks": "fact_task_status"}
-
-# A table's name cannot be a bound parameter, so each table keyed by unit and period has its statement written out;
-# the (unit, period) pairs to clear are bound as two parallel lists.
-DELETE_UNIT_PERIODS = {
-    "fact_service_volume": "delete from fact_service_volume as f using (select unnest(?::varchar[]) as unit_code, "
-                           "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
-    "fact_identity": "delete from fact_identity as f using (select unnest(?::varchar[]) as unit_code, "
-                     "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
-    "fact_cleaning": "delete from fact_cleaning as f using (select unnest(?::varchar[]) as unit_code, "
-                     "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
-    "fact_task_status": "delete from fact_task_status as f using (select unnest(?::varchar[]) as unit_code, "
-                        "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
-    "submission_topic": "delete from submission_topic as f using (select unnest(?::varchar[]) as unit_code, "
-                        "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period",
-}
-
-
-# The batch's delete of task statuses says which tasks it took out (for the marts' refresh).
-DELETE_TASKS_RETURNING = ("delete from fact_task_status as f using (select unnest(?::varchar[]) as unit_code, "
-                          "unnest(?::date[]) as period) as k where f.unit_code = k.unit_code and f.period = k.period "
-                          "returning f.unit_code, f.period, f.task_code")
-
-
-def delete_unit_periods(con, table: str, keys: list[tuple[str, dt.date]]) -> None:
+def delete_unit_periods(con, table: str, keys: list[tuple[str, dt.date]]) -> list[tuple]:
     """Remove a fact table's rows for the given (unit_code, period) pairs."""
     if keys:
-        con.execute(DELETE_UNIT_PERIODS[table], [[u for u, _ in keys], [p for _, p in keys]])
+        con.execute(_delete_sql(table), [[u for u, _ in keys], [p for _, p in keys]])
+    return []
 
 
 def insert_rows(con, table: str, rows: list[tuple]) -> None:
@@ -306,40 +160,55 @@ def insert_rows(con, table: str, rows: list[tuple]) -> None:
     con.from_df(pd.DataFrame(rows, columns=[f"c{i}" for i in range(len(rows[0]))])).insert_into(table)
 
 
-def fact_rows(v: Validated, sid: str, src: str) -> dict[str, list[tuple]]:
+def fact_rows(v: Validated, sid: str | None, src: str) -> dict[str, list[tuple]]:
     """The fact-table rows a validated submission contributes, per topic."""
-    unit, period = v.unit_code, v.period
-    out: dict[str, list[tuple]] = {}
-    for topic, recs in v.records.items():
-        if topic == "services":
-            rows = [(period, unit, r["service_code"], r.get("total_dossiers"), r.get("online_dossiers"), r.get("on_time"), r.get("overdue"), src, sid)
-                    for r in recs if any(r.get(k) is not None for k in ("total_dossiers", "online_dossiers", "on_time", "overdue"))]
-        elif topic == "identity":
-            rows = [(period, r["unit_code"], r.get("cccd_records"), r.get("vneid_applications"), r.get("vneid_activated"), r.get("vneid_target"), src, sid)
-                    for r in recs]
-        elif topic == "cleaning":
-            rows = [(period, unit, r["dataset_code"], r.get("records_cleaned"), r.get("records_total"), src, sid)
-                    for r in recs if r.get("records_cleaned") is not None or r.get("records_total") is not None]
-        else:
-            rows = [(period, r["task_code"], unit, r["status"], r.get("status_text"), src, sid) for r in recs]
-        out[topic] = rows
-    return out
+    return {key: TOPICS[key].fact_rows(recs, v.period, v.unit_code, src, sid) for key, recs in v.records.items()}
 
 
-def _write_facts(cur, v: Validated, sid: str, src: str) -> None:
-    unit, period = v.unit_code, v.period
-    facts = fact_rows(v, sid, src)
-    if not facts:
-        return
-    # Every statement costs about a millisecond whatever its size: one update and one insert
-    # for all of the file's topics, then one delete and one insert per fact table.
-    cur.execute("update submission_topic set superseded_by = ? where unit_code = ? and period = ? and list_contains(?, topic) "
-                "and superseded_by is null", [sid, unit, period, list(facts)])
-    insert_rows(cur, "submission_topic", [(sid, unit, period, topic, len(v.records[topic]), None) for topic in facts])
-    for topic, rows in facts.items():
-        table = FACT_TABLES[topic]
-        delete_unit_periods(cur, table, [(unit, period)])
-        insert_rows(cur, table, rows)
+def _preview(v: Validated) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """What was read, per topic (the records without their bookkeeping, with their row), and the
+    Vietnamese header of every key shown."""
+    rows = {k: [{kk: vv for kk, vv in r.items() if not kk.startswith("_")} | {"dòng": r["_row"]} for r in recs]
+            for k, recs in v.records.items()}
+    labels = {"dòng": "Dòng"}
+    for k in v.records:
+        labels.update({c.key: c.headers[0] for c in TOPICS[k].columns if c.key not in labels})
+    return rows, labels
+
+
+@dataclass
+class Arrival:
+    """One file of a batch, read and checked (`v`), or the unexpected exception that stopped it
+    (`failure`). A file received earlier (the rebuild replays the archive) keeps its time, id,
+    sender, source and archived copy; a new one is stamped on arrival and archived."""
+    path: Path
+    name: str
+    sha: str | None
+    v: Validated | None
+    failure: Exception | None = None
+    submitted_at: dt.datetime | None = None
+    submission_id: str | None = None
+    submitted_by: str | None = None
+    source: str | None = None
+    archived: str | None = None
+
+
+def receive(path: Path, name: str, cat, declared_unit: str | None, declared_period: dt.date | None,
+            allowed_units: set[str] | None, today: dt.date | None) -> Arrival:
+    """A file read and checked, without the warehouse: its sha256 and what validate makes of it
+    (a file that cannot be read is rejected with the reader's issues), or the unexpected
+    exception that stopped it (then load_batch rejects it alone)."""
+    sha = None
+    try:
+        sha = sha256_file(path)
+        try:
+            wb = read_workbook(path, name)
+            v = validate(wb, cat, declared_unit, declared_period, allowed_units, today)
+        except Rejected as r:
+            v = Validated(declared_unit, declared_period, False, {}, list(r.issues))
+        return Arrival(path, name, sha, v)
+    except Exception as e:  # noqa: BLE001 - rejects this file alone
+        return Arrival(path, name, sha, None, e)
 
 
 def load_files(
@@ -349,6 +218,7 @@ def load_files(
     declared_unit: str | None = None,
     declared_period: dt.date | None = None,
     submitted_by: str = "cli",
+    submitted_at: dt.datetime | None = None,
     allowed_units: set[str] | None = None,
     dry_run: bool = False,
     archive_root: Path | None = None,
@@ -358,108 +228,101 @@ def load_files(
     """Load many (path, original name) files in one writer session: one private copy of the
     warehouse, one transaction, the marts refreshed and the warehouse swapped once at the end
     (a dry run works on a throw-away copy), made and opened while the files are read and
-    checked. Each file is still all-or-nothing: its blocking errors are found before anything
-    is written. A file whose reading, checking or staging raises an unexpected exception is
-    rejected alone, and the others load (_stage_failure); an exception while writing the staged
-    batch (the disk, the database), or while archiving such a failure, throws the private copy
-    away, so the warehouse keeps none of the batch. Files are stamped in order, at least a
-    microsecond apart, so a rebuild replays them in the same order even when several arrive
-    within one second.
+    checked. Each file is still all-or-nothing (load_batch). `submitted_at` fixes the first
+    file's time of arrival (the others follow, a microsecond apart); by default it is now. An
+    exception while writing the staged batch (the disk, the database), or while archiving a
+    failed file, throws the private copy away, so the warehouse keeps none of the batch. Only
+    the mart rows the batch's facts can reach are refreshed (etl.marts.refresh_marts)."""
+    changes: dict[str, list[tuple]] = {}
+    cat = catalogue()
+    files = [(Path(p), text_name(name)) for p, name in files]
+    session = scratch(warehouse) if dry_run else writer(warehouse, changes=changes)
+    with contextlib.ExitStack() as stack:
+        # Reading and checking every file needs no warehouse; the private copy is made and
+        # opened meanwhile (copying and opening a DuckDB file let Python run on).
+        with ThreadPoolExecutor(1) as pool:
+            opening = pool.submit(stack.enter_context, session)
+            arrivals = [receive(path, name, cat, declared_unit, declared_period, allowed_units, today) for path, name in files]
+            con = opening.result()
+        con.execute("begin transaction")  # one commit for the batch; a failure discards the private copy
+        results = load_batch(con, arrivals, submitted_by=submitted_by, submitted_at=submitted_at,
+                             declared_unit=declared_unit, declared_period=declared_period, dry_run=dry_run,
+                             archive_root=archive_root, progress=progress, changes=changes)
+        con.execute("commit")
+    return results
+
+
+def load_batch(con, arrivals: list[Arrival], *, submitted_by: str = "cli", submitted_at: dt.datetime | None = None,
+               declared_unit: str | None = None, declared_period: dt.date | None = None, dry_run: bool = False,
+               archive_root: Path | None = None, progress=None, changes: dict | None = None,
+               preview: bool = True) -> list[LoadResult]:
+    """The files of a batch, in order, each against the warehouse on `con` as the batch's earlier
+    files left it, inside the caller's open transaction: its outcome, and (unless a dry run) the
+    batch's writes at the end; `changes` gets, per topic, the fact rows written or removed (for
+    the marts' refresh). Files are stamped in order, at least a microsecond apart, so a rebuild
+    replays them in the same order even when several arrive within one second.
 
     Every statement costs about a millisecond whatever its size, so the batch does not ask or
     write the warehouse file by file: it reads what the checks need once (accepted checksums,
     the units' history, the live submission topics), follows the batch's own effect on that in
     memory, file after file, exactly as if each file had been written before the next one was
     checked (a dry run writes nothing, so there each file sees the warehouse alone), and writes
-    the whole batch in a few statements per table at the end. Only the mart rows the batch's
-    facts can reach are refreshed (etl.build.refresh_marts)."""
+    the whole batch in a few statements per table at the end. A file whose reading, checking or
+    staging raised an unexpected exception is rejected alone, and the others load
+    (_stage_failure)."""
     results: list[LoadResult] = []
-    changes: dict[str, list[tuple]] = {}
-    cat = catalogue()
-    files = [(Path(p), text_name(name)) for p, name in files]
-    session = scratch(warehouse) if dry_run else writer(warehouse, changes=changes)
-    with contextlib.ExitStack() as stack:
-        # Pass 1: reading and checking every file, which needs no warehouse; the private copy
-        # is made and opened meanwhile (copying and opening a DuckDB file let Python run on).
-        with ThreadPoolExecutor(1) as pool:
-            opening = pool.submit(stack.enter_context, session)
-            received = [_receive(path, name, cat, declared_unit, declared_period, allowed_units, today) for path, name in files]
-            con = opening.result()
-        con.execute("begin transaction")  # one commit for the batch; a failure discards the private copy
-        accepted_shas: dict[str, str] = {}
-        taken: set[str] = set()  # submission ids of these files already in the warehouse (e.g. rejected a moment ago)
-        for s, sid, status in con.execute("select sha256, submission_id, status from submission where list_contains(?, sha256) order by 2",
-                                          [sorted({sha for sha, _, _ in received if sha})]).fetchall():
-            taken.add(sid)
-            if status == "accepted":
-                accepted_shas.setdefault(s, sid)
-        live = [v for sha, v, failure in received
-                if failure is None and sha not in accepted_shas and not v.errors and v.unit_code and v.period]
-        state = _BatchState(con, live)
-        # Pass 2: in order, each file against the warehouse as the batch's earlier files left it.
-        batch_sha: dict[str, str] = {}
-        last: dt.datetime | None = None
+    accepted_shas: dict[str, str] = {}
+    taken: set[str] = set()  # submission ids of these files already in the warehouse (e.g. rejected a moment ago)
+    for s, sid, status in con.execute("select sha256, submission_id, status from submission where list_contains(?, sha256) order by 2",
+                                      [sorted({a.sha for a in arrivals if a.sha})]).fetchall():
+        taken.add(sid)
+        if status == "accepted":
+            accepted_shas.setdefault(s, sid)
+    state = _BatchState(con, [a.v for a in arrivals if a.failure is None and a.sha not in accepted_shas
+                              and a.v.unit_code and a.v.period])
+    batch_sha: dict[str, str] = {}
+    last: dt.datetime | None = None
 
-        def stamp(sha: str) -> dt.datetime:
-            """The file's time of arrival: after the previous file's, its submission id unused."""
-            nonlocal last
-            now = dt.datetime.now().replace(microsecond=0)
-            at = now if last is None or now > last else last + dt.timedelta(microseconds=1)
-            while submission_id_for(at, sha) in taken:  # the same file again within the same second
-                at += dt.timedelta(seconds=1)
-            last = at
-            if not dry_run:
-                taken.add(submission_id_for(at, sha))
-            return at
-
-        for i, ((path, name), (sha, v, failure)) in enumerate(zip(files, received)):
-            # The first accepted file with this checksum: the warehouse's (it was loaded before this batch), else the batch's.
-            dup = (accepted_shas.get(sha) or batch_sha.get(sha)) if sha else None
-            if dup:
-                result = LoadResult(name, "duplicate", dup, issues=[Issue("warning", f"Tệp này đã được nạp trước đó (mã nộp {dup}); không có gì thay đổi.")])
-            else:
-                at = None
-                if failure is None:
-                    at = stamp(sha)
-                    try:
-                        result = _stage_file(state, path, name, at, sha, v, submitted_by, declared_unit, declared_period,
-                                             dry_run, archive_root)
-                    except Exception as e:  # noqa: BLE001 - rejects this file alone, see _stage_failure
-                        failure = e
-                if failure is not None:
-                    data = _bytes_or_nothing(path)
-                    failed_sha = hashlib.sha256(data).hexdigest()
-                    if at is None or failed_sha != sha:
-                        at = stamp(failed_sha)
-                    result = _stage_failure(state, path, name, at, failed_sha, data, failure, v, submitted_by,
-                                            declared_unit, declared_period, dry_run, archive_root)
-                if result.status == "accepted":
-                    batch_sha.setdefault(sha, result.submission_id)
-            results.append(result)
-            if progress:
-                progress(i + 1, len(files), result)
+    def stamp(sha: str) -> dt.datetime:
+        """The file's time of arrival: after the previous file's, its submission id unused."""
+        nonlocal last
+        now = submitted_at or dt.datetime.now().replace(microsecond=0)
+        at = now if last is None or now > last else last + dt.timedelta(microseconds=1)
+        while submission_id_for(at, sha) in taken:  # the same file again within the same second
+            at += dt.timedelta(seconds=1)
+        last = at
         if not dry_run:
-            state.write(con, changes)
-        con.execute("commit")
+            taken.add(submission_id_for(at, sha))
+        return at
+
+    for i, a in enumerate(arrivals):
+        # The first accepted file with this checksum: the warehouse's (it was loaded before this batch), else the batch's.
+        dup = (accepted_shas.get(a.sha) or batch_sha.get(a.sha)) if a.sha else None
+        if dup:
+            result = LoadResult(a.name, "duplicate", dup, issues=[Issue("warning", f"Tệp này đã được nạp trước đó (mã nộp {dup}); không có gì thay đổi.")])
+        else:
+            failure, at = a.failure, a.submitted_at
+            if failure is None:
+                at = at or stamp(a.sha)
+                try:
+                    result = _stage_file(state, a, at, submitted_by, declared_unit, declared_period, dry_run, archive_root, preview)
+                except Exception as e:  # noqa: BLE001 - rejects this file alone, see _stage_failure
+                    failure = e
+            if failure is not None:
+                data = _bytes_or_nothing(a.path)
+                failed_sha = hashlib.sha256(data).hexdigest()
+                if at is None or failed_sha != a.sha:
+                    at = stamp(failed_sha)
+                result = _stage_failure(state, a.path, a.name, at, failed_sha, data, failure, a.v, submitted_by,
+                                        declared_unit, declared_period, dry_run, archive_root)
+            if result.status == "accepted":
+                batch_sha.setdefault(a.sha, result.submission_id)
+        results.append(result)
+        if progress:
+            progress(i + 1, len(arrivals), result)
+    if not dry_run:
+        state.write(con, changes if changes is not None else {})
     return results
-
-
-def _receive(path: Path, name: str, cat, declared_unit: str | None, declared_period: dt.date | None,
-             allowed_units: set[str] | None, today: dt.date | None) -> tuple[str | None, Validated | None, Exception | None]:
-    """A file of a batch read and checked, without the warehouse: its sha256 and what validate
-    makes of it (a file that cannot be read is rejected with the reader's issues), or the
-    unexpected exception that stopped it (then load_files rejects it alone)."""
-    sha = None
-    try:
-        sha = sha256_file(path)
-        try:
-            wb = read_workbook(path, name)
-            v = validate(wb, cat, declared_unit, declared_period, allowed_units, today)
-        except Rejected as r:
-            v = Validated(declared_unit, declared_period, False, {}, list(r.issues))
-        return sha, v, None
-    except Exception as e:  # noqa: BLE001 - rejects this file alone
-        return sha, None, e
 
 
 def _bytes_or_nothing(path: Path) -> bytes:
@@ -512,75 +375,121 @@ def _stage_failure(state: "_BatchState", path: Path, display_name: str, submitte
     return result
 
 
-def _stage_file(state: "_BatchState", path: Path, display_name: str, submitted_at: dt.datetime, sha: str, v: Validated,
-                submitted_by: str, declared_unit: str | None, declared_period: dt.date | None, dry_run: bool,
-                archive_root: Path | None) -> LoadResult:
-    """load_file's steps for one file of a batch, on the batch state instead of the warehouse.
+def _stage_file(state: "_BatchState", a: Arrival, submitted_at: dt.datetime, submitted_by: str, declared_unit: str | None,
+                declared_period: dt.date | None, dry_run: bool, archive_root: Path | None, preview: bool = True) -> LoadResult:
+    """One file of a batch on the batch state: every issue (the file's own and those against the
+    unit's history), its outcome, and unless a dry run its archived copy and staged writes.
     Every step that can fail comes first; the batch state changes only in the last two, which
     cannot: a file that raises here leaves the state as it was."""
-    sid = submission_id_for(submitted_at, sha)
-    issues = v.issues + (state.history_warnings(v) if not v.errors else [])
-    result = LoadResult(display_name, "rejected" if v.errors else ("valid" if dry_run else "accepted"), sid,
+    v = a.v
+    sid = a.submission_id or submission_id_for(submitted_at, a.sha)
+    issues = v.issues + state.history_issues(v)
+    rejected = any(i.severity == "error" for i in issues)
+    result = LoadResult(a.name, "rejected" if rejected else ("valid" if dry_run else "accepted"), sid,
                         v.unit_code, v.period, v.row_count, issues, topics=list(v.records))
-    result.preview = {k: [{kk: vv for kk, vv in r.items() if not kk.startswith("_")} | {"dòng": r["_row"]} for r in rows]
-                      for k, rows in v.records.items()}
-    if not v.errors and v.unit_code and v.period:
+    if preview:
+        result.preview, result.labels = _preview(v)
+    if not rejected and v.unit_code and v.period:
         result.replaced = state.live_submissions(v.unit_code, v.period, list(v.records))
     if dry_run:
         return result
-    src = "sample" if v.is_sample else "submitted"
-    facts = None if v.errors else fact_rows(v, sid, src)
-    manifest = {
-        "submission_id": sid, "file_name": display_name, "sha256": sha,
-        "unit_code": v.unit_code, "period": period_text(v.period) if v.period else None,
-        "declared_unit": declared_unit, "declared_period": period_text(declared_period) if declared_period else None,
-        "submitted_at": submitted_at.isoformat(), "submitted_by": submitted_by, "source": src,
-    }
-    archive_path = str(archive_file(path, manifest, archive_root))
+    src = a.source or ("sample" if v.is_sample else "submitted")
+    facts = None if rejected else fact_rows(v, sid, src)
+    by = a.submitted_by or submitted_by
+    if a.archived is None:
+        manifest = {
+            "submission_id": sid, "file_name": a.name, "sha256": a.sha,
+            "unit_code": v.unit_code, "period": period_text(v.period) if v.period else None,
+            "declared_unit": declared_unit, "declared_period": period_text(declared_period) if declared_period else None,
+            "submitted_at": submitted_at.isoformat(), "submitted_by": by, "source": src,
+        }
+        archive_path = str(archive_file(a.path, manifest, archive_root))
+    else:
+        archive_path = a.archived
     message = "\n".join(str(i) for i in issues) or None
-    state.submissions.append((sid, display_name, archive_path, sha, v.unit_code, v.period, ",".join(v.records) or None,
-                              v.row_count, "rejected" if v.errors else "accepted", submitted_at, submitted_by, src, message))
+    state.submissions.append((sid, a.name, archive_path, a.sha, v.unit_code, v.period, ",".join(v.records) or None,
+                              v.row_count, "rejected" if rejected else "accepted", submitted_at, by, src, message))
     if facts is not None:
         state.apply(v, sid, facts)
     return result
 
 
-HISTORY_TOPICS = ("identity", "cleaning", "services")
+_NONE: dict = {}
+
+
+class _UnitHistory:
+    """One unit's figures of one topic by month (period -> item code -> measure -> value), as the
+    topic's history checks read them (etl.topics.base: NoFall, FarFromMedian)."""
+
+    def __init__(self, months: dict[dt.date, dict[str, dict[str, int]]]):
+        self.months = months
+        self.periods = sorted(months)
+        self._windows: dict[tuple, list[dict]] = {}
+
+    def latest(self, item: str, measure: str, before: dt.date) -> tuple[dt.date, int] | None:
+        """The latest figure before a month: (its month, its value)."""
+        for p in reversed(self.periods[: bisect.bisect_left(self.periods, before)]):
+            value = self.months[p].get(item, {}).get(measure)
+            if value is not None:
+                return p, value
+        return None
+
+    def values(self, item: str, measure: str, first: dt.date, before: dt.date) -> list[int]:
+        """The figures of the months from `first` to before `before`."""
+        window = self._windows.get((first, before))
+        if window is None:
+            lo, hi = bisect.bisect_left(self.periods, first), bisect.bisect_left(self.periods, before)
+            window = self._windows[(first, before)] = [self.months[p] for p in self.periods[lo:hi]]
+        return [v for items in window if (v := items.get(item, _NONE).get(measure)) is not None]
 
 
 class _BatchState:
-    """The part of the warehouse a batch's checks read — the batch units' history of stocks and
-    service totals, the live (not superseded) submission topics of the batch's units and
-    periods — read once, then changed in memory as each accepted file of the batch would change
-    the warehouse; and the writes those files add up to."""
+    """The part of the warehouse a batch's checks read — the batch units' history of the figures
+    their topics' history checks compare, the live (not superseded) submission topics of the
+    batch's units and periods — read once, then changed in memory as each accepted file of the
+    batch would change the warehouse; and the writes those files add up to."""
 
-    def __init__(self, con, live: list[Validated]):
+    def __init__(self, con, received: list[Validated]):
+        cat = catalogue()
+        self.cat = cat
         self.submissions: list[tuple] = []
         self.topics: list[list] = []  # submission_topic rows of the batch, superseded_by filled in as later files arrive
         self.open_topic: dict[tuple, int] = {}  # (unit, period, topic) -> index into self.topics of the batch's live row
         self.first_touch: dict[tuple, str] = {}  # (unit, period, topic) -> the batch's first submission for it
-        self.facts: dict[str, dict[tuple, list[tuple]]] = {t: {} for t in FACT_TABLES}  # final rows per (unit, period)
-        self.history: dict[str, dict[tuple, list[tuple]]] = {t: {} for t in HISTORY_TOPICS}
+        self.facts: dict[str, dict[tuple, list[tuple]]] = {t: {} for t in TOPICS}  # final rows per (unit, period)
+        # topic -> the measures its history checks compare, the months back a windowed check
+        # needs, and whether a check needs the latest figure before them, however old
+        self.watched: dict[str, tuple[list[str], int, bool]] = {}
+        for key, t in TOPICS.items():
+            if t.history:
+                measures = sorted(set().union(*(c.measures(t, cat) for c in t.history)) & set(t.fact.names))
+                windows = [c.window_months for c in t.history]
+                self.watched[key] = (measures, max([w for w in windows if w is not None], default=0), None in windows)
+        self.history: dict[str, dict[str, dict[dt.date, dict[str, dict[str, int]]]]] = {t: {} for t in self.watched}
         self.live: dict[tuple, set[str]] = {}
-        units = sorted({v.unit_code for v in live})
+        units = sorted({v.unit_code for v in received})
         if not units:
             return
-        periods = [v.period for v in live]
-        # One query for all three histories: (topic, unit, period, key, figures...).
-        rows = con.execute(
-            """select 'identity', unit_code, period, null, cccd_records, vneid_applications, vneid_activated
-               from fact_identity where list_contains(?, unit_code)
-               union all
-               select 'cleaning', unit_code, period, dataset_code, records_cleaned, null, null
-               from fact_cleaning where list_contains(?, unit_code) and records_cleaned is not null
-               union all
-               select 'services', unit_code, period, service_code, total_dossiers, null, null
-               from fact_service_volume where list_contains(?, unit_code) and total_dossiers is not null
-                 and period >= ? and period < ?""",
-            [units, units, units, add_months(min(periods), -12), max(periods)]).fetchall()
-        for topic, unit, period, key, a, b, c in rows:
-            self.history[topic].setdefault((unit, period), []).append((key, a, b, c))
-        keys = sorted({(v.unit_code, v.period) for v in live})
+        first, last = min(v.period for v in received), max(v.period for v in received)
+        # One query for every topic's history: (topic, unit, period, item, measure, value). The
+        # months the batch's files can compare with, from `window` months before the first one;
+        # for an unbounded check, before those only each figure's latest.
+        parts, params = [], []
+        for key, (measures, window, unbounded) in self.watched.items():
+            t = TOPICS[key]
+            lo = add_months(first, -window)
+            for m in measures:
+                head = f"select ?, unit_code, period, {t.items.code}, ?, {m} from {t.fact.table} where list_contains(?, unit_code) and {m} is not null"
+                parts.append(head + " and period >= ? and period < ?")
+                params += [key, m, units, lo, last]
+                if unbounded:
+                    parts.append(f"({head} and period < ? qualify row_number() over (partition by unit_code, {t.items.code} "
+                                 "order by period desc) = 1)")
+                    params += [key, m, units, lo]
+        if parts:
+            for topic, unit, period, item, measure, value in con.execute(" union all ".join(parts), params).fetchall():
+                self.history[topic].setdefault(unit, {}).setdefault(period, {}).setdefault(item, {})[measure] = value
+        keys = sorted({(v.unit_code, v.period) for v in received})
         for unit, period, topic, sid in con.execute(
                 """select t.unit_code, t.period, t.topic, t.submission_id from submission_topic as t
                    where t.superseded_by is null and list_contains(?, t.unit_code) and list_contains(?, t.period)""",
@@ -592,10 +501,9 @@ class _BatchState:
         return sorted({sid for t in topics for sid in self.live.get((unit, period, t), ())})
 
     def apply(self, v: Validated, sid: str, facts: dict[str, list[tuple]]) -> None:
-        """What _write_facts does to the warehouse, in memory, given the file's fact_rows."""
+        """An accepted file's effect, in memory: for each of its topics, it replaces the unit's
+        month (the submission it supersedes, its fact rows, its figures in the history)."""
         unit, period = v.unit_code, v.period
-        if not facts:
-            return
         for topic, rows in facts.items():
             key = (unit, period, topic)
             if key in self.open_topic:
@@ -605,44 +513,38 @@ class _BatchState:
             self.topics.append([sid, unit, period, topic, len(v.records[topic]), None])
             self.live[key] = {sid}
             self.facts[topic][(unit, period)] = rows
-            if topic == "identity":
-                self.history[topic][(unit, period)] = [(None, r[2], r[3], r[4]) for r in rows]
-            elif topic == "cleaning":
-                self.history[topic][(unit, period)] = [(r[2], r[3], None, None) for r in rows if r[3] is not None]
-            elif topic == "services":
-                self.history[topic][(unit, period)] = [(r[2], r[3], None, None) for r in rows if r[3] is not None]
+            if topic in self.watched:
+                code = TOPICS[topic].items.code
+                measures = self.watched[topic][0]
+                self.history[topic].setdefault(unit, {})[period] = {
+                    r[code]: {m: r[m] for m in measures if r.get(m) is not None} for r in v.records[topic]}
 
-    def _rows(self, topic: str, unit: str, lo: dt.date | None, hi: dt.date):
-        for (u, p), rows in self.history[topic].items():
-            if u == unit and p < hi and (lo is None or p >= lo):
-                for r in rows:
-                    yield p, r
-
-    def history_warnings(self, v: Validated) -> list[Issue]:
-        """_history_checks against the batch state: the same checks, the same messages."""
-        if not v.unit_code or not v.period:
+    def history_issues(self, v: Validated) -> list[Issue]:
+        """Each record against the unit's history, by its topic's history checks (every record
+        that could be read, whatever else is wrong in the file)."""
+        if not v.unit_code or not v.period or not v.allowed:
             return []
-        last_identity, last_cleaned, service_history = None, {}, {}
-        if v.records.get("identity"):
-            earlier = list(self._rows("identity", v.unit_code, None, v.period))
-            if earlier:
-                period, (_, *figures) = max(earlier, key=lambda e: e[0])
-                last_identity = (period, figures)
-        if v.records.get("cleaning"):
-            for p, (code, cleaned, _, _) in self._rows("cleaning", v.unit_code, None, v.period):
-                if code not in last_cleaned or p > last_cleaned[code][0]:
-                    last_cleaned[code] = (p, cleaned)
-        if v.records.get("services"):
-            totals: dict[str, list[int]] = {}
-            for _, (code, total, _, _) in self._rows("services", v.unit_code, add_months(v.period, -12), v.period):
-                totals.setdefault(code, []).append(total)
-            service_history = {code: (statistics.median(h), len(h)) for code, h in totals.items() if h}
-        return _history_checks(v, last_identity, last_cleaned, service_history)
+        out: list[Issue] = []
+
+        def issue(message: str, cell: str | None, rec: dict, severity: str = "error") -> Issue:
+            return Issue(severity, message, rec.get("_sheet"), cell, rec.get("_label"))
+
+        for key, recs in v.records.items():
+            t = TOPICS[key]
+            if key not in self.watched:
+                continue
+            history = _UnitHistory(self.history[key].get(v.unit_code, {}))
+            for rec in recs:
+                for check in t.history:
+                    out.extend(check.check(t, self.cat, rec, v.period, history, issue))
+        return out
 
     def write(self, con, changes: dict[str, list[tuple]]) -> None:
-        """The batch's writes, a few statements per table; `changes` gets, per topic, the fact
-        rows deleted or inserted, for the marts' refresh (etl.build.refresh_marts): the (unit,
-        period) pairs, and for tasks (unit, period, task_code)."""
+        """The batch's writes, a few statements per table: the replacement rule (a newer accepted
+        file for the same unit, period and topic supersedes the older one), then the facts.
+        `changes` gets, per topic, the fact rows deleted or inserted, for the marts' refresh
+        (etl.marts.refresh_marts): the (unit, period) pairs, and (unit, period, item) where a
+        mart's scope needs the items (etl.marts.ITEM_SCOPES)."""
         if self.submissions:
             insert_rows(con, "submission", self.submissions)
         if self.first_touch:
@@ -654,15 +556,18 @@ class _BatchState:
                 [list(col) for col in zip(*keys)])
         if self.topics:
             insert_rows(con, "submission_topic", [tuple(r) for r in self.topics])
-        for topic, table in FACT_TABLES.items():
+        for topic, t in TOPICS.items():
             keys = sorted(self.facts[topic])
             if not keys:
                 continue
             rows = [r for k in keys for r in self.facts[topic][k]]
-            if topic == "tasks":  # the refresh needs the tasks too: those taken out and those put in
-                old = con.execute(DELETE_TASKS_RETURNING, [[u for u, _ in keys], [p for _, p in keys]]).fetchall()
-                changes[topic] = sorted(set(old) | {(r[2], r[0], r[1]) for r in rows})
+            params = [[u for u, _ in keys], [p for _, p in keys]]
+            if any(scope in ITEM_SCOPES for _, scope in t.marts):  # the refresh needs the items too: those taken out and put in
+                names = t.fact.names
+                iu, ip, ii = names.index("unit_code"), names.index("period"), names.index(t.items.code)
+                old = con.execute(_delete_sql(t.fact.table, f"f.unit_code, f.period, f.{t.items.code}"), params).fetchall()
+                changes[topic] = sorted(set(old) | {(r[iu], r[ip], r[ii]) for r in rows})
             else:
-                delete_unit_periods(con, table, keys)
+                con.execute(_delete_sql(t.fact.table), params)
                 changes[topic] = keys
-            insert_rows(con, table, rows)
+            insert_rows(con, t.fact.table, rows)

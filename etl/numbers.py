@@ -47,6 +47,8 @@ _DEC_DOT = re.compile(r"[+-]?[0-9]+(?:,[0-9]{3})*\.[0-9]+", re.ASCII)
 _ONE_GROUP = re.compile(r"[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}", re.ASCII)
 _BLANKS = ("", "-", "–", "—")
 MAX_TEXT = 60  # longer text in a number cell is not a number anyone typed
+# How a count may be typed, in the intake's messages and the template's instructions alike.
+COUNT_EXAMPLE = "ví dụ 11343 hoặc 11.343"
 
 
 class NotANumber(ValueError):

@@ -52,8 +52,3 @@ def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
         d = add_months(d, 1)
     return out
 
-
-def report_deadline(period: dt.date, due_day: int) -> dt.date:
-    """A month's report is due on due_day of the following month (inclusive)."""
-    nxt = add_months(period, 1)
-    return dt.date(nxt.year, nxt.month, due_day)

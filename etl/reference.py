@@ -5,7 +5,8 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from etl.config import REFERENCE_DIR
+from etl.config import REFERENCE_DIR, settings
+from etl.topics import TOPICS
 
 DISTRICTS = "DISTRICTS"  # tasks.csv: a task every district-level unit carries out
 
@@ -42,14 +43,9 @@ class Catalogue:
         return out
 
     def topics_for(self, unit_code: str) -> list[str]:
-        """Which sheets a unit's monthly workbook carries."""
-        level = self.level(unit_code)
-        topics = []
-        if level in ("province", "district", "commune"):
-            topics += ["services", "identity", "cleaning"]
-        if self.tasks_for(unit_code):
-            topics.append("tasks")
-        return topics
+        """Which sheets a unit's monthly workbook carries: the topics whose levels include the
+        unit's (and that give it rows, for a topic reported only where assigned)."""
+        return [key for key, t in TOPICS.items() if t.reported_by(self, unit_code)]
 
 
 @lru_cache(maxsize=1)
@@ -61,18 +57,19 @@ def catalogue() -> Catalogue:
     return Catalogue(units, services, datasets, tasks)
 
 
+def official_rows(topic) -> list[dict[str, str]]:
+    """The rows of a topic's official figures (data/reference/<topic.official.csv>), each with its
+    unit (the province unless the file names one) and month (the official month unless the file
+    gives one per row, as 'YYYY-MM-DD')."""
+    if topic.official is None or not (REFERENCE_DIR / topic.official.csv).exists():
+        return []
+    s = settings()
+    return [{**r, "unit_code": r.get("unit_code") or s.province_code, "period": (r.get("period") or s.official_period)[:7]}
+            for r in read_csv(topic.official.csv)]
+
+
 @lru_cache(maxsize=1)
 def official_keys() -> frozenset[tuple[str, str, str]]:
     """(topic, unit_code, 'YYYY-MM') that the official report covers (data/reference/official_*):
     a submitted file never overwrites them."""
-    from etl.config import settings
-
-    s = settings()
-    keys = set()
-    for topic, name in (("services", "official_service_volume_2023_09.csv"), ("identity", "official_identity_2023_09.csv"),
-                        ("cleaning", "official_cleaning_2023_09.csv")):
-        if (REFERENCE_DIR / name).exists() and read_csv(name):
-            keys.add((topic, s.province_code, s.official_period[:7]))
-    if (REFERENCE_DIR / "official_task_status_2023_09.csv").exists():
-        keys |= {("tasks", s.province_code, r["period"][:7]) for r in read_csv("official_task_status_2023_09.csv")}
-    return frozenset(keys)
+    return frozenset((key, r["unit_code"], r["period"]) for key, t in TOPICS.items() for r in official_rows(t))

@@ -1,4 +1,5 @@
--- Warehouse tables. Counts are stored; every rate is derived in sql/ views.
+-- Warehouse tables. Counts are stored; every rate is derived in sql/ views. The topics' fact
+-- tables are declared by their registry entries (etl/topics) and created after these.
 -- Reference dimensions are loaded from data/reference/*.csv on every build.
 
 create table app_setting (
@@ -66,63 +67,47 @@ create table submission (
     message        varchar
 );
 
+-- The submission topics of the registry (etl/topics), in the order of the workbook's sheets.
+create table dim_topic (
+    topic       varchar primary key,
+    sheet_name  varchar not null,
+    title       varchar not null,
+    sort_order  integer not null,
+    expected    boolean not null  -- reporting_status expects it every month from the units that report it
+);
+
+-- Which unit reports which topic (the topic's levels, and where it asks, the catalogue's assignments).
+create table unit_topic (
+    unit_code varchar not null,
+    topic     varchar not null references dim_topic (topic),
+    primary key (unit_code, topic)
+);
+
+-- Every stored figure of a topic: its name, and flow or stock (cumulative: never falls).
+-- item_code is set where the figure's nature is its row's (an indicator topic), else NULL.
+create table dim_measure (
+    topic         varchar not null references dim_topic (topic),
+    item_code     varchar,
+    measure       varchar not null,
+    measure_name  varchar not null,
+    unit_label    varchar,
+    is_stock      boolean not null,
+    is_cumulative boolean not null,
+    sort_order    integer not null
+);
+
 -- One row per (submission, topic) accepted; superseded_by is set when a later file replaces it.
 create table submission_topic (
     submission_id varchar not null,
     unit_code     varchar not null,
     period        date not null,
-    topic         varchar not null check (topic in ('services', 'identity', 'cleaning', 'tasks')),
+    topic         varchar not null references dim_topic (topic),
     row_count     integer not null,
     superseded_by varchar,
     primary key (submission_id, topic)
 );
 
-create table fact_service_volume (
-    period          date not null,
-    unit_code       varchar not null,
-    service_code    varchar not null,
-    total_dossiers  bigint check (total_dossiers >= 0),
-    online_dossiers bigint check (online_dossiers >= 0),
-    on_time         bigint check (on_time >= 0),
-    overdue         bigint check (overdue >= 0),
-    source          varchar not null check (source in ('official', 'sample', 'submitted')),
-    submission_id   varchar,
-    primary key (period, unit_code, service_code)
-);
-
-create table fact_identity (
-    period             date not null,
-    unit_code          varchar not null,
-    cccd_records       bigint check (cccd_records >= 0),
-    vneid_applications bigint check (vneid_applications >= 0),
-    vneid_activated    bigint check (vneid_activated >= 0),
-    vneid_target       bigint check (vneid_target >= 0),
-    source             varchar not null check (source in ('official', 'sample', 'submitted')),
-    submission_id      varchar,
-    primary key (period, unit_code)
-);
-
-create table fact_cleaning (
-    period          date not null,
-    unit_code       varchar not null,
-    dataset_code    varchar not null,
-    records_cleaned bigint check (records_cleaned >= 0),
-    records_total   bigint check (records_total >= 0),
-    source          varchar not null check (source in ('official', 'sample', 'submitted')),
-    submission_id   varchar,
-    primary key (period, unit_code, dataset_code)
-);
-
-create table fact_task_status (
-    period        date not null,
-    task_code     varchar not null,
-    unit_code     varchar not null,
-    status        varchar not null check (status in ('done', 'in_progress', 'not_started')),
-    status_text   varchar,
-    source        varchar not null check (source in ('official', 'sample', 'submitted')),
-    submission_id varchar,
-    primary key (period, task_code, unit_code)
-);
+-- Each topic's fact table is created from its registry entry (etl/topics, `fact`).
 
 create table fact_indicator (
     period         date not null,

@@ -13,44 +13,54 @@ from pathlib import Path
 
 import xlsxwriter
 
+from etl.numbers import COUNT_EXAMPLE
 from etl.periods import period_label, period_text
 from etl.reference import catalogue
-from etl.topics import CATALOGUE_SHEET, INSTRUCTIONS_SHEET, SAMPLE_MARK, STATUS_LABELS, TOPICS
+from etl.topics import CATALOGUE_SHEET, INSTRUCTIONS_SHEET, SAMPLE_MARK, TOPICS
+from etl.topics.base import NoFall
 
 HEADER_ROW = 5  # zero-based: row 6 in Excel
 FIRST_DATA_ROW = 6
-__all__ = ["write_template", "SAMPLE_MARK", "HEADER_ROW", "FIRST_DATA_ROW", "INSTRUCTIONS"]
-
-INSTRUCTIONS = [
-    "HƯỚNG DẪN ĐIỀN BIỂU MẪU BÁO CÁO ĐỀ ÁN 06 HẰNG THÁNG",
-    "",
-    "1. Mỗi trang tính là một nội dung báo cáo: Dịch vụ công, CCCD - VNeID, Làm sạch dữ liệu, Nhiệm vụ.",
-    "   Không đổi tên trang tính, không xóa, không chèn cột; không sửa các ô đã khóa (mã, tên, đơn vị, kỳ báo cáo).",
-    "2. Chỉ nhập số nguyên không âm vào các ô số (ví dụ 11343, không nhập 11.343 dạng chữ hay 11343 hồ sơ).",
-    "   Để trống ô nếu đơn vị không có số liệu; nhập 0 nếu trong tháng không phát sinh.",
-    "3. Dịch vụ công: số hồ sơ phát sinh TRONG THÁNG. Hồ sơ trực tuyến không vượt quá tổng số hồ sơ;",
-    "   đúng hạn + quá hạn không vượt quá số hồ sơ trực tuyến.",
-    "4. CCCD - VNeID và Làm sạch dữ liệu: số LŨY KẾ đến cuối kỳ báo cáo (không phải số phát sinh trong tháng).",
-    "   Số lũy kế không được thấp hơn kỳ trước; số đã làm sạch không vượt quá tổng số cần làm sạch.",
-    "5. Nhiệm vụ: chọn trạng thái trong danh sách (Đã hoàn thành / Đang thực hiện / Chưa thực hiện) và ghi kết quả.",
-    "6. Hạn nộp: trước ngày 16 của tháng sau kỳ báo cáo (Kế hoạch 24/KH-UBND, mục IV.2).",
-    "7. Nộp tệp qua trang 'Nộp báo cáo' của hệ thống hoặc lệnh: python -m etl load <tệp>.",
-    "   Hệ thống kiểm tra từng ô và báo lỗi cụ thể (trang tính, ô, nội dung, cách sửa); tệp có lỗi không được nạp.",
-    "   Nộp lại tệp mới cho cùng đơn vị, kỳ và nội dung sẽ thay thế bản trước (bản trước vẫn được lưu vết).",
-]
+__all__ = ["write_template", "instructions", "SAMPLE_MARK", "HEADER_ROW", "FIRST_DATA_ROW"]
 
 
-def _rows_for(topic: str, unit_code: str) -> list[tuple[str, str, str]]:
+def instructions(topics: list[str]) -> list[str]:
+    """The instructions sheet, to the officer who fills the workbook in: one line per sheet of
+    the unit's workbook (the registry's guidance), numbers typed as the intake reads them, the
+    note that explains a cumulative figure that falls, the deadline, where to send the file."""
+    sheets = [TOPICS[t] for t in topics]
+    notes = sorted({t.column(h.note).headers[0] for t in sheets for h in t.history if isinstance(h, NoFall)})
+    lines = [
+        "HƯỚNG DẪN ĐIỀN BIỂU MẪU BÁO CÁO ĐỀ ÁN 06 HẰNG THÁNG",
+        "",
+        "1. Mỗi trang tính là một nội dung báo cáo: " + ", ".join(t.sheet for t in sheets) + ".",
+        "   Không đổi tên trang tính, không xóa, không chèn cột; không sửa các ô đã khóa (mã, tên, đơn vị, kỳ báo cáo).",
+        f"2. Các ô số chỉ nhập số nguyên không âm, {COUNT_EXAMPLE} (không có phần lẻ, không kèm chữ như '11343 hồ sơ').",
+        "   Để trống ô nếu đơn vị không có số liệu; nhập 0 nếu trong tháng không phát sinh.",
+    ]
+    n = 3
+    for t in sheets:
+        lines.append(f"{n}. {t.sheet}: {t.guidance}")
+        n += 1
+    if notes:
+        lines += [f"{n}. Số lũy kế không được thấp hơn kỳ trước. Nếu số giảm là đúng (rà soát, loại trùng, điều chỉnh…), hãy ghi lý do",
+                  f"   vào cột '{notes[0]}' của dòng đó; không có lý do, hệ thống không nhận tệp và báo ô bị giảm, giảm bao nhiêu."]
+        n += 1
+    lines += [
+        f"{n}. Hạn nộp: trước ngày 16 của tháng sau kỳ báo cáo (Kế hoạch 24/KH-UBND, mục IV.2).",
+        f"{n + 1}. Nộp tệp tại trang 'Nộp báo cáo' của hệ thống, đăng nhập bằng tài khoản được cấp cho đơn vị.",
+        "   Hệ thống kiểm tra từng ô và báo mọi lỗi cùng một lần (trang tính, ô, dòng, nội dung, cách sửa); tệp có lỗi không được nạp.",
+        "   Nộp lại tệp mới cho cùng đơn vị, kỳ và nội dung sẽ thay thế bản trước (bản trước vẫn được lưu vết).",
+    ]
+    return lines
+
+
+def _rows_for(topic_key: str, unit_code: str) -> list[tuple[str, dict]]:
+    """The template's rows of a sheet: the codes the unit reports, each with its catalogue row."""
     cat = catalogue()
-    if topic == "services":
-        return [(c, s["service_name"], "") for c, s in cat.services.items()]
-    if topic == "identity":
-        return [(unit_code, cat.units[unit_code]["unit_name"], "")]
-    if topic == "cleaning":
-        return [(c, d["dataset_name"], "") for c, d in cat.datasets.items()]
-    if topic == "tasks":
-        return [(c, cat.tasks[c]["task_name"], cat.tasks[c]["deadline_text"]) for c in cat.tasks_for(unit_code)]
-    raise ValueError(topic)
+    items = TOPICS[topic_key].items
+    table = items.table(cat)
+    return [(code, table[code]) for code in items.codes_for(cat, unit_code)]
 
 
 def write_template(
@@ -84,18 +94,19 @@ def write_template(
     f_name = wb.add_format({"locked": True, "border": 1, "text_wrap": True, "valign": "top"})
     f_sample = wb.add_format({"bold": True, "font_color": "#C00000"})
 
+    topics = cat.topics_for(unit_code)
+    lines = instructions(topics)
     ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
     ws.set_column(0, 0, 110)
-    for i, line in enumerate(INSTRUCTIONS):
+    for i, line in enumerate(lines):
         ws.write(i, 0, line, f_title if i == 0 else None)
-    ws.write(len(INSTRUCTIONS) + 1, 0, f"Đơn vị: {unit_code} - {unit_name}; kỳ báo cáo: {period_label(period)}.")
+    ws.write(len(lines) + 1, 0, f"Đơn vị: {unit_code} - {unit_name}; kỳ báo cáo: {period_label(period)}.")
     if sample:
-        ws.write(len(INSTRUCTIONS) + 2, 0, f"{SAMPLE_MARK}: tệp do bộ sinh dữ liệu mẫu tạo ra, không phải số liệu thật.", f_sample)
+        ws.write(len(lines) + 2, 0, f"{SAMPLE_MARK}: tệp do bộ sinh dữ liệu mẫu tạo ra, không phải số liệu thật.", f_sample)
     ws.protect()
 
     # The codes each topic sheet may hold, for the drop-down lists of the code columns.
-    topics = cat.topics_for(unit_code)
-    code_lists = {t: [code for code, _, _ in _rows_for(t, unit_code)] for t in topics}
+    code_lists = {t: [code for code, _ in _rows_for(t, unit_code)] for t in topics}
     code_ranges = {t: f"='{CATALOGUE_SHEET}'!${chr(65 + j)}$2:${chr(65 + j)}${len(code_lists[t]) + 1}" for j, t in enumerate(topics)}
 
     for topic_key in topics:
@@ -117,16 +128,16 @@ def write_template(
         ws.set_row(HEADER_ROW, 45)
         rows = _rows_for(topic_key, unit_code)
         filled = values.get(topic_key, {})
-        for i, (code, name, deadline_text) in enumerate(rows):
+        for i, (code, item) in enumerate(rows):
             r = FIRST_DATA_ROW + i
             row_vals = filled.get(code, {})
             for j, c in enumerate(cols):
                 if c.kind == "code":
                     ws.write_string(r, j, code, f_code)
                 elif c.kind == "name":
-                    ws.write_string(r, j, name, f_name)
-                elif c.key == "deadline_text":
-                    ws.write_string(r, j, deadline_text, f_name)
+                    ws.write_string(r, j, item[topic.items.name], f_name)
+                elif c.kind == "label":
+                    ws.write_string(r, j, item.get(c.key) or "", f_name)
                 elif c.kind == "count":
                     v = row_vals.get(c.key)
                     if v is None:
@@ -136,8 +147,8 @@ def write_template(
                     else:
                         ws.write_number(r, j, v, f_num)
                 elif c.kind == "status":
-                    v = row_vals.get("status")
-                    ws.write_string(r, j, STATUS_LABELS[v], f_text) if v else ws.write_blank(r, j, None, f_text)
+                    v = row_vals.get(c.key)
+                    ws.write_string(r, j, dict(c.choices)[v][0], f_text) if v else ws.write_blank(r, j, None, f_text)
                 else:
                     v = row_vals.get(c.key)
                     ws.write_string(r, j, v, f_text) if v else ws.write_blank(r, j, None, f_text)
@@ -147,7 +158,7 @@ def write_template(
                 ws.data_validation(FIRST_DATA_ROW, j, last, j, {
                     "validate": "integer", "criteria": ">=", "value": 0,
                     "error_title": "Giá trị không hợp lệ",
-                    "error_message": "Nhập số nguyên không âm (ví dụ 11343).",
+                    "error_message": f"Nhập số nguyên không âm, {COUNT_EXAMPLE}.",
                 })
             elif c.kind == "code":
                 ws.data_validation(FIRST_DATA_ROW, j, last, j, {
@@ -157,7 +168,7 @@ def write_template(
                 })
             elif c.kind == "status":
                 ws.data_validation(FIRST_DATA_ROW, j, last, j, {
-                    "validate": "list", "source": list(STATUS_LABELS.values()),
+                    "validate": "list", "source": [words[0] for _, words in c.choices],
                     "error_title": "Trạng thái không hợp lệ",
                     "error_message": "Chọn một trạng thái trong danh sách.",
                 })

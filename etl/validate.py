@@ -5,9 +5,10 @@ a rate typed as text that reads differently in Vietnamese and English notation (
 etl.numbers), online > total, on-time + overdue > online, a typed rate that disagrees with its counts,
 unknown unit / service / dataset / task (with the closest catalogue entries), a task not
 assigned to the unit, duplicate rows, a period in the future, a unit the submitter may not
-report for, a month and unit the official report already covers. Warnings that need history
-(a stock that falls, a jump far outside the unit's history) are added by etl.load, which can
-see the warehouse.
+report for, a month and unit the official report already covers, and each topic's own row
+rules (etl/topics: a part larger than its whole, a typed rate that disagrees with its counts).
+The checks that need the unit's history (a cumulative figure that falls, a monthly total far
+outside the unit's usual range) are added by etl.load, which can see the warehouse.
 
 Why no validation library (pandera, pydantic): every message must name the sheet and cell in
 the workbook and say in Vietnamese how to fix it, rows are identified by fuzzy catalogue
@@ -23,24 +24,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from etl.issues import Issue
-from etl.numbers import AmbiguousNumber, NotANumber, NotWhole, format_count, parse_count, parse_rate
+from etl.numbers import COUNT_EXAMPLE, AmbiguousNumber, NotANumber, NotWhole, format_count, parse_count, parse_rate
 from etl.config import settings
 from etl.periods import parse_period, period_label, period_text
 from etl.read import WorkbookData
 from etl.reference import Catalogue, official_keys
 from etl.text import NameIndex, fold
-from etl.topics import STATUS_ALIASES, STATUS_LABELS, TOPICS
+from etl.topics import TOPICS, Topic
+from etl.topics.base import Column, cell_text as _text, short as _short
 
-RATE_TOLERANCE = 0.005  # half a percentage point: typed rates are rounded
 MAX_COUNT = 10**12  # no monthly count of a province comes near; guards the BIGINT columns
-
-REQUIRED = {
-    "services": (("service_code", "service_name"), ("total_dossiers",), ("online_dossiers",)),
-    "identity": (("unit_code", "unit_name"), ("cccd_records", "vneid_applications", "vneid_activated")),
-    "cleaning": (("dataset_code", "dataset_name"), ("records_cleaned",)),
-    "tasks": (("task_code", "task_name"), ("status",)),
-}
-ID_KEYS = {"services": "service_code", "identity": "unit_code", "cleaning": "dataset_code", "tasks": "task_code"}
+ROW_LABEL_CHARS = 60  # a row's name in a cell reference ('Dịch vụ công!D9 — Đăng ký khai sinh')
 _CODE_AND_NAME = re.compile(r"^\s*([0-9A-Za-z][0-9A-Za-z.]*)\s*[-–:]\s*(.+)$")
 _UNIT_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 
@@ -52,6 +46,7 @@ class Validated:
     is_sample: bool
     records: dict[str, list[dict]] = field(default_factory=dict)  # topic -> records ('_row', '_sheet', '_refs')
     issues: list[Issue] = field(default_factory=list)
+    allowed: bool = True  # False: the sender may not report for the unit (nothing of its history is compared or shown)
 
     @property
     def errors(self) -> list[Issue]:
@@ -66,26 +61,39 @@ class Validated:
         return sum(len(v) for v in self.records.values())
 
 
-def _status_lookup() -> dict[str, str]:
-    d = {}
-    for key, words in STATUS_ALIASES.items():
-        for w in words:
-            d[fold(w)] = key
-    d.update({fold(k): k for k in STATUS_LABELS})
-    return d
+_CHOICES: dict[tuple[str, str], dict[str, str]] = {}
 
 
-_STATUS = _status_lookup()
+def _choices(topic: Topic, col: Column) -> dict[str, str]:
+    """A choice column's words (folded) -> value: its labels, aliases and the values themselves."""
+    k = (topic.key, col.key)
+    if k not in _CHOICES:
+        d = {}
+        for value, words in col.choices:
+            for w in words:
+                d[fold(w)] = value
+        d.update({fold(value): value for value, _ in col.choices})
+        _CHOICES[k] = d
+    return _CHOICES[k]
+
+
 _INDEX_CACHE: dict[tuple[int, str], NameIndex] = {}
 
 
-def _index(cat: Catalogue, topic: str) -> tuple[dict, NameIndex]:
-    table = {"services": cat.services, "identity": cat.units, "cleaning": cat.datasets, "tasks": cat.tasks}[topic]
-    name_key = {"services": "service_name", "identity": "unit_name", "cleaning": "dataset_name", "tasks": "task_name"}[topic]
-    k = (id(table), topic)
+def _index(cat: Catalogue, topic: Topic) -> tuple[dict, NameIndex]:
+    """The topic's catalogue (code -> row) and a name index over it."""
+    table = topic.items.table(cat)
+    k = (id(table), topic.key)
     if k not in _INDEX_CACHE:
-        _INDEX_CACHE[k] = NameIndex({c: r[name_key] for c, r in table.items()})
+        _INDEX_CACHE[k] = NameIndex({c: r[topic.items.name] for c, r in table.items()})
     return table, _INDEX_CACHE[k]
+
+
+def _unit_index(cat: Catalogue) -> NameIndex:
+    k = (id(cat.units), "")
+    if k not in _INDEX_CACHE:
+        _INDEX_CACHE[k] = NameIndex({c: r["unit_name"] for c, r in cat.units.items()})
+    return _INDEX_CACHE[k]
 
 
 def resolve_unit(text: str, cat: Catalogue) -> str | None:
@@ -102,7 +110,7 @@ def resolve_unit(text: str, cat: Catalogue) -> str | None:
 
 def _unit_by_name(name: str, cat: Catalogue) -> str | None:
     """The unit a name means, with or without its type ('Huyện', 'Thị xã', …) in front."""
-    _, index = _index(cat, "identity")
+    index = _unit_index(cat)
     code = index.match(name)
     if code is None:
         f = fold(name)
@@ -132,13 +140,13 @@ def validate(
     if wb.unit_code:
         unit = resolve_unit(wb.unit_code, cat)
         if unit is None:
-            _, index = _index(cat, "identity")
+            index = _unit_index(cat)
             issues.append(Issue("error", f"Đơn vị '{_short(wb.unit_code)}' không có trong danh mục. Gần nhất: {_closest(index, wb.unit_code)}. "
                                          "Hãy ghi đúng mã hoặc tên đơn vị.", *(wb.unit_cell or (None, None))))
     if declared_unit:
         d_unit = resolve_unit(declared_unit, cat)
         if d_unit is None:
-            _, index = _index(cat, "identity")
+            index = _unit_index(cat)
             issues.append(Issue("error", f"Đơn vị '{declared_unit}' (tham số --unit) không có trong danh mục. Gần nhất: {_closest(index, declared_unit)}."))
         elif unit and d_unit != unit:
             s, c = wb.unit_cell
@@ -195,9 +203,9 @@ def validate(
                             *(wb.period_cell or (None, None))))
 
     expected_topics = set(cat.topics_for(unit)) if unit else None
-    out = Validated(unit, period, wb.is_sample, {}, issues)
+    out = Validated(unit, period, wb.is_sample, {}, issues, allowed=not (unit and allowed_units is not None and unit not in allowed_units))
     seen: dict[str, dict[str, tuple[str, str, int]]] = {}  # topic -> code -> (sheet, cell, row)
-    blank_status: dict[str, list[str]] = {}
+    blank_status: dict[tuple[str, str], list[str]] = {}  # (sheet, topic) -> cells of a choice left blank
     official = official_keys()
     official_sheets: list[str] = []  # sheets whose topic the official report covers for this unit and month
     for sheet in wb.sheets:
@@ -215,12 +223,13 @@ def validate(
                 issues.append(Issue("warning", "Trang tính không có dòng số liệu nào.", sheet.sheet_name))
             continue
         present = {k for r in sheet.rows for k in r.cells}
-        missing = [alts for alts in REQUIRED[topic.key] if not any(a in present for a in alts)]
+        missing = [alts for alts in topic.required if not any(a in present for a in alts)]
         if missing:
             names = "; ".join(" hoặc ".join(f"'{topic.column(a).headers[0]}'" for a in alts) for alts in missing)
             issues.append(Issue("error", f"Thiếu cột {names}. Hãy dùng biểu mẫu của hệ thống và không xóa cột.", sheet.sheet_name))
             continue
-        recs = _rows(topic.key, sheet, cat, unit, issues, seen.setdefault(topic.key, {}), blank_status)
+        recs = _rows(topic, sheet, cat, unit, issues, seen.setdefault(topic.key, {}), blank_status)
+        recs = _sheet_rules(topic, sheet.sheet_name, cat, recs, issues)
         issues.extend(_check_totals(topic, sheet, recs))
         if recs:
             out.records.setdefault(topic.key, []).extend(recs)
@@ -233,10 +242,9 @@ def validate(
                                      + "; tệp nộp không ghi đè số liệu chính thức. Hãy kiểm tra kỳ báo cáo và đơn vị.", where))
     if province_issue is not None and not official_sheets:  # the official month says it more precisely
         issues.append(province_issue)
-    for sname, refs in blank_status.items():
-        if "tasks" in out.records:
-            issues.append(Issue("warning", f"{len(refs)} nhiệm vụ chưa chọn trạng thái nên chưa được cập nhật tiến độ. "
-                                           "Hãy chọn trạng thái nếu đơn vị đã có kết quả.", sname, refs[0]))
+    for (sname, key), refs in blank_status.items():
+        if key in out.records:
+            issues.append(Issue("warning", TOPICS[key].blank_message.format(n=len(refs)), sname, refs[0]))
     if not out.records and wb.sheets and not any(i.severity == "error" for i in issues):
         issues.append(Issue("error", "Tệp không có dòng số liệu nào để nạp. Hãy điền số liệu vào biểu mẫu rồi nộp lại."))
     return out
@@ -284,42 +292,32 @@ def _check_totals(topic, sheet, recs: list[dict]) -> list[Issue]:
     return out
 
 
-def _count(raw, ref: str, sname: str, issues: list[Issue]) -> tuple[bool, int | None]:
-    """(ok, value) of a count cell; every problem becomes an issue at the cell."""
+def _count(raw, ref: str, sname: str, issues: list[Issue], row: str | None = None) -> tuple[bool, int | None]:
+    """(ok, value) of a count cell; every problem becomes an issue at the cell (of the row named `row`)."""
     if isinstance(raw, (dt.date, dt.datetime)):
         issues.append(Issue("error", f"Ô chứa ngày tháng ({raw:%d/%m/%Y}), không phải số: Excel có thể đã tự đổi số vừa gõ thành ngày. "
-                                     "Hãy định dạng ô là Số (Number) rồi nhập lại.", sname, ref))
+                                     "Hãy định dạng ô là Số (Number) rồi nhập lại.", sname, ref, row))
         return False, None
     try:
         v = parse_count(raw)
     except NotWhole:
         issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải là số nguyên (số hồ sơ, bản ghi không có phần lẻ). "
-                                     "Hãy nhập số nguyên, ví dụ 11343.", sname, ref))
+                                     "Hãy nhập số nguyên, ví dụ 11343.", sname, ref, row))
         return False, None
     except NotANumber:
-        issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải là số. Hãy nhập số nguyên không âm, ví dụ 11343 hoặc 11.343.", sname, ref))
+        issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải là số. Hãy nhập số nguyên không âm, {COUNT_EXAMPLE}.",
+                            sname, ref, row))
         return False, None
     if v is not None and v < 0:
-        issues.append(Issue("error", f"Số âm ({format_count(v)}) không hợp lệ. Hãy nhập số không âm.", sname, ref))
+        issues.append(Issue("error", f"Số âm ({format_count(v)}) không hợp lệ. Hãy nhập số không âm.", sname, ref, row))
         return False, None
     if v is not None and v > MAX_COUNT:
-        issues.append(Issue("error", f"Số {_short(format_count(v), 30)} quá lớn (tối đa {format_count(MAX_COUNT)}). Hãy kiểm tra lại ô này.", sname, ref))
+        issues.append(Issue("error", f"Số {_short(format_count(v), 30)} quá lớn (tối đa {format_count(MAX_COUNT)}). Hãy kiểm tra lại ô này.",
+                            sname, ref, row))
         return False, None
     return True, v
 
 
-def _text(raw) -> str:
-    """A cell value as the person sees it: 120 for 120.0, '120,5' for 120.5 (Vietnamese decimal comma)."""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, float):
-        return repr(raw).replace(".", ",")
-    return str(raw)
-
-
-def _percent(r: float) -> str:
-    """0.33906 -> '33,91%'."""
-    return f"{r * 100:.2f}".replace(".", ",") + "%"
 
 
 def _vn_number(d: Decimal) -> str:
@@ -345,14 +343,17 @@ def _has_figures(topic, row) -> bool:
     return any(row.cells.get(c.key, (None,))[0] not in (None, "") for c in topic.columns if c.kind in ("count", "rate", "status"))
 
 
-def _rows(topic_key: str, sheet, cat: Catalogue, unit: str | None, issues: list[Issue],
-          seen: dict[str, tuple[str, str, int]], blank_status: dict[str, list[str]]) -> list[dict]:
-    topic = TOPICS[topic_key]
-    table, index = _index(cat, topic_key)
-    id_key = ID_KEYS[topic_key]
+def _rows(topic: Topic, sheet, cat: Catalogue, unit: str | None, issues: list[Issue],
+          seen: dict[str, tuple[str, str, int]], blank_status: dict[tuple[str, str], list[str]]) -> list[dict]:
+    """The sheet's rows as records: each identified by its code or name in the topic's catalogue,
+    its cells typed, the topic's row rules applied. A record carries '_row', '_sheet', '_refs'
+    (column -> cell) and '_label' (the row's name, which every message about one of its cells
+    names too)."""
+    table, index = _index(cat, topic)
+    id_key = topic.items.code
     name_key = next(c.key for c in topic.columns if c.kind == "name")
     sname = sheet.sheet_name
-    unit_tasks = set(cat.tasks_for(unit)) if topic_key == "tasks" and unit else None
+    allowed = set(topic.items.for_unit(cat, unit)) if topic.items.for_unit and unit else None
     records = []
     for row in sheet.rows:
         rec: dict = {"_row": row.excel_row, "_sheet": sname, "_refs": {k: ref for k, (_, ref) in row.cells.items()}}
@@ -390,8 +391,9 @@ def _rows(topic_key: str, sheet, cat: Catalogue, unit: str | None, issues: list[
                 issues.append(Issue("error", "Dòng có số liệu nhưng không có mã hoặc tên để biết là dòng nào. "
                                              "Hãy ghi mã hoặc tên theo danh mục, hoặc xóa số liệu của dòng.", sname, first_cell))
             continue
-        if not figures and topic_key != "tasks":
+        if not figures and not topic.every_row:
             continue  # a catalogue row left empty: the unit has nothing to report for it
+        label = _short(index.names[code], ROW_LABEL_CHARS)
         where = code_cell if code_raw not in (None, "") else name_cell
         if code in seen:
             s0, c0, r0 = seen[code]
@@ -401,92 +403,73 @@ def _rows(topic_key: str, sheet, cat: Catalogue, unit: str | None, issues: list[
             continue
         seen[code] = (sname, where, row.excel_row)
         rec[id_key] = code
-        if topic_key == "identity" and unit and code != unit:
-            issues.append(Issue("error", f"Dòng ghi đơn vị {code} nhưng tệp là báo cáo của đơn vị {unit}. Mỗi đơn vị nộp tệp riêng.", sname, where))
-            continue
-        if unit_tasks is not None and code not in unit_tasks:
-            issues.append(Issue("error", f"Nhiệm vụ {code} không giao cho đơn vị {unit}. Hãy xóa dòng này hoặc dùng biểu mẫu của đơn vị.", sname, where))
+        rec["_label"] = label
+        if allowed is not None and code not in allowed:
+            issues.append(Issue("error", topic.items.not_for_unit.format(code=code, unit=unit), sname, where, label))
             continue
         for col in topic.columns:
             raw, ref = row.cells.get(col.key, (None, None))
             if col.kind == "count":
-                good, v = _count(raw, ref, sname, issues)
+                good, v = _count(raw, ref, sname, issues, label)
                 ok = ok and good
                 rec[col.key] = v
             elif col.kind == "rate":
                 try:
                     rec["_" + col.key] = (parse_rate(raw, strict=True), raw, ref)
                 except AmbiguousNumber as e:
-                    issues.append(Issue("error", _ambiguous_rate(e), sname, ref))
+                    issues.append(Issue("error", _ambiguous_rate(e), sname, ref, label))
                     ok = False
                 except NotANumber:
-                    issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải là tỷ lệ. Hãy nhập dạng 33,9%.", sname, ref))
+                    issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải là tỷ lệ. Hãy nhập dạng 33,9%.", sname, ref, label))
                     ok = False
             elif col.kind == "status":
                 if raw in (None, ""):
-                    blank_status.setdefault(sname, []).append(ref)
+                    blank_status.setdefault((sname, topic.key), []).append(ref)
                     ok = False
                     continue
-                st = _STATUS.get(fold(raw))
+                st = _choices(topic, col).get(fold(raw))
                 if st is None:
-                    issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải trạng thái hợp lệ. Chọn: " + ", ".join(STATUS_LABELS.values()) + ".", sname, ref))
+                    issues.append(Issue("error", f"\"{_short(_text(raw))}\" không phải trạng thái hợp lệ. Chọn: "
+                                        + ", ".join(words[0] for _, words in col.choices) + ".", sname, ref, label))
                     ok = False
-                rec["status"] = st
-            elif col.kind == "text" and col.key == "status_text":
-                rec["status_text"] = _text(raw).strip() if raw not in (None, "") else None
+                rec[col.key] = st
+            elif col.kind == "text" and col.key in topic.texts:
+                rec[col.key] = _text(raw).strip() if raw not in (None, "") else None
         if not ok:
             continue
-        if topic_key != "tasks" and all(rec.get(c.key) is None for c in topic.columns if c.kind == "count"):
+        if not topic.every_row and all(rec.get(c.key) is None for c in topic.columns if c.kind == "count"):
             continue  # only a typed rate: nothing to store
-        if not _row_rules(topic_key, rec, row, sname, issues):
+        if not _row_rules(topic, rec, row, sname, label, issues):
             continue
         records.append(rec)
     return records
 
 
-def _row_rules(topic_key: str, rec: dict, row, sname: str, issues: list[Issue]) -> bool:
+def _row_rules(topic: Topic, rec: dict, row, sname: str, label: str, issues: list[Issue]) -> bool:
+    """The topic's rules on one row, in order; a rule may skip a row an earlier one refused."""
     ref = lambda k: row.cells.get(k, (None, None))[1]  # noqa: E731
+    issue = lambda message, cell: Issue("error", message, sname, cell, label)  # noqa: E731
     ok = True
-    if topic_key == "services":
-        t, o, ot, od = rec.get("total_dossiers"), rec.get("online_dossiers"), rec.get("on_time"), rec.get("overdue")
-        if t is not None and o is not None and o > t:
-            issues.append(Issue("error", f"Hồ sơ trực tuyến ({format_count(o)}) lớn hơn tổng số hồ sơ ({format_count(t)})."
-                                         " Hãy kiểm tra lại hai ô: hồ sơ trực tuyến là một phần của tổng số hồ sơ.", sname, ref("online_dossiers")))
+    for rule in topic.row_rules:
+        found = rule.check(rec, ref, issue, ok)
+        if found is not None:
+            issues.append(found)
             ok = False
-        if o is not None and (ot or 0) + (od or 0) > o:
-            issues.append(Issue("error", f"Đúng hạn + quá hạn ({format_count((ot or 0) + (od or 0))}) lớn hơn số hồ sơ trực tuyến ({format_count(o)}). "
-                                "Hãy ghi số hồ sơ trực tuyến đã giải quyết đúng hạn, quá hạn.",
-                                sname, ref("on_time") if ot is not None else ref("overdue")))
-            ok = False
-        typed = rec.pop("_online_rate", None)
-        if ok and typed and typed[0] is not None and t and o is not None:
-            actual = o / t
-            if abs(typed[0] - actual) > RATE_TOLERANCE:
-                issues.append(Issue("error", f"Tỷ lệ ghi \"{_text(typed[1])}\" không khớp với số hồ sơ: {format_count(o)}/{format_count(t)} = "
-                                             f"{_percent(actual)}. Hãy sửa tỷ lệ hoặc số hồ sơ.", sname, typed[2]))
-                ok = False
-    elif topic_key == "identity":
-        a, k = rec.get("vneid_applications"), rec.get("vneid_activated")
-        if a is not None and k is not None and k > a:
-            issues.append(Issue("error", f"Tài khoản đã kích hoạt ({format_count(k)}) lớn hơn số hồ sơ đề nghị cấp ({format_count(a)}). "
-                                         "Hãy kiểm tra lại hai ô (cả hai đều là số lũy kế).", sname, ref("vneid_activated")))
-            ok = False
-    elif topic_key == "cleaning":
-        c, t = rec.get("records_cleaned"), rec.get("records_total")
-        if c is not None and t is not None and c > t:
-            issues.append(Issue("error", f"Số đã làm sạch ({format_count(c)}) lớn hơn tổng số cần làm sạch ({format_count(t)}). "
-                                         "Hãy kiểm tra lại hai ô.", sname, ref("records_cleaned")))
-            ok = False
-        typed = rec.pop("_cleaning_ratio", None)
-        if ok and typed and typed[0] is not None and t and c is not None:
-            actual = c / t
-            if abs(typed[0] - actual) > RATE_TOLERANCE:
-                issues.append(Issue("error", f"Tỷ lệ ghi \"{_text(typed[1])}\" không khớp: {format_count(c)}/{format_count(t)} = "
-                                             f"{_percent(actual)}. Hãy sửa tỷ lệ hoặc số liệu.", sname, typed[2]))
-                ok = False
     return ok
 
 
-def _short(text: str, n: int = 60) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _sheet_rules(topic: Topic, sname: str, cat: Catalogue, recs: list[dict], issues: list[Issue]) -> list[dict]:
+    """The topic's rules between rows of the sheet (a part row never above its whole row); a
+    row that breaks one is not loaded."""
+    if not topic.sheet_rules:
+        return recs
+    _, index = _index(cat, topic)
+    by_code = {r[topic.items.code]: r for r in recs}
+    issue = lambda message, cell, rec: Issue("error", message, sname, cell, rec["_label"])  # noqa: E731
+    refused = set()
+    for rule in topic.sheet_rules:
+        found = rule.check(by_code, index.names, issue)
+        if found is not None:
+            refused.add(found[0])
+            issues.append(found[1])
+    return [r for r in recs if r[topic.items.code] not in refused]

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from etl.config import warehouse_path
+from etl.marts import refresh_marts
 
 
 def lock_path(target: Path) -> Path:
@@ -66,7 +67,7 @@ def writer(target: Path | None = None, changes: dict | None = None):
     """A read-write connection on a private copy of the warehouse; on success the copy
     replaces the warehouse atomically, on failure it is thrown away. With `changes` (a dict the
     caller fills in while it writes: topic -> the fact rows it deleted or inserted, see refresh_marts),
-    only the mart rows those figures can reach are refreshed (etl.build.refresh_marts); without
+    only the mart rows those figures can reach are refreshed (etl.marts.refresh_marts); without
     it, every materialized mart is recomputed."""
     target = Path(target or warehouse_path())
     if not target.exists():
@@ -80,8 +81,6 @@ def writer(target: Path | None = None, changes: dict | None = None):
         ok = False
         try:
             yield con
-            from etl.build import refresh_marts  # late import: build imports this module's users
-
             refresh_marts(con, changes)
             con.execute("checkpoint")
             ok = True
@@ -110,6 +109,28 @@ def scratch(target: Path | None = None):
             yield con
         finally:
             con.close()
+
+
+class Reader:
+    """A read-only connection to the warehouse file as it is now, for one command (the app's
+    connection, which follows swaps, is dashboard.db.Warehouse): query(sql, params) -> DataFrame."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path or warehouse_path())
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def query(self, sql: str, params: list | tuple = ()):
+        if self._con is None:
+            self._con = duckdb.connect(str(self.path), read_only=True)
+        return self._con.execute(sql, list(params)).df()
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from etl.load import LoadResult, load_file
+from etl.load import LoadResult, load_files
 from etl.template import write_template
-from etl.warehouse import writer
 
 
 def make_workbook(path: Path, unit: str, period: dt.date, values: dict) -> Path:
@@ -15,8 +14,10 @@ def make_workbook(path: Path, unit: str, period: dt.date, values: dict) -> Path:
 
 
 def submit(warehouse: Path, raw: Path, path: Path, when: dt.datetime, **kw) -> LoadResult:
-    with writer(warehouse) as con:
-        return load_file(con, path, submitted_at=when, archive_root=raw, submitted_by=kw.pop("submitted_by", "test"), **kw)
+    """One file through the load path (etl.load.load_files), received at `when`."""
+    [result] = load_files([(path, kw.pop("display_name", path.name))], warehouse=warehouse, submitted_at=when, archive_root=raw,
+                          submitted_by=kw.pop("submitted_by", "test"), **kw)
+    return result
 
 
 def rows(warehouse: Path, sql: str, params=()) -> list[tuple]:

@@ -15,8 +15,7 @@ from pathlib import Path
 import duckdb
 
 from etl.intake import submit
-from etl.load import load_file
-from etl.warehouse import writer
+from etl.load import load_files
 from tests.bad_workbooks import make
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,8 +50,8 @@ def test_upload_check_of_far_cell_workbook_runs_apart_and_says_why(sample_db, tm
 
 
 def _load(warehouse, path, raw):
-    with writer(warehouse) as con:
-        return load_file(con, path, display_name=path.name, submitted_by="test", archive_root=raw, today=TODAY)
+    [result] = load_files([(path, path.name)], warehouse=warehouse, submitted_by="test", archive_root=raw, today=TODAY)
+    return result
 
 
 def _facts(warehouse, unit, period):

@@ -17,9 +17,8 @@ import pytest
 
 from accounts import store
 from etl.intake import submit
-from etl.load import load_file
+from etl.load import load_files
 from etl.periods import parse_period
-from etl.warehouse import writer
 from tests.bad_workbooks import make
 
 FOLDER = Path(__file__).resolve().parent / "bad_workbooks"
@@ -73,10 +72,9 @@ def test_bad_workbook_is_rejected_and_changes_nothing(name, sample_db, tmp_path,
         acc.close()
         [result] = submit([(path, name)], user=user, warehouse=warehouse, raw=raw)
     else:
-        with writer(warehouse) as con:
-            result = load_file(con, path, display_name=name, declared_unit=case.get("declared_unit"),
-                               declared_period=parse_period(case["declared_period"]) if "declared_period" in case else None,
-                               submitted_by="test", submitted_at=WHEN, archive_root=raw, today=TODAY)
+        [result] = load_files([(path, name)], warehouse=warehouse, declared_unit=case.get("declared_unit"),
+                              declared_period=parse_period(case["declared_period"]) if "declared_period" in case else None,
+                              submitted_by="test", submitted_at=WHEN, archive_root=raw, today=TODAY)
 
     assert result.status == "rejected"
     assert [[i.severity, str(i)] for i in result.issues] == case["issues"]

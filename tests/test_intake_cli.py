@@ -59,11 +59,11 @@ def test_any_rejected_exits_1_and_prints_every_error(setup):
     assert lines[0].startswith("ĐÃ NẠP: tho_xuan_06_2024.xlsx 395 06/2024 — 1 dòng")
     assert lines[1:] == [
         "TỪ CHỐI: non_numbers.xlsx 395 06/2024 — 0 dòng",
-        '  LỖI  Dịch vụ công!C6: "N/A" không phải là số. Hãy nhập số nguyên không âm, ví dụ 11343 hoặc 11.343.',
-        "  LỖI  Dịch vụ công!C7: Ô chứa ngày tháng (12/06/2024), không phải số: Excel có thể đã tự đổi số vừa gõ thành ngày. "
+        '  LỖI  Dịch vụ công!C6 — Đăng ký thường trú: "N/A" không phải là số. Hãy nhập số nguyên không âm, ví dụ 11343 hoặc 11.343.',
+        "  LỖI  Dịch vụ công!C7 — Đăng ký tạm trú: Ô chứa ngày tháng (12/06/2024), không phải số: Excel có thể đã tự đổi số vừa gõ thành ngày. "
         "Hãy định dạng ô là Số (Number) rồi nhập lại.",
-        '  LỖI  Dịch vụ công!C8: "x" không phải là số. Hãy nhập số nguyên không âm, ví dụ 11343 hoặc 11.343.',
-        '  LỖI  Dịch vụ công!D8: "không" không phải là số. Hãy nhập số nguyên không âm, ví dụ 11343 hoặc 11.343.',
+        '  LỖI  Dịch vụ công!C8 — Khai báo tạm vắng: "x" không phải là số. Hãy nhập số nguyên không âm, ví dụ 11343 hoặc 11.343.',
+        '  LỖI  Dịch vụ công!D8 — Khai báo tạm vắng: "không" không phải là số. Hãy nhập số nguyên không âm, ví dụ 11343 hoặc 11.343.',
     ]
     assert _facts(warehouse) == [("E06-03", 1500, 1400)]  # the good file still landed
     assert rows(warehouse, "select file_name, status from submission_log where submitted_by like 'cli:%' order by file_name") == [

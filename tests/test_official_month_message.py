@@ -8,9 +8,8 @@ import shutil
 import openpyxl
 import pytest
 
-from etl.load import load_file
+from etl.load import load_files
 from etl.template import write_template
-from etl.warehouse import writer
 
 OFFICIAL = dt.date(2023, 9, 1)
 WHEN = dt.datetime(2024, 1, 10, 9, 0)
@@ -31,8 +30,7 @@ def test_one_message_naming_the_sheets(sample_db, tmp_path, keep, expected):
     wb.save(path)
     warehouse = tmp_path / "da06.duckdb"
     shutil.copyfile(sample_db, warehouse)
-    with writer(warehouse) as con:
-        result = load_file(con, path, display_name="tinh.xlsx", submitted_by="test", submitted_at=WHEN,
-                           archive_root=tmp_path / "raw", today=dt.date(2024, 1, 10))
+    [result] = load_files([(path, "tinh.xlsx")], warehouse=warehouse, submitted_by="test", submitted_at=WHEN,
+                          archive_root=tmp_path / "raw", today=dt.date(2024, 1, 10))
     assert result.status == "rejected"
     assert [[i.severity, str(i)] for i in result.issues] == [["error", expected]]

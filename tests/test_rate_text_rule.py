@@ -121,7 +121,7 @@ def test_ambiguous_typed_rate_is_refused_at_its_cell(tmp_path, typed, message):
     would be read by the same rule, and an English-locale file means the other reading."""
     v = _check(tmp_path, services_sheet(["E06-02", "Cấp lại, đổi thẻ căn cước công dân", "11.343", "3.846", typed],
                                         ["E06-03", "Đăng ký thường trú", "31.809", "31.693", "99,64%"]))
-    assert [(i.severity, str(i)) for i in v.issues] == [("error", f"Dịch vụ công!E6: {message}")]
+    assert [(i.severity, str(i)) for i in v.issues] == [("error", f"Dịch vụ công!E6 — Cấp lại, đổi thẻ căn cước công dân: {message}")]
     assert [r["service_code"] for r in v.records["services"]] == ["E06-03"]  # the other row is fine; the file is refused as a whole by etl.load
 
 
@@ -131,7 +131,7 @@ def test_ambiguous_cleaning_ratio_is_refused_at_its_cell(tmp_path):
                                                ["children", None, "5.000", "8.000", "62,500%"],
                                                ["people_with_merit", None, "60.468", "65.546", "92,25%"]]})
     assert [(i.severity, str(i)) for i in v.issues] == [
-        ("error", f'Làm sạch dữ liệu!E6: "62,500%" không rõ là 62,5% hay 62.500%: {COMMA} {FIX}')]
+        ("error", f'Làm sạch dữ liệu!E6 — Dữ liệu trẻ em: "62,500%" không rõ là 62,5% hay 62.500%: {COMMA} {FIX}')]
     assert [r["dataset_code"] for r in v.records["cleaning"]] == ["people_with_merit"]
 
 

@@ -1,8 +1,8 @@
-"""A batch load refreshes only the marts and months it touched (etl.build.refresh_marts with
+"""A batch load refreshes only the marts and months it touched (etl.marts.refresh_marts with
 `changes`) and checks its files against an in-memory view of the warehouse (etl.load.load_files):
 both must give exactly what the slow ways give — every materialized mart row for row as a full
 refresh computes it, and the same outcomes, warnings, replacements and figures as loading the
-files one by one with load_file."""
+files one by one (a batch of one file each)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from bench.intake import district_files, prepare, unit_year_files
-from etl.build import MART_TOPICS, MATERIALIZED, refresh_marts, view_files
-from etl.load import load_file, load_files
+from etl.load import load_files
+from etl.marts import MART_TOPICS, MATERIALIZED, refresh_marts, view_files
 from etl.warehouse import writer
 from tests.helpers import make_workbook
 
@@ -65,18 +65,20 @@ def test_batch_refresh_equals_full_refresh(sample_db, sample_raw, tmp_path, pick
 
 
 def _history_batch(tmp_path: Path) -> list[tuple[Path, str]]:
-    """Replacements of earlier months (stocks falling, a service total far off its median), a
-    month before any data, the same unit twice in one batch, one file twice."""
+    """Replacements of earlier months (stocks falling, explained in the note or not, a service
+    total far off its median), a month before any data, the same unit twice in one batch, one
+    file twice."""
     files = []
+    why = "Rà soát, loại hồ sơ trùng"
     specs = [
-        ("395", dt.date(2023, 3, 1), {"identity": {"395": {"cccd_records": 10, "vneid_applications": 5, "vneid_activated": 1}},
+        ("395", dt.date(2023, 3, 1), {"identity": {"395": {"cccd_records": 10, "vneid_applications": 5, "vneid_activated": 1, "note": why}},
                                       "cleaning": {}, "services": {"E06-03": {"total_dossiers": 99999, "online_dossiers": 5}}}),
-        ("395", dt.date(2024, 6, 1), {"identity": {"395": {"cccd_records": 3, "vneid_applications": 2, "vneid_activated": 1}},
+        ("395", dt.date(2024, 6, 1), {"identity": {"395": {"cccd_records": 3, "vneid_applications": 2, "vneid_activated": 1, "note": why}},
                                       "services": {"E06-03": {"total_dossiers": 1, "online_dossiers": 1}}}),
         ("395", dt.date(2024, 7, 1), {"identity": {"395": {"cccd_records": 2}}}),
         ("396", dt.date(2022, 12, 1), {"services": {"E06-03": {"total_dossiers": 7, "online_dossiers": 1}},
                                        "identity": {"396": {"cccd_records": 7}}}),
-        ("395", dt.date(2024, 6, 1), {"identity": {"395": {"cccd_records": 4}}}),
+        ("395", dt.date(2024, 6, 1), {"identity": {"395": {"cccd_records": 4, "note": why}}}),
     ]
     for i, (unit, period, values) in enumerate(specs):
         files.append((make_workbook(tmp_path / f"f{i}.xlsx", unit, period, values), f"f{i}.xlsx"))
@@ -96,10 +98,9 @@ def test_batch_equals_one_file_at_a_time(sample_db, tmp_path):
     shutil.copyfile(sample_db, single)
     got = load_files(files, warehouse=batch, archive_root=tmp_path / "raw-batch")
     want = []
-    with writer(single) as con:
-        at = dt.datetime(2030, 1, 1)
-        for i, (path, name) in enumerate(files):
-            want.append(load_file(con, path, display_name=name, submitted_at=at + dt.timedelta(seconds=i), archive_root=tmp_path / "raw-single"))
+    at = dt.datetime(2030, 1, 1)
+    for i, (path, name) in enumerate(files):
+        want += load_files([(path, name)], warehouse=single, submitted_at=at + dt.timedelta(seconds=i), archive_root=tmp_path / "raw-single")
     assert [o[:-1] for o in _outcome(got)] == [o[:-1] for o in _outcome(want)]
     assert [len(r.replaced) for r in got] == [len(r.replaced) for r in want]
     assert any(r.warnings for r in got if r.status == "accepted")
@@ -119,7 +120,7 @@ def test_batch_equals_one_file_at_a_time(sample_db, tmp_path):
 
 
 def test_every_materialized_mart_has_its_statements_written_out():
-    from etl.build import MART_DELETE_SCOPE, MART_DROP_VIEW
+    from etl.marts import MART_DELETE_SCOPE, MART_DROP_VIEW
 
     assert sorted(MART_DELETE_SCOPE) == sorted(MART_DROP_VIEW) == sorted(materialized())
     for name in materialized():

@@ -37,6 +37,6 @@ def test_rejected_file_is_logged_and_changes_no_figure(tmp_path, empty_warehouse
     before = rows(empty_warehouse, "select * from fact_service_volume order by all")
     r = submit(empty_warehouse, raw, bad, T0 + dt.timedelta(days=1))
     assert r.status == "rejected"
-    assert [str(i) for i in r.errors] == ["Dịch vụ công!D9: Hồ sơ trực tuyến (50) lớn hơn tổng số hồ sơ (10). Hãy kiểm tra lại hai ô: hồ sơ trực tuyến là một phần của tổng số hồ sơ."]
+    assert [str(i) for i in r.errors] == ["Dịch vụ công!D9 — Đăng ký thường trú: Hồ sơ trực tuyến (50) lớn hơn tổng số hồ sơ (10). Hãy kiểm tra lại hai ô: hồ sơ trực tuyến là một phần của tổng số hồ sơ."]
     assert rows(empty_warehouse, "select * from fact_service_volume order by all") == before
     assert rows(empty_warehouse, "select status from submission_log order by submitted_at") == [("accepted",), ("rejected",)]

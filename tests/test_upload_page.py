@@ -79,7 +79,7 @@ def test_bad_file_shows_cell_errors_and_changes_nothing(env):
     before = rows(env / "da06.duckdb", "select * from fact_service_volume order by all")
     at = _page("thoxuan")
     at.file_uploader[0].set_value([_xlsx(env / "bad.xlsx", "395", {"services": {"E06-02": {"total_dossiers": 10, "online_dossiers": 11}}})]).run()
-    assert [e.value for e in at.error] == ["Dịch vụ công!D8: Hồ sơ trực tuyến (11) lớn hơn tổng số hồ sơ (10). Hãy kiểm tra lại hai ô: hồ sơ trực tuyến là một phần của tổng số hồ sơ."]
+    assert [e.value for e in at.error] == ["Dịch vụ công!D8 — Cấp lại, đổi thẻ căn cước công dân: Hồ sơ trực tuyến (11) lớn hơn tổng số hồ sơ (10). Hãy kiểm tra lại hai ô: hồ sơ trực tuyến là một phần của tổng số hồ sơ."]
     assert any(m.value.endswith("**bad.xlsx** — đơn vị 395, Tháng 12/2024, 1 lỗi cần sửa; chưa nạp gì") for m in at.markdown)
     assert rows(env / "da06.duckdb", "select * from fact_service_volume order by all") == before
 

@@ -1,29 +1,13 @@
 -- Grain: one row per period (first of month), unit and dataset.
 -- Public view. Cleaned records are cumulative stocks: the latest count, never a sum over
--- months. Province rows without an own figure add up each district's latest count at or
--- before the month (is_rollup = true). cleaning_ratio = records_cleaned / records_total.
+-- months. Rows of every unit that reported, plus, for a parent without an own figure that month,
+-- the sum of its units' rows of cleaning_unit_monthly (each unit's latest count at or before the
+-- month; is_rollup = true). cleaning_ratio = records_cleaned / records_total.
 -- materialized
 create or replace view cleaning_monthly as
 with reported as (
-    select c.*, u.unit_level, u.parent_code
-    from stg_cleaning as c
-    join stg_units as u using (unit_code)
-),
-months as (
-    select distinct period, parent_code from reported where unit_level in ('district', 'commune')
-),
-grid as (
-    select m.period, u.unit_code, u.parent_code, d.dataset_code
-    from months as m
-    join stg_units as u on u.parent_code = m.parent_code and u.unit_level in ('district', 'commune')
-    cross join stg_datasets as d
-),
-latest as (
-    select g.period, g.parent_code, g.dataset_code, r.period as reported_period, r.records_cleaned,
-           r.records_total, r.source
-    from grid as g
-    asof left join reported as r
-        on r.unit_code = g.unit_code and r.dataset_code = g.dataset_code and g.period >= r.period
+    select period, unit_code, dataset_code, records_cleaned, records_total, source
+    from stg_cleaning
 ),
 rollups as (
     select
@@ -33,10 +17,9 @@ rollups as (
         sum(l.records_cleaned) as records_cleaned,
         sum(l.records_total) as records_total,
         case when bool_or(l.source = 'submitted') then 'submitted' else 'sample' end as source
-    from latest as l
+    from cleaning_unit_monthly as l
     anti join reported as r
         on r.period = l.period and r.unit_code = l.parent_code and r.dataset_code = l.dataset_code
-    where l.reported_period is not null
     group by l.period, l.parent_code, l.dataset_code
 ),
 combined as (

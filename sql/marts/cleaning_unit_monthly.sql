@@ -2,53 +2,33 @@
 -- dataset, for every month its parent has cleaning data, from the unit's first report of the
 -- dataset on.
 -- Public view. The unit's latest cleaned-record count and total at or before the month (stocks,
--- carried forward): reported_period says which month the figures come from, carried_forward =
--- true when that is an earlier month. Adding these rows up over a parent's units gives
--- cleaning_monthly's rollups; over a subset, that subset's figure. cleaning_ratio =
+-- carried forward by carry_forward, each figure on its own so a blank cell keeps the last known
+-- figure): reported_period says which month the unit last reported the dataset,
+-- carried_forward = true when that is an earlier month. Adding these rows up over a parent's
+-- units gives cleaning_monthly's rollups; over a subset, that subset's figure. cleaning_ratio =
 -- records_cleaned / records_total (NULL where the source gives no total).
 -- materialized
 create or replace view cleaning_unit_monthly as
-with reported as (
-    select c.*, u.parent_code
-    from stg_cleaning as c
-    join stg_units as u using (unit_code)
-    where u.unit_level in ('district', 'commune')
-),
-months as (
-    select distinct period, parent_code from reported
-),
-grid as (
-    select m.period, u.unit_code, u.unit_name, u.unit_level, u.parent_code, d.dataset_code,
-           d.dataset_name, d.sector_agency_code
-    from months as m
-    join stg_units as u on u.parent_code = m.parent_code and u.unit_level in ('district', 'commune')
-    cross join stg_datasets as d
-),
-latest as (
-    select
-        g.*,
-        r.period as reported_period, r.records_cleaned, r.records_total, r.source
-    from grid as g
-    asof left join reported as r
-        on r.unit_code = g.unit_code and r.dataset_code = g.dataset_code and g.period >= r.period
+with carried as (
+    select * from carry_forward('stg_cleaning')
 ),
 final as (
     select
-        period,
-        unit_code,
-        unit_name,
-        unit_level,
-        parent_code,
-        dataset_code,
-        dataset_name,
-        sector_agency_code,
-        records_cleaned,
-        records_total,
-        ratio(records_cleaned, records_total) as cleaning_ratio,
-        reported_period,
-        reported_period < period as carried_forward,
-        source
-    from latest
-    where reported_period is not null
+        c.period,
+        c.unit_code,
+        c.unit_name,
+        c.unit_level,
+        c.parent_code,
+        c.dataset_code,
+        d.dataset_name,
+        d.sector_agency_code,
+        c.records_cleaned,
+        c.records_total,
+        ratio(c.records_cleaned, c.records_total) as cleaning_ratio,
+        c.reported_period,
+        c.reported_period < c.period as carried_forward,
+        c.source
+    from carried as c
+    join stg_datasets as d using (dataset_code)
 )
 select * from final

@@ -1,15 +1,50 @@
 -- Grain: one row per month (first of month) and task of the catalogue, for every month from the
 -- first to the latest month with a task report.
--- Public view. A task's status in a month is the latest status task_status gives at or before
--- that month, carried forward ('no_report' when none yet); status_period says which month it
--- comes from. is_overdue: a reported status other than 'done' and a deadline on or before the
--- month's last day; days_overdue counts from the deadline to the month's last day.
--- days_to_deadline counts from the month's last day to the deadline (negative once past).
--- responsible_unit_name: the unit's name; 'DISTRICTS' (every district) reads 'UBND cấp huyện'.
+-- Public view, and the one definition of a task's status (task_status is its reported months).
+-- A task's status in a month it was reported aggregates every unit's report of that month: a
+-- task carried out by every district (responsible 'DISTRICTS') is 'done' when every reporting
+-- district has done it, 'not_started' when none has started, else 'in_progress';
+-- units_reporting / units_done say how many. Where the official report gives a task's status
+-- for a month, that status is used and other reports of that month are not. In any month, a
+-- task's status is the latest at or before it, carried forward ('no_report' when none yet);
+-- status_period says which month it comes from. is_overdue: a reported status other than 'done'
+-- and a deadline on or before the month's last day; days_overdue counts from the deadline to
+-- the month's last day. days_to_deadline counts from the month's last day to the deadline
+-- (negative once past). responsible_unit_name: the unit's name; 'DISTRICTS' (every district)
+-- reads 'UBND cấp huyện'.
 -- materialized
 create or replace view task_tracker as
-with bounds as (
-    select min(period) as first_period, max(period) as last_period from task_status
+with official as (
+    select task_code, period from stg_task_reports where source = 'official'
+),
+reports as (
+    select r.*
+    from stg_task_reports as r
+    where r.source = 'official'
+       or not exists (select 1 from official as o where o.task_code = r.task_code and o.period = r.period)
+),
+reported as (
+    select
+        task_code,
+        period,
+        count(*) as units_reporting,
+        count(*) filter (where status = 'done') as units_done,
+        case
+            when count(*) filter (where status = 'done') = count(*) then 'done'
+            when count(*) filter (where status = 'not_started') = count(*) then 'not_started'
+            else 'in_progress'
+        end as status,
+        case when count(*) = 1 then any_value(status_text) end as status_text,
+        case
+            when bool_or(source = 'official') then 'official'
+            when bool_or(source = 'submitted') then 'submitted'
+            else 'sample'
+        end as source
+    from reports
+    group by task_code, period
+),
+bounds as (
+    select min(period) as first_period, max(period) as last_period from reported
 ),
 months as (
     select cast(unnest(generate_series(b.first_period, b.last_period, interval 1 month)) as date) as period
@@ -26,7 +61,7 @@ latest as (
         g.period, g.task_code,
         s.period as status_period, s.status, s.status_text, s.units_reporting, s.units_done, s.source
     from grid as g
-    asof left join task_status as s
+    asof left join reported as s
         on s.task_code = g.task_code and g.period >= s.period
 ),
 final as (

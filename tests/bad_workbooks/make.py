@@ -278,6 +278,16 @@ def build(folder: Path = HERE, force: bool = False) -> list[str]:
     table(p("total_row_mismatch.xlsx"), services_sheet(["E06-03", "Đăng ký thường trú", 120, 100], ["E06-04", "Đăng ký tạm trú", 40, 30],
                                                        [None, "Toàn huyện", 170, 130]))
     template(p("province_file.xlsx"), {"E06-03": {"total_dossiers": 5, "online_dossiers": 5}}, unit="38", period=dt.date(2024, 12, 1))
+
+    # Against the unit's history (issue 14: every problem in one pass, a cumulative figure that
+    # falls is an error unless the row's note explains it) and the utilities topic (issue 11).
+    # The sample has Thọ Xuân's figures for May 2024; these files are June 2024.
+    template(p("stock_falls.xlsx"), identity={UNIT: {"cccd_records": 13860, "vneid_applications": 124318, "vneid_activated": 117476}})
+    template(p("every_error_in_one_pass.xlsx"), {"E06-03": {"total_dossiers": "một trăm", "online_dossiers": 100}},
+             identity={UNIT: {"cccd_records": 13860, "vneid_applications": 124318, "vneid_activated": 117476}})
+    template(p("cleaning_falls.xlsx"), cleaning={"children": {"records_cleaned": 3968, "records_total": 44975}})
+    template(p("utilities_part_gt_whole.xlsx"), utilities={"hi_lookups_total": {"value": 386470}, "hi_lookups_success": {"value": 400000}})
+    template(p("utilities_falls.xlsx"), utilities={"hi_lookups_total": {"value": 38647}, "ss_cashless_paid": {"value": 1533}})
     return out
 
 

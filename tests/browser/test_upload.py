@@ -108,7 +108,7 @@ def test_bad_file_shows_its_cell_errors_and_changes_nothing(browser, server, fil
     page, watch = _upload_page(browser, server, UPLOADER)
     try:
         _choose(page, files("sai.xlsx", "395", DEC, {"services": {"E06-02": {"total_dossiers": 10, "online_dossiers": 11}}}))
-        assert s.alerts(page, "Error") == ["Dịch vụ công!D8: Hồ sơ trực tuyến (11) lớn hơn tổng số hồ sơ (10). Hãy kiểm tra lại hai ô: hồ sơ trực tuyến là một phần của tổng số hồ sơ."]
+        assert s.alerts(page, "Error") == ["Dịch vụ công!D8 — Cấp lại, đổi thẻ căn cước công dân: Hồ sơ trực tuyến (11) lớn hơn tổng số hồ sơ (10). Hãy kiểm tra lại hai ô: hồ sơ trực tuyến là một phần của tổng số hồ sơ."]
         assert "cancel" in page.locator('[data-testid="stMarkdownContainer"]', has_text="sai.xlsx").last.inner_text()
         assert page.get_by_role("button", name=CONFIRM).count() == 0
         s.screenshot(page, "upload_bad_file")
