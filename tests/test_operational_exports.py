@@ -76,7 +76,7 @@ def test_submission_history_exports_words_and_times(env):
     assert first[0].value == raw.iloc[0]["submitted_at"].to_pydatetime().replace(microsecond=0)
     assert first[0].number_format == "dd/mm/yyyy hh:mm"
     assert first[2].value == "Huyện Thọ Xuân" and first[4].value == "Đã nạp"
-    assert {r[6].value for r in body} >= {"Dịch vụ công, CCCD - VNeID, Làm sạch dữ liệu, Nhiệm vụ"}
+    assert {r[6].value for r in body} >= {"Dịch vụ công, CCCD - VNeID, Làm sạch dữ liệu, Nhiệm vụ, Tiện ích"}
 
 
 def test_units_reporting_exports_rates_as_numbers(env):
