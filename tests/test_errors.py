@@ -104,6 +104,7 @@ def test_a_launcher_route_that_fails_answers_in_vietnamese_with_a_reference(tmp_
     """The accounts store cannot be opened (its path is a folder): the session route fails for
     real; the browser gets a Vietnamese page with the reference, the log has the traceback."""
     import asyncio
+    import concurrent.futures
 
     from starlette.requests import Request
 
@@ -121,7 +122,10 @@ def test_a_launcher_route_that_fails_answers_in_vietnamese_with_a_reference(tmp_
     handler = _Records()
     errors._logger().addHandler(handler)
     try:
-        response = asyncio.run(serve.guarded(serve.session_route)(Request(scope, receive)))
+        # A thread of its own: a browser test earlier in the run may leave an event loop running
+        # in this one (Playwright's sync API), and asyncio.run refuses to nest.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            response = pool.submit(asyncio.run, serve.guarded(serve.session_route)(Request(scope, receive))).result()
     finally:
         errors._logger().removeHandler(handler)
     text = response.body.decode("utf-8")
