@@ -17,11 +17,20 @@ def _period(text: str) -> dt.date:
 
 
 def cmd_build(args) -> int:
+    from etl.archive import settle_pending
     from etl.build import build
+    from etl.config import raw_dir, warehouse_path
     from etl.warehouse import exclusive_lock
 
-    with exclusive_lock(args.warehouse):
-        stats = build(args.warehouse, args.raw, progress=None if not args.quiet else False)
+    target, raw = Path(args.warehouse or warehouse_path()), Path(args.raw or raw_dir())
+    with exclusive_lock(target):
+        # A load killed mid-way left pending archive records: those of a batch the warehouse
+        # took in become the archive's, the others go, before the archive is replayed.
+        kept, dropped = settle_pending(raw, target)
+        if kept or dropped:
+            print(f"Lưu trữ: {len(kept)} bản ghi của lần nạp đã vào kho được xác nhận, {len(dropped)} bản ghi của lần nạp "
+                  "bị dừng giữa chừng (chưa vào kho) được bỏ.", file=sys.stderr)
+        stats = build(target, raw, progress=None if not args.quiet else False)
     print(f"Đã dựng kho dữ liệu {stats['warehouse']}: {stats['files']} tệp lưu trữ "
           f"({stats['accepted']} hợp lệ, {stats['rejected']} bị từ chối) trong {stats['seconds']} s.")
     return 0

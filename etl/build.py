@@ -8,7 +8,6 @@ through the one load path (etl.load.load_batch), in the order the files were rec
 from __future__ import annotations
 
 import datetime as dt
-import json
 import multiprocessing
 import os
 import sys
@@ -18,7 +17,9 @@ from pathlib import Path
 
 import duckdb
 
+from etl.archive import list_archive
 from etl.config import SCHEMA_FILE, raw_dir, settings, warehouse_path
+from etl.crashpoints import pause_point
 from etl.issues import Issue, Rejected
 from etl.load import Arrival, insert_rows, load_batch
 from etl.marts import create_views
@@ -130,19 +131,6 @@ def _typed(value, sql_type: str):
     return value
 
 
-def list_archive(root: Path) -> list[dict]:
-    """Every archived submission's manifest, in the order the files were received."""
-    out = []
-    if not root.exists():
-        return out
-    for m in root.rglob("*.json"):
-        man = json.loads(m.read_text(encoding="utf-8"))
-        man["_path"] = str(m.parent / man["archive_name"])
-        out.append(man)
-    out.sort(key=lambda m: (m["submitted_at"], m["submission_id"]))
-    return out
-
-
 def _read_one(args) -> tuple[str, Validated]:
     man, today = args
     if man.get("internal_error"):
@@ -220,11 +208,15 @@ def build(target: Path | None = None, raw: Path | None = None, progress: bool | 
         load_official(con)
         stats = replay_archive(con, raw, progress, workers)
         create_views(con)
+        pause_point("build.replayed")
         con.execute("commit")
         con.execute("checkpoint")
     finally:
         con.close()
+    pause_point("build.before_swap")
     os.replace(tmp, target)
+    Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    pause_point("build.swapped")
     stats["seconds"] = round(time.perf_counter() - t0, 2)
     stats["warehouse"] = str(target)
     return stats

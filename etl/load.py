@@ -24,16 +24,14 @@ import bisect
 import contextlib
 import datetime as dt
 import hashlib
-import json
 import logging
-import os
-import re
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.config import raw_dir
+from etl.archive import archive_file, commit_pending, safe_extension, settle_pending  # noqa: F401 (archive_file, safe_extension: etl.load's names too)
+from etl.config import raw_dir, warehouse_path
+from etl.crashpoints import pause_point
 from etl.issues import Issue, Rejected
 from etl.marts import ITEM_SCOPES
 from etl.periods import add_months, period_text
@@ -43,7 +41,6 @@ from etl.topics import TOPICS
 from etl.validate import Validated, validate
 from etl.warehouse import scratch, writer
 
-SAFE_EXT = re.compile(r"^\.(xlsx|xlsm|xls|ods)$")
 logger = logging.getLogger(__name__)
 
 
@@ -78,11 +75,6 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def safe_extension(name: str) -> str:
-    ext = os.path.splitext(name)[1].lower()
-    return ext if SAFE_EXT.match(ext) else ".bin"
-
-
 def text_name(name: str) -> str:
     """A received file's name as text that can be stored and shown. A name the operating system
     gave as bytes that are not UTF-8 (a file unpacked from an old Windows zip, passed on the
@@ -101,31 +93,6 @@ def text_name(name: str) -> str:
 
 def submission_id_for(submitted_at: dt.datetime, sha: str) -> str:
     return f"{submitted_at:%Y%m%dT%H%M%S}-{sha[:12]}"
-
-
-def archive_file(src: Path | bytes, manifest: dict, root: Path | None = None, unsorted: bool = False) -> Path:
-    """Copy a received file into data/raw/<period>/<unit>/<submission_id><ext> (or
-    data/raw/unsorted/ when unit or period is unknown, or when asked) with a JSON manifest
-    beside it. Nothing of the uploaded file name reaches the path: unit and period are checked
-    codes."""
-    root = root or raw_dir()
-    unit, period = manifest.get("unit_code"), manifest.get("period")
-    if not unsorted and unit and period and re.fullmatch(r"[0-9A-Za-z.]+", unit) and re.fullmatch(r"\d{4}-\d{2}", period):
-        folder = root / period / unit
-    else:
-        folder = root / "unsorted"
-    folder.mkdir(parents=True, exist_ok=True)
-    dest = folder / f"{manifest['submission_id']}{safe_extension(manifest['file_name'])}"
-    tmp = dest.with_suffix(dest.suffix + ".part")
-    if isinstance(src, bytes):
-        tmp.write_bytes(src)
-    else:
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, dest)
-    mpath = folder / f"{manifest['submission_id']}.json"
-    mpath.write_text(json.dumps({**manifest, "archive_name": dest.name}, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    return dest
-
 
 
 FACT_TABLES = {key: t.fact.table for key, t in TOPICS.items()}
@@ -236,7 +203,13 @@ def load_files(
     changes: dict[str, list[tuple]] = {}
     cat = catalogue()
     files = [(Path(p), text_name(name)) for p, name in files]
-    session = scratch(warehouse) if dry_run else writer(warehouse, changes=changes)
+    target = Path(warehouse or warehouse_path())
+    root = Path(archive_root or raw_dir())
+    landed: set[str] = set()
+    # The archive's manifests of the batch are pending until the swap (etl.archive): right after
+    # it, inside the lock, they become the archive's record.
+    session = scratch(target) if dry_run else writer(target, changes=changes,
+                                                     after_swap=lambda: commit_pending(root, target, landed))
     with contextlib.ExitStack() as stack:
         # Reading and checking every file needs no warehouse; the private copy is made and
         # opened meanwhile (copying and opening a DuckDB file let Python run on).
@@ -244,18 +217,25 @@ def load_files(
             opening = pool.submit(stack.enter_context, session)
             arrivals = [receive(path, name, cat, declared_unit, declared_period, allowed_units, today) for path, name in files]
             con = opening.result()
+        if not dry_run:  # what a killed load left in the archive, settled against the warehouse (under its lock)
+            kept, dropped = settle_pending(root, target, con)
+            if kept or dropped:
+                logger.warning("archive settled: %d pending record(s) of a landed batch kept, %d of a batch that never "
+                               "landed dropped", len(kept), len(dropped))
         con.execute("begin transaction")  # one commit for the batch; a failure discards the private copy
         results = load_batch(con, arrivals, submitted_by=submitted_by, submitted_at=submitted_at,
                              declared_unit=declared_unit, declared_period=declared_period, dry_run=dry_run,
-                             archive_root=archive_root, progress=progress, changes=changes)
+                             archive_root=root, progress=progress, changes=changes, pending_for=target)
+        pause_point("load.staged")
         con.execute("commit")
+        landed.update(r.submission_id for r in results if r.status in ("accepted", "rejected"))
     return results
 
 
 def load_batch(con, arrivals: list[Arrival], *, submitted_by: str = "cli", submitted_at: dt.datetime | None = None,
                declared_unit: str | None = None, declared_period: dt.date | None = None, dry_run: bool = False,
                archive_root: Path | None = None, progress=None, changes: dict | None = None,
-               preview: bool = True) -> list[LoadResult]:
+               preview: bool = True, pending_for: Path | None = None) -> list[LoadResult]:
     """The files of a batch, in order, each against the warehouse on `con` as the batch's earlier
     files left it, inside the caller's open transaction: its outcome, and (unless a dry run) the
     batch's writes at the end; `changes` gets, per topic, the fact rows written or removed (for
@@ -269,7 +249,8 @@ def load_batch(con, arrivals: list[Arrival], *, submitted_by: str = "cli", submi
     checked (a dry run writes nothing, so there each file sees the warehouse alone), and writes
     the whole batch in a few statements per table at the end. A file whose reading, checking or
     staging raised an unexpected exception is rejected alone, and the others load
-    (_stage_failure)."""
+    (_stage_failure). With `pending_for` (the warehouse being written), the files' manifests are
+    written as pending records of that warehouse (etl.archive), for the swap to commit."""
     results: list[LoadResult] = []
     accepted_shas: dict[str, str] = {}
     taken: set[str] = set()  # submission ids of these files already in the warehouse (e.g. rejected a moment ago)
@@ -305,7 +286,8 @@ def load_batch(con, arrivals: list[Arrival], *, submitted_by: str = "cli", submi
             if failure is None:
                 at = at or stamp(a.sha)
                 try:
-                    result = _stage_file(state, a, at, submitted_by, declared_unit, declared_period, dry_run, archive_root, preview)
+                    result = _stage_file(state, a, at, submitted_by, declared_unit, declared_period, dry_run, archive_root,
+                                         preview, pending_for)
                 except Exception as e:  # noqa: BLE001 - rejects this file alone, see _stage_failure
                     failure = e
             if failure is not None:
@@ -314,10 +296,12 @@ def load_batch(con, arrivals: list[Arrival], *, submitted_by: str = "cli", submi
                 if at is None or failed_sha != a.sha:
                     at = stamp(failed_sha)
                 result = _stage_failure(state, a.path, a.name, at, failed_sha, data, failure, a.v, submitted_by,
-                                        declared_unit, declared_period, dry_run, archive_root)
+                                        declared_unit, declared_period, dry_run, archive_root, pending_for)
             if result.status == "accepted":
                 batch_sha.setdefault(a.sha, result.submission_id)
         results.append(result)
+        if pending_for is not None and result.status != "duplicate":
+            pause_point("load.file_staged")
         if progress:
             progress(i + 1, len(arrivals), result)
     if not dry_run:
@@ -342,7 +326,8 @@ def internal_error_message(display_name: str, failure: BaseException, submission
 
 def _stage_failure(state: "_BatchState", path: Path, display_name: str, submitted_at: dt.datetime, sha: str, data: bytes,
                    failure: Exception, v: Validated | None, submitted_by: str, declared_unit: str | None,
-                   declared_period: dt.date | None, dry_run: bool, archive_root: Path | None) -> LoadResult:
+                   declared_period: dt.date | None, dry_run: bool, archive_root: Path | None,
+                   pending_for: Path | None = None) -> LoadResult:
     """A file of a batch whose reading, checking or staging raised an unexpected exception (not
     a rejection of its content): rejected alone. Nothing of it reached the batch state
     (_stage_file changes the state only once nothing can fail), so the batch's other files load
@@ -367,16 +352,17 @@ def _stage_failure(state: "_BatchState", path: Path, display_name: str, submitte
         "internal_error": type(failure).__name__, "message": message,
     }
     try:
-        archive_path = archive_file(data, manifest, archive_root)
+        archive_path = archive_file(data, manifest, archive_root, pending_for=pending_for)
     except OSError:
-        archive_path = archive_file(data, manifest, archive_root, unsorted=True)
+        archive_path = archive_file(data, manifest, archive_root, unsorted=True, pending_for=pending_for)
     state.submissions.append((sid, display_name, str(archive_path), sha, unit, period, None, 0, "rejected",
                               submitted_at, submitted_by, src, message))
     return result
 
 
 def _stage_file(state: "_BatchState", a: Arrival, submitted_at: dt.datetime, submitted_by: str, declared_unit: str | None,
-                declared_period: dt.date | None, dry_run: bool, archive_root: Path | None, preview: bool = True) -> LoadResult:
+                declared_period: dt.date | None, dry_run: bool, archive_root: Path | None, preview: bool = True,
+                pending_for: Path | None = None) -> LoadResult:
     """One file of a batch on the batch state: every issue (the file's own and those against the
     unit's history), its outcome, and unless a dry run its archived copy and staged writes.
     Every step that can fail comes first; the batch state changes only in the last two, which
@@ -403,7 +389,7 @@ def _stage_file(state: "_BatchState", a: Arrival, submitted_at: dt.datetime, sub
             "declared_unit": declared_unit, "declared_period": period_text(declared_period) if declared_period else None,
             "submitted_at": submitted_at.isoformat(), "submitted_by": by, "source": src,
         }
-        archive_path = str(archive_file(a.path, manifest, archive_root))
+        archive_path = str(archive_file(a.path, manifest, archive_root, pending_for=pending_for))
     else:
         archive_path = a.archived
     message = "\n".join(str(i) for i in issues) or None

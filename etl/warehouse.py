@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
+import logging
 import os
 import shutil
 import socket
@@ -22,11 +24,22 @@ from pathlib import Path
 import duckdb
 
 from etl.config import warehouse_path
+from etl.crashpoints import pause_point
 from etl.marts import refresh_marts
+
+logger = logging.getLogger(__name__)
 
 
 def lock_path(target: Path) -> Path:
     return target.with_name(target.name + ".lock")
+
+
+def leftovers(target: Path) -> list[Path]:
+    """The private copies a writer of `target` makes (writer: <name>.<pid>.loading, etl.build:
+    <name>.building) and their write-ahead logs: what a killed writer leaves behind."""
+    pattern = glob.escape(target.name)
+    return sorted({*target.parent.glob(pattern + ".*.loading"), *target.parent.glob(pattern + ".*.loading.wal"),
+                   *target.parent.glob(pattern + ".building"), *target.parent.glob(pattern + ".building.wal")})
 
 
 @contextlib.contextmanager
@@ -49,6 +62,12 @@ def exclusive_lock(target: Path | None = None):
                     print(f"Đang chờ kho dữ liệu {target.name}: đang được dùng bởi {holder}.", file=sys.stderr, flush=True)
                 time.sleep(0.5)
                 waited += 0.5
+        left = leftovers(target)
+        for p in left:  # a holder killed mid-way left its private copy: nobody else writes one while we hold the lock
+            p.unlink(missing_ok=True)
+        if left:
+            print(f"Đã dọn {len(left)} tệp dở dang của một lần ghi kho bị dừng giữa chừng: "
+                  + ", ".join(p.name for p in left) + ".", file=sys.stderr, flush=True)
         try:
             f.seek(0)
             f.truncate()
@@ -63,12 +82,14 @@ def exclusive_lock(target: Path | None = None):
 
 
 @contextlib.contextmanager
-def writer(target: Path | None = None, changes: dict | None = None):
+def writer(target: Path | None = None, changes: dict | None = None, after_swap=None):
     """A read-write connection on a private copy of the warehouse; on success the copy
     replaces the warehouse atomically, on failure it is thrown away. With `changes` (a dict the
     caller fills in while it writes: topic -> the fact rows it deleted or inserted, see refresh_marts),
     only the mart rows those figures can reach are refreshed (etl.marts.refresh_marts); without
-    it, every materialized mart is recomputed."""
+    it, every materialized mart is recomputed. `after_swap()` runs right after the swap, still
+    under the lock (the load commits its archive records there, etl.archive); if it fails, the
+    swap stands (the next holder of the lock settles the records) and the error is logged."""
     target = Path(target or warehouse_path())
     if not target.exists():
         raise FileNotFoundError(f"Chưa có kho dữ liệu {target}. Hãy chạy: python -m etl build")
@@ -87,10 +108,18 @@ def writer(target: Path | None = None, changes: dict | None = None):
         finally:
             con.close()
             if ok:
+                pause_point("load.before_swap")
                 os.replace(work, target)
             else:
                 work.unlink(missing_ok=True)
             Path(str(work) + ".wal").unlink(missing_ok=True)
+        if after_swap is not None:
+            pause_point("load.swapped")
+            try:
+                after_swap()
+            except Exception:  # noqa: BLE001 - the swap stands; the next holder of the lock settles
+                logger.exception("after the swap of %s", target)
+            pause_point("load.done")
 
 
 @contextlib.contextmanager

@@ -28,3 +28,61 @@ def rows(warehouse: Path, sql: str, params=()) -> list[tuple]:
         return con.execute(sql, list(params)).fetchall()
     finally:
         con.close()
+
+
+def tables(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every base table of a warehouse (facts, marts, the submission log, reference data), its
+    rows in order: two warehouses with equal tables() hold the same state."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'main' "
+                                           "order by table_name").fetchall()]
+        return {n: con.execute(f'select * from "{n}" order by all').fetchall() for n in names}
+    finally:
+        con.close()
+
+
+def run_killed_at(point: str, args: list[str], env: dict, timeout: float = 120) -> int:
+    """`python -m etl ARGS` started as a real process with DA06_PAUSE_AT=point (etl.crashpoints),
+    killed with SIGKILL once it says it reached the point; returns its pid. Fails if it ends or
+    overruns without reaching the point."""
+    import os
+    import queue
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import ROOT
+
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "-q", *args], cwd=ROOT, env={**env, "DA06_PAUSE_AT": point},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr] + [lines.put(None)], daemon=True).start()
+    seen = []
+    try:
+        while True:
+            line = lines.get(timeout=timeout)
+            if line is None:
+                raise AssertionError(f"{args} ended (code {proc.wait()}) before {point}: {''.join(seen)}")
+            seen.append(line)
+            if line.startswith(f"DA06_PAUSED {point} "):
+                break
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    return proc.pid
+
+
+def run_etl(args: list[str], env: dict, timeout: float = 120):
+    """`python -m etl ARGS` as a real process, to its end: the CompletedProcess (text)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "etl", "-q", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
