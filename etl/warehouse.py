@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import glob
+import json
 import logging
 import os
 import shutil
@@ -42,26 +43,99 @@ def leftovers(target: Path) -> list[Path]:
                    *target.parent.glob(pattern + ".building"), *target.parent.glob(pattern + ".building.wal")})
 
 
+def _process_start(pid: int) -> str | None:
+    """When a process started (clock ticks since boot, /proc/<pid>/stat), or None when there is
+    no such process or it is a zombie (dead, not yet reaped): a pid used again by another
+    process has another start."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def _holder_record() -> str:
+    """The lock file's text while we hold it: a line for people, then one for programs."""
+    pid = os.getpid()
+    return (f"tiến trình {pid} trên máy {socket.gethostname()} ({' '.join(sys.argv)[:200]}), "
+            f"từ {time.strftime('%H:%M:%S %d/%m/%Y')}\n"
+            + json.dumps({"pid": pid, "host": socket.gethostname(), "start": _process_start(pid)}) + "\n")
+
+
+def _read_holder(f) -> tuple[str, dict]:
+    f.seek(0)
+    text = f.read(2000)
+    first, _, rest = text.partition("\n")
+    try:
+        about = json.loads(rest.strip() or "{}")
+    except ValueError:
+        about = {}
+    return first.strip(), about if isinstance(about, dict) else {}
+
+
+def holder_gone(about: dict) -> bool:
+    """The holder a lock file names is known to be dead: it ran on this machine and its process
+    is no longer there (or is another process under the same pid)."""
+    if about.get("host") != socket.gethostname() or not isinstance(about.get("pid"), int):
+        return False
+    if about.get("start") is None:  # no /proc when it was written: whether the pid is there
+        try:
+            os.kill(about["pid"], 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        return False
+    return _process_start(about["pid"]) != about["start"]
+
+
 @contextlib.contextmanager
 def exclusive_lock(target: Path | None = None):
-    """Block until no other process is changing the warehouse."""
+    """Block until no other process is changing the warehouse, saying what it waits for.
+
+    flock: the kernel frees the lock when its holder dies (Python opens files close-on-exec and
+    etl.build spawns its workers, so no worker inherits it). A holder killed with the lock still
+    leaves its name in the file: the next command says it takes the lock over. Should the lock
+    outlive its named holder all the same (a process that inherited the open file, e.g. a worker
+    forked by an older version), the next command takes it over: it replaces the lock file by a
+    new one (under a second lock, <name>.lock.takeover, so two commands cannot both do it) and
+    locks that; the orphan keeps a lock on a file nobody uses any more. A holder on another
+    machine cannot be checked: then the command waits."""
     target = Path(target or warehouse_path())
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path(target), "a+") as f:
-        # flock: the kernel frees the lock when its holder dies (workers never inherit the file:
-        # Python opens it close-on-exec and etl.build spawns its workers).
-        waited = 0.0
-        while True:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if waited % 5 == 0:
-                    f.seek(0)
-                    holder = f.read(500).strip() or "không rõ"
-                    print(f"Đang chờ kho dữ liệu {target.name}: đang được dùng bởi {holder}.", file=sys.stderr, flush=True)
-                time.sleep(0.5)
-                waited += 0.5
+    path = lock_path(target)
+    waited = 0.0
+    while True:
+        f = open(path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder, about = _read_holder(f)
+            if holder_gone(about) and _take_over(path, f, about):
+                print(f"Khóa kho dữ liệu {target.name} vẫn bị giữ dù tiến trình giữ nó đã dừng ({holder}): "
+                      "tiếp quản khóa.", file=sys.stderr, flush=True)
+                f.close()
+                continue
+            if waited % 5 == 0:
+                print(f"Đang chờ kho dữ liệu {target.name}: đang được dùng bởi {holder or 'không rõ'}.",
+                      file=sys.stderr, flush=True)
+            f.close()
+            time.sleep(0.5)
+            waited += 0.5
+            continue
+        try:
+            same = os.fstat(f.fileno()).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        f.close()  # the file was replaced while we locked it (a takeover): lock the new one
+    with f:
+        holder, _ = _read_holder(f)
+        if holder:  # a holder releases the lock with an empty file: this one died holding it
+            print(f"Tiến trình giữ khóa kho dữ liệu {target.name} đã dừng mà không trả khóa ({holder}): "
+                  "tiếp quản khóa.", file=sys.stderr, flush=True)
         left = leftovers(target)
         for p in left:  # a holder killed mid-way left its private copy: nobody else writes one while we hold the lock
             p.unlink(missing_ok=True)
@@ -71,14 +145,29 @@ def exclusive_lock(target: Path | None = None):
         try:
             f.seek(0)
             f.truncate()
-            f.write(f"tiến trình {os.getpid()} trên máy {socket.gethostname()} ({' '.join(sys.argv)[:200]}), "
-                    f"từ {time.strftime('%H:%M:%S %d/%m/%Y')}")
+            f.write(_holder_record())
             f.flush()
             yield
         finally:
             f.truncate(0)
             f.flush()
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _take_over(path: Path, f, about: dict) -> bool:
+    """Replace a lock file whose named holder is gone by a new, unlocked one; True if done here
+    (False: another command did it first, or the holder changed meanwhile)."""
+    with open(str(path) + ".takeover", "a+") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        try:
+            if os.fstat(f.fileno()).st_ino != os.stat(path).st_ino or _read_holder(f)[1] != about:
+                return False
+        except FileNotFoundError:
+            return False
+        fresh = path.with_name(path.name + f".{os.getpid()}.new")
+        fresh.touch()
+        os.replace(fresh, path)
+        return True
 
 
 @contextlib.contextmanager
