@@ -177,6 +177,8 @@ def replay_archive(con: duckdb.DuckDBPyConnection, root: Path, progress: bool | 
             for sid, v in ex.map(_read_one, jobs, chunksize=32):
                 results[sid] = v
                 bar.step()
+                if len(results) == 1:
+                    pause_point("build.reading")  # the workers alive
     else:
         for j in jobs:
             sid, v = _read_one(j)

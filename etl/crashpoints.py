@@ -10,6 +10,7 @@ outside, as a crash or an operator would. Nobody sets the variable in production
   load.before_swap   the private copy committed, marts refreshed, checkpointed; not yet swapped in
   load.swapped       the copy swapped in; the batch's archive records not yet committed
   load.done          the archive records committed; the lock not yet released
+  build.reading      the first archived file read back by a build's worker processes (the workers alive)
   build.replayed     the archive replayed into the new file, not yet committed
   build.before_swap  the new file committed and checkpointed, not yet swapped in
   build.swapped      the new file swapped in; the lock not yet released

@@ -44,10 +44,12 @@ def tables(warehouse: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def run_killed_at(point: str, args: list[str], env: dict, timeout: float = 120) -> int:
-    """`python -m etl ARGS` started as a real process with DA06_PAUSE_AT=point (etl.crashpoints),
-    killed with SIGKILL once it says it reached the point; returns its pid. Fails if it ends or
-    overruns without reaching the point."""
+def run_killed_at(point: str, args: list[str], env: dict, timeout: float = 120, python_args: list[str] | None = None,
+                  before_kill=None) -> int:
+    """`python -m etl ARGS` (or `python PYTHON_ARGS`) started as a real process with
+    DA06_PAUSE_AT=point (etl.crashpoints), killed with SIGKILL once it says it reached the point;
+    returns its pid. Fails if it ends or overruns without reaching the point. `before_kill(pid)`
+    runs while it is paused."""
     import os
     import queue
     import signal
@@ -57,7 +59,8 @@ def run_killed_at(point: str, args: list[str], env: dict, timeout: float = 120) 
 
     from tests.conftest import ROOT
 
-    proc = subprocess.Popen([sys.executable, "-m", "etl", "-q", *args], cwd=ROOT, env={**env, "DA06_PAUSE_AT": point},
+    argv = [sys.executable, *python_args] if python_args is not None else [sys.executable, "-m", "etl", "-q", *args]
+    proc = subprocess.Popen(argv, cwd=ROOT, env={**env, "DA06_PAUSE_AT": point},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr] + [lines.put(None)], daemon=True).start()
@@ -69,6 +72,8 @@ def run_killed_at(point: str, args: list[str], env: dict, timeout: float = 120) 
                 raise AssertionError(f"{args} ended (code {proc.wait()}) before {point}: {''.join(seen)}")
             seen.append(line)
             if line.startswith(f"DA06_PAUSED {point} "):
+                if before_kill is not None:
+                    before_kill(proc.pid)
                 break
     finally:
         if proc.poll() is None:
