@@ -17,7 +17,7 @@ def _period(text: str) -> dt.date:
 
 
 def cmd_build(args) -> int:
-    from etl.archive import settle_pending
+    from etl.archive import settle_message, settle_pending
     from etl.build import build
     from etl.config import raw_dir, warehouse_path
     from etl.warehouse import exclusive_lock
@@ -28,8 +28,7 @@ def cmd_build(args) -> int:
         # took in become the archive's, the others go, before the archive is replayed.
         kept, dropped = settle_pending(raw, target)
         if kept or dropped:
-            print(f"Lưu trữ: {len(kept)} bản ghi của lần nạp đã vào kho được xác nhận, {len(dropped)} bản ghi của lần nạp "
-                  "bị dừng giữa chừng (chưa vào kho) được bỏ.", file=sys.stderr)
+            print(settle_message(kept, dropped), file=sys.stderr)
         stats = build(target, raw, progress=None if not args.quiet else False)
     print(f"Đã dựng kho dữ liệu {stats['warehouse']}: {stats['files']} tệp lưu trữ "
           f"({stats['accepted']} hợp lệ, {stats['rejected']} bị từ chối) trong {stats['seconds']} s.")

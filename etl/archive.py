@@ -143,6 +143,12 @@ def settle_pending(root: Path, target: Path, con=None) -> tuple[list[str], list[
     return [s for s in ids if s in landed], [s for s in ids if s not in landed]
 
 
+def settle_message(kept: list[str], dropped: list[str]) -> str:
+    """What a command says when it settled pending records (Vietnamese, for the operator)."""
+    return (f"Lưu trữ: {len(kept)} bản ghi của lần nạp đã vào kho được xác nhận, {len(dropped)} bản ghi của lần nạp "
+            "bị dừng giữa chừng (chưa vào kho) được bỏ.")
+
+
 def list_archive(root: Path) -> list[dict]:
     """Every archived submission's manifest, in the order the files were received (pending
     journal entries are not manifests: they are not the archive until their batch lands)."""

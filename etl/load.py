@@ -25,11 +25,12 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.archive import archive_file, commit_pending, safe_extension, settle_pending  # noqa: F401 (archive_file, safe_extension: etl.load's names too)
+from etl.archive import archive_file, commit_pending, safe_extension, settle_message, settle_pending  # noqa: F401 (archive_file, safe_extension: etl.load's names too)
 from etl.config import raw_dir, warehouse_path
 from etl.crashpoints import pause_point
 from etl.issues import Issue, Rejected
@@ -209,7 +210,8 @@ def load_files(
     # The archive's manifests of the batch are pending until the swap (etl.archive): right after
     # it, inside the lock, they become the archive's record.
     session = scratch(target) if dry_run else writer(target, changes=changes,
-                                                     after_swap=lambda: commit_pending(root, target, landed))
+                                                     after_swap=lambda: commit_pending(root, target, landed),
+                                                     after_discard=lambda: settle_pending(root, target))
     with contextlib.ExitStack() as stack:
         # Reading and checking every file needs no warehouse; the private copy is made and
         # opened meanwhile (copying and opening a DuckDB file let Python run on).
@@ -220,8 +222,7 @@ def load_files(
         if not dry_run:  # what a killed load left in the archive, settled against the warehouse (under its lock)
             kept, dropped = settle_pending(root, target, con)
             if kept or dropped:
-                logger.warning("archive settled: %d pending record(s) of a landed batch kept, %d of a batch that never "
-                               "landed dropped", len(kept), len(dropped))
+                print(settle_message(kept, dropped), file=sys.stderr, flush=True)
         con.execute("begin transaction")  # one commit for the batch; a failure discards the private copy
         results = load_batch(con, arrivals, submitted_by=submitted_by, submitted_at=submitted_at,
                              declared_unit=declared_unit, declared_period=declared_period, dry_run=dry_run,

@@ -171,14 +171,16 @@ def _take_over(path: Path, f, about: dict) -> bool:
 
 
 @contextlib.contextmanager
-def writer(target: Path | None = None, changes: dict | None = None, after_swap=None):
+def writer(target: Path | None = None, changes: dict | None = None, after_swap=None, after_discard=None):
     """A read-write connection on a private copy of the warehouse; on success the copy
     replaces the warehouse atomically, on failure it is thrown away. With `changes` (a dict the
     caller fills in while it writes: topic -> the fact rows it deleted or inserted, see refresh_marts),
     only the mart rows those figures can reach are refreshed (etl.marts.refresh_marts); without
     it, every materialized mart is recomputed. `after_swap()` runs right after the swap, still
     under the lock (the load commits its archive records there, etl.archive); if it fails, the
-    swap stands (the next holder of the lock settles the records) and the error is logged."""
+    swap stands (the next holder of the lock settles the records) and the error is logged.
+    `after_discard()` runs, still under the lock, when the copy is thrown away instead (the load
+    drops its pending archive records there)."""
     target = Path(target or warehouse_path())
     if not target.exists():
         raise FileNotFoundError(f"Chưa có kho dữ liệu {target}. Hãy chạy: python -m etl build")
@@ -202,6 +204,11 @@ def writer(target: Path | None = None, changes: dict | None = None, after_swap=N
             else:
                 work.unlink(missing_ok=True)
             Path(str(work) + ".wal").unlink(missing_ok=True)
+            if not ok and after_discard is not None:
+                try:
+                    after_discard()
+                except Exception:  # noqa: BLE001 - the first error is the one to report; the next holder settles
+                    logger.exception("after discarding the copy of %s", target)
         if after_swap is not None:
             pause_point("load.swapped")
             try:

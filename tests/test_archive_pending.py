@@ -85,3 +85,30 @@ def test_a_load_that_is_not_killed_commits_its_records_at_once(empty_warehouse, 
     [sid] = [r[0] for r in tables(empty_warehouse)["submission"]]
     assert _archive_files(raw) == [f"2024-06/395/{sid}.json", f"2024-06/395/{sid}.xlsx"]
     assert [m["submission_id"] for m in list_archive(raw)] == [sid]
+
+
+class _Rerun(Exception):
+    """What Streamlit raises in a script thread when the person leaves the page or reruns it."""
+
+
+def test_a_load_stopped_by_an_exception_drops_its_pending_records_at_once(empty_warehouse, tmp_path):
+    from etl.load import load_files
+
+    raw, wb, _ = _setup(empty_warehouse, tmp_path)
+    other = make_workbook(tmp_path / "inbox" / "DA06_396_2024-06.xlsx", "396", JUN,
+                          {"services": {"E06-03": {"total_dossiers": 10, "online_dossiers": 5}}})
+    before = tables(empty_warehouse)
+
+    def progress(i, n, result):  # the upload page's progress bar, interrupted after the first file
+        raise _Rerun()
+
+    try:
+        load_files([(wb, wb.name), (other, other.name)], warehouse=empty_warehouse, archive_root=raw, progress=progress)
+    except _Rerun:
+        pass
+    else:
+        raise AssertionError("the load was not stopped")
+
+    assert _archive_files(raw) == []  # the first file's copy and pending record are gone with the batch
+    assert leftovers(empty_warehouse) == []
+    assert tables(empty_warehouse) == before

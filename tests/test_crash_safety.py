@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.archive import PENDING_DIR, list_archive
+from etl.archive import PENDING_DIR, list_archive, settle_message
 from etl.build import build
 from etl.load import load_files
 from etl.reference import catalogue
@@ -94,13 +94,15 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _after_the_kill(warehouse: Path, raw: Path, env: dict, pid: int, inbox: Path) -> None:
+def _after_the_kill(warehouse: Path, raw: Path, env: dict, pid: int, inbox: Path, settled: str | None) -> None:
     """The next command is a load from the command line: it takes over the lock at once, cleans
-    up, and leaves archive and warehouse in agreement; a build then reproduces the warehouse."""
+    up (saying `settled` about the pending archive records), and leaves archive and warehouse in
+    agreement; a build then reproduces the warehouse."""
     landed = _sids(warehouse)
     out = run_etl(["load", str(inbox / "DA06_397_2024-06.xlsx")], env)
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"đã dừng mà không trả khóa (tiến trình {pid} trên máy" in out.stderr
+    assert [x for x in out.stderr.splitlines() if x.startswith("Lưu trữ:")] == ([settled] if settled else [])
     assert "Đang chờ" not in out.stderr
     assert leftovers(warehouse) == [] and _pending(raw) == []
     [new] = _sids(warehouse) - landed
@@ -160,9 +162,10 @@ def test_a_load_killed_leaves_the_old_or_the_new_state(load_case, point, lands):
     assert tables(warehouse) == (c["new"] if lands else c["old"])
     assert _records(raw) <= _sids(warehouse)  # no record of a batch that did not land
     assert _records(raw) == ({r[0] for r in c["new"]["submission"]} if point == "load.done" else old_sids)
-    if not lands:
-        assert _pending(raw)  # what the killed load left, for the next command to clean up
-    _after_the_kill(warehouse, raw, c["env"], pid, c["inbox"])
+    pending = _pending(raw)  # what the killed load left, for the next command to settle
+    assert len(pending) == {"load.file_staged": 1, "load.done": 0}.get(point, 2)
+    settled = settle_message(pending if lands else [], [] if lands else pending) if pending else None
+    _after_the_kill(warehouse, raw, c["env"], pid, c["inbox"], settled)
 
 
 @pytest.fixture(scope="module")
