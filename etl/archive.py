@@ -8,8 +8,9 @@ the swap the loader turns its entries into manifests (commit_pending). A load ki
 swap leaves entries whose submissions the warehouse does not have; one killed between the swap
 and commit_pending leaves entries whose submissions it has. Whichever command next holds the
 warehouse's lock settles them against the warehouse (settle_pending): the entries of submissions
-it has become manifests, the others are dropped with the copies they name. Only manifests are
-the archive (list_archive): a rebuild never sees a pending entry.
+it has become manifests, the others are dropped with the copies they name; a load stopped by an
+error settles its own at once (etl.warehouse.writer's after_discard). Only manifests are the
+archive (list_archive): a rebuild never sees a pending entry.
 
 Order of writes of a pending file: the journal entry first (atomic rename), then the copy
 (written as .part, renamed), so a copy never exists without an entry or a manifest naming it.
