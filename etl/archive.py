@@ -18,6 +18,7 @@ Order of writes of a pending file: the journal entry first (atomic rename), then
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from pathlib import Path
 from etl.config import raw_dir
 
 PENDING_DIR = ".pending"
+logger = logging.getLogger(__name__)
 
 
 def safe_extension(name: str) -> str:
@@ -132,11 +134,15 @@ def settle_pending(root: Path, target: Path, con=None) -> tuple[list[str], list[
     elif Path(target).exists():
         import duckdb
 
-        c = duckdb.connect(str(target), read_only=True)
         try:
-            landed = {r[0] for r in c.execute(query, [ids]).fetchall()}
-        finally:
-            c.close()
+            c = duckdb.connect(str(target), read_only=True)
+            try:
+                landed = {r[0] for r in c.execute(query, [ids]).fetchall()}
+            finally:
+                c.close()
+        except duckdb.Error:  # a warehouse that cannot be read (the rebuild is there to replace it): undecided, kept pending
+            logger.warning("%s cannot be read: %d pending archive record(s) left undecided", target, len(ids), exc_info=True)
+            return [], []
     else:
         landed = set()
     for sid in ids:
