@@ -199,7 +199,8 @@ def load_files(
     checked. Each file is still all-or-nothing (load_batch). `submitted_at` fixes the first
     file's time of arrival (the others follow, a microsecond apart); by default it is now. An
     exception while writing the staged batch (the disk, the database), or while archiving a
-    failed file, throws the private copy away, so the warehouse keeps none of the batch. Only
+    failed file, throws the private copy away, so the warehouse keeps none of the batch, and the
+    archive none of its records: they are pending until the swap commits them (etl.archive). Only
     the mart rows the batch's facts can reach are refreshed (etl.marts.refresh_marts)."""
     changes: dict[str, list[tuple]] = {}
     cat = catalogue()
