@@ -106,17 +106,22 @@ def exclusive_lock(target: Path | None = None):
     target.parent.mkdir(parents=True, exist_ok=True)
     path = lock_path(target)
     waited = 0.0
+    suspect: dict | None = None  # the named holder found gone at the last try
     while True:
         f = open(path, "a+", encoding="utf-8")
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder, about = _read_holder(f)
-            if holder_gone(about) and _take_over(path, f, about):
+            # Gone, and still locked half a second later (a dying holder's lock is freed by the
+            # kernel as it exits: then the next try simply gets it): an orphan keeps it.
+            gone = holder_gone(about)
+            if gone and about == suspect and _take_over(path, f, about):
                 print(f"Khóa kho dữ liệu {target.name} vẫn bị giữ dù tiến trình giữ nó đã dừng ({holder}): "
                       "tiếp quản khóa.", file=sys.stderr, flush=True)
                 f.close()
                 continue
+            suspect = about if gone else None
             if waited % 5 == 0:
                 print(f"Đang chờ kho dữ liệu {target.name}: đang được dùng bởi {holder or 'không rõ'}.",
                       file=sys.stderr, flush=True)
