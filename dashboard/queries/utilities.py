@@ -20,6 +20,7 @@ import pandas as pd
 
 from dashboard.db import Warehouse
 from dashboard.queries.common import PROVINCE, PROVINCE_UNITS, bound, unit_list
+from etl.definitions import num
 from etl.periods import add_months
 
 # The indicators, in the registry's order, and the rates: (rate, part, whole).
@@ -159,3 +160,23 @@ def by_unit(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
         )
         select * exclude (selected) from final where selected order by unit_name collate vi
         """, bound(period, before, unit_list(units), period, before))
+
+
+def kpi(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> dict:
+    """The overview's utilities card for the period: every indicator and rate at the period's
+    last month (`value`: the health-insurance look-ups by CCCD), the look-ups at the month before
+    the period (`previous`) and the change (stocks: the end of the period against the end of the
+    month before it), the units reported/expected in the last month and the sources. Figures are
+    None where the warehouse has none."""
+    before = add_months(first, -1)
+    df = trend(wh, before, last, units)
+    at = {d.date(): row for d, row in zip(df["period"], df.to_dict("records"))}
+    cur, prev = at.get(last), at.get(before)
+    out = {c: num(cur[c]) if cur else None for c in INDICATOR_CODES + tuple(rate for rate, _, _ in RATES)}
+    out.update(key="utilities", value=out["hi_lookups_total"],
+               previous=num(prev["hi_lookups_total"]) if prev else None,
+               units_reported=num(cur["units_reported"]) if cur else None,
+               units_expected=num(cur["units_expected"]) if cur else None,
+               sources=cur["sources"] if cur else "")
+    out["change"] = out["value"] - out["previous"] if out["value"] is not None and out["previous"] is not None else None
+    return out
