@@ -36,13 +36,16 @@ else:
             value = fmt_count(r[card.indicator])
             if card.whole:
                 value = f"{value} / {fmt_count(r[card.whole])}"
+            delta = fmt_signed_count(r[f"{card.indicator}_change"])
             with col.container(border=True, key=f"util-card-{card.indicator}"):
-                st.metric(ind.label, value, delta=fmt_signed_count(r[f"{card.indicator}_change"]),
-                          delta_description="so với tháng trước", help=ind.help or None)
-                if card.rate:
+                st.metric(ind.label, value, delta=delta, delta_description="so với tháng trước" if delta else None,
+                          help=ind.help if card.rate else None)
+                if card.rate:  # the rate of the part to its whole, and its change
                     change = fmt_points(r[f"{card.rate}_change"])
                     st.markdown(f"**{fmt_rate(r[card.rate])}** {card.of_text}"
                                 + (f" ({change} so với tháng trước)" if change else ""))
+                else:  # how the figure is counted
+                    st.markdown(ind.help)
 
     left, right = st.columns(2)
     with left:
