@@ -29,6 +29,7 @@ PAGES = [
     ("services", "/services?service=E06-02&district=395", CHART, False, True),
     ("identity", "/identity", CHART, False, True),
     ("cleaning", "/cleaning", CHART, False, True),
+    ("utilities", "/utilities", CHART, False, True),
     ("tasks", "/tasks", CHART, False, True),
     ("district", "/district", CHART, False, True),
     ("reporting", "/reporting", CHART, False, True),
