@@ -156,3 +156,15 @@ def test_tables_download_for_analysts(app_env, user, downloads):
     assert not at.exception
     assert [b.key for b in at.download_button if b.key.startswith("dl-xlsx-")] == downloads
     assert ("Đăng nhập với quyền chuyên viên phân tích để tải bảng." in [c.value for c in at.caption]) == (not downloads)
+
+
+def test_the_rates_are_the_registrys_parts_of_a_whole():
+    from dashboard.queries.utilities import INDICATOR_CODES, RATES
+    from etl.definitions import INDICATORS as LABELS, UTILITY_GROUPS, UTILITY_RANKINGS
+    from etl.topics.utilities import INDICATORS
+
+    assert {(part, whole) for _, part, whole in RATES} == {(c, r["part_of"]) for c, r in INDICATORS.items() if r["part_of"]}
+    assert set(INDICATOR_CODES) == set(INDICATORS) and set(UTILITY_RANKINGS) == {rate for rate, _, _ in RATES}
+    cards = [card for _, group in UTILITY_GROUPS for card in group]
+    assert {(c.indicator, c.rate) for c in cards if c.rate} == {(part, rate) for rate, part, _ in RATES}
+    assert all(c.indicator in LABELS and (c.rate is None or c.rate in LABELS) for c in cards)

@@ -22,10 +22,11 @@ from dashboard.db import Warehouse
 from dashboard.queries.common import PROVINCE, PROVINCE_UNITS, bound, unit_list
 from etl.definitions import num
 from etl.periods import add_months
+from etl.topics.utilities import INDICATORS as TOPIC_INDICATORS
 
-# The indicators, in the registry's order, and the rates: (rate, part, whole).
-INDICATOR_CODES = ("hi_lookups_total", "hi_lookups_success", "hi_cards_synced", "health_facilities_cccd",
-                   "health_facilities_total", "ss_beneficiaries", "ss_accounts", "ss_cashless_paid")
+# The indicators, in the registry's order, and the rates: (rate, part, whole) — each of the
+# registry's parts of a whole (`part_of`).
+INDICATOR_CODES = tuple(TOPIC_INDICATORS)
 RATES = (("hi_success_rate", "hi_lookups_success", "hi_lookups_total"),
          ("facilities_share", "health_facilities_cccd", "health_facilities_total"),
          ("accounts_share", "ss_accounts", "ss_beneficiaries"),
