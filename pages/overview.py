@@ -22,7 +22,7 @@ util = ui.cached(utilities.kpi, f.first, f.last, units)
 compare = "so với tháng trước" if not f.is_range else "so với kỳ trước cùng độ dài"
 stock_compare = "so với tháng trước" if not f.is_range else f"so với cuối {period_label(add_months(f.first, -1)).lower()}"
 
-cols = st.columns(3) + st.columns(3)  # six cards: two rows of three (six in a row do not hold at 1366 px)
+cols = st.columns(6)  # one row: three and three where six do not hold (app.css), one row on paper
 k, ind = kpis["online_rate"], INDICATORS["online_rate"]
 with cols[0]:
     ui.kpi_card(
