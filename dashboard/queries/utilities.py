@@ -40,8 +40,7 @@ _SUMS = ",\n".join(f"            sum({c}) as {c}" for c in INDICATOR_CODES)
 _COLUMNS = ", ".join(INDICATOR_CODES)
 _RATE_COLUMNS = ", ".join(rate for rate, _, _ in RATES)
 
-# Units that reported any utility figure in the month (of the selected units, or of the
-# province's), per month.
+# Units of the province that reported any utility figure in the month, per month.
 _REPORTED = """
         select period, count(distinct unit_code) filter (where reported_period = period) as units_reported
         from utilities_unit_monthly
@@ -69,6 +68,7 @@ def trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> pd.DataFr
         at_month = f"""
         unit_rows as (
             select period, unit_code, string_agg(distinct source, ',' order by source) as sources,
+                   bool_or(reported_period = period) as reported_now,
 {_PIVOT}
             from utilities_unit_monthly
             where list_contains(?::varchar[], unit_code)
@@ -83,17 +83,21 @@ def trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> pd.DataFr
             from unit_rows
             group by period
         ),
-        reported as ({_REPORTED.format(units="list_contains(?::varchar[], unit_code)")}
+        reported as (
+            select period, count(*) filter (where reported_now) as units_reported from unit_rows group by period
         ),
         expected as (select len(?::varchar[]) as units_expected)"""
-        params = bound(unit_list(units), first, last, unit_list(units), first, last, unit_list(units))
+        params = bound(unit_list(units), first, last, unit_list(units))
     else:
+        # the province's code read once (each read of stg_settings costs as much as the rest)
+        here = "(select province_code from settings)"
         at_month = f"""
+        settings as materialized (select province_code from stg_settings),
         province as (
             select period, string_agg(distinct source, ',' order by source) as sources,
 {_PIVOT}
             from utilities_monthly
-            where unit_code = {PROVINCE}
+            where unit_code = {here}
               and period between ?::date and ?::date
             group by period
         ),
@@ -103,9 +107,10 @@ def trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> pd.DataFr
                    sources
             from province
         ),
-        reported as ({_REPORTED.format(units=f"parent_code = {PROVINCE}")}
+        reported as ({_REPORTED.format(units=f"parent_code = {here}")}
         ),
-        expected as (select count(*) as units_expected from stg_units as u where {PROVINCE_UNITS})"""
+        expected as (select count(*) as units_expected from stg_units as u
+                     where {PROVINCE_UNITS.replace(PROVINCE, here)})"""
         params = bound(first, last, first, last)
     df = wh.query(f"""
         with {at_month}
