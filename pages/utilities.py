@@ -71,7 +71,7 @@ else:
         ui.empty()
 
     st.subheader(f"Theo địa phương, {month}")
-    ui.table(by_unit.sort_values([f"{rank_by}_rank", "unit_name"], na_position="last", kind="stable"), [
+    ui.table(by_unit.sort_values(f"{rank_by}_rank", na_position="last", kind="stable"), [  # ties: names in Vietnamese order
         (f"{rank_by}_rank", "Hạng", "count", 50), ("unit_name", "Địa phương", "text"),
         ("hi_lookups_total", "Lượt tra cứu", "count", 95), ("hi_lookups_success", "Thành công", "count", 95),
         ("hi_success_rate", "Thành công (%)", "rate", 80), ("hi_cards_synced", "CCCD đồng bộ thẻ BHYT", "count", 95),
