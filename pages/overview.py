@@ -68,7 +68,7 @@ with cols[5]:  # the programme's utilities (stocks); the groups on the page Ti�
     ui.kpi_card(
         "utilities", ind.label, fmt_count(util["value"]), fmt_signed_count(util["change"]), "none",
         f"Thành công: {fmt_rate(util['hi_success_rate'])}  \nChi trả không dùng tiền mặt: "
-        f"{fmt_count(util['ss_cashless_paid'])} người", delta_description=stock_compare, help=ind.help,
+        f"{fmt_count(util['ss_cashless_paid'])}", delta_description=stock_compare, help=ind.help,
     )
 if agency:
     st.caption("CCCD, VNeID và tiện ích: bộ lọc cơ quan chủ trì không áp dụng.")
