@@ -36,6 +36,7 @@ DASHBOARD = [
     st.Page("pages/services.py", title="Dịch vụ công", icon=":material/description:", url_path="services"),
     st.Page("pages/identity.py", title="CCCD và VNeID", icon=":material/badge:", url_path="identity"),
     st.Page("pages/cleaning.py", title="Làm sạch dữ liệu", icon=":material/cleaning_services:", url_path="cleaning"),
+    st.Page("pages/utilities.py", title="Tiện ích Đề án 06", icon=":material/health_and_safety:", url_path="utilities"),
     st.Page("pages/tasks.py", title="Nhiệm vụ", icon=":material/checklist:", url_path="tasks"),
     st.Page("pages/district.py", title="Hồ sơ địa phương", icon=":material/location_city:", url_path="district"),
 ]

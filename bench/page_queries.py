@@ -25,7 +25,7 @@ def page_calls(options: dict, unit: str | None, reporting_periods: list[dt.date]
     """{page: [(function, args without wh)]} as the pages call them for the filters: the latest
     month, and the whole province (unit None) or one district (unit)."""
     from dashboard.filters import Filters
-    from dashboard.queries import catalog, cleaning, identity, overview, reporting, services, tasks, unit_profile
+    from dashboard.queries import catalog, cleaning, identity, overview, reporting, services, tasks, unit_profile, utilities
 
     last = options["default_period"]
     f = Filters(last, last, (unit,) if unit else ())
@@ -36,13 +36,14 @@ def page_calls(options: dict, unit: str | None, reporting_periods: list[dt.date]
         "app": [(catalog.filter_options, ()), (catalog.warehouse_summary, ())],
         "overview": [(overview.kpis, (first, last, units, agency)), (services.trend, (tf, last, units, agency)),
                      (services.best_worst_districts, (first, last, units, agency)),
-                     (services.below_target, (first, last, units, agency))],
+                     (services.below_target, (first, last, units, agency)), (utilities.kpi, (first, last, units))],
         "services": [(services.summary, (first, last, units, agency)), (services.by_service, (first, last, units, agency)),
                      (services.by_agency, (first, last, units, agency)), (services.by_district, (first, last, units, agency)),
                      (services.trend_by_group, (tf, last, units, agency)),
                      (services.trend, (tf, last, units, agency)),
                      (services.below_target, (first, last, units, agency))],
         "identity": [(identity.trend, (tf, last, units)), (identity.by_district, (last, units))],
+        "utilities": [(utilities.trend, (tf, last, units)), (utilities.by_unit, (last, units))],
         "cleaning": [(cleaning.by_dataset, (last, units, agency)), (cleaning.matrix, (last, units, agency)),
                      (cleaning.by_district, (last, units, agency)), (cleaning.trend, (tf, last, units, agency)),
                      (cleaning.trend_by_dataset, (tf, last, units, agency))],

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, cpu_seconds, streamlit_server
 
-PAGES = ("overview", "services", "identity", "cleaning", "tasks", "district", "reporting")
+PAGES = ("overview", "services", "identity", "cleaning", "utilities", "tasks", "district", "reporting")
 
 BLANK_APP = '''import streamlit as st
 

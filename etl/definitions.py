@@ -193,7 +193,59 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
               "Bản ghi đã làm sạch / tổng bản ghi, trên các bộ dữ liệu có tổng số."),
     Indicator("tasks_done", "Nhiệm vụ hoàn thành", "Nhiệm vụ hoàn thành", "count"),
     Indicator("district_tasks_done", "Nhiệm vụ cấp huyện đã hoàn thành", "Nhiệm vụ cấp huyện đã hoàn thành", "rate"),
+    # The programme's utilities (the utilities topic; codes as in etl/topics/utilities.py).
+    Indicator("hi_lookups_total", "Lượt tra cứu thông tin thẻ BHYT bằng CCCD", "Lượt tra cứu BHYT bằng CCCD", "count",
+              help="Lũy kế đến cuối tháng."),
+    Indicator("hi_lookups_success", "Lượt tra cứu thành công", "Lượt tra cứu thành công", "count",
+              help="Lũy kế đến cuối tháng."),
+    Indicator("hi_cards_synced", "CCCD đồng bộ với thẻ BHYT còn hiệu lực", "CCCD đồng bộ thẻ BHYT", "count",
+              help="Lũy kế đến cuối tháng."),
+    Indicator("health_facilities_cccd", "Cơ sở y tế dùng CCCD thay thẻ BHYT", "Cơ sở y tế dùng CCCD", "count",
+              help="Số cơ sở y tế đã triển khai khám chữa bệnh BHYT bằng CCCD / tổng số cơ sở y tế."),
+    Indicator("health_facilities_total", "Tổng số cơ sở y tế", "Tổng số cơ sở y tế", "count"),
+    Indicator("ss_beneficiaries", "Đối tượng hưởng chính sách an sinh xã hội", "Đối tượng hưởng an sinh xã hội", "count",
+              help="Số hiện có cuối tháng."),
+    Indicator("ss_accounts", "Đối tượng đã có tài khoản nhận chi trả", "Đối tượng có tài khoản", "count",
+              help="Số hiện có cuối tháng."),
+    Indicator("ss_cashless_paid", "Đối tượng được chi trả không dùng tiền mặt (từ 01/9/2023)",
+              "Chi trả không dùng tiền mặt", "count", help="Lũy kế từ ngày 01/9/2023."),
+    Indicator("hi_success_rate", "Tỷ lệ tra cứu thành công", "Tra cứu thành công", "rate",
+              help="Lượt tra cứu thành công / tổng lượt tra cứu."),
+    Indicator("facilities_share", "Tỷ lệ cơ sở y tế dùng CCCD", "Cơ sở y tế dùng CCCD", "rate",
+              help="Cơ sở y tế dùng CCCD / tổng số cơ sở y tế."),
+    Indicator("accounts_share", "Tỷ lệ đối tượng có tài khoản", "Có tài khoản", "rate",
+              help="Đối tượng có tài khoản / đối tượng hưởng chính sách an sinh xã hội."),
+    Indicator("cashless_share", "Tỷ lệ chi trả không dùng tiền mặt", "Chi trả không dùng tiền mặt", "rate",
+              help="Đối tượng được chi trả không dùng tiền mặt / đối tượng có tài khoản."),
 )}
+
+
+@dataclass(frozen=True)
+class UtilityCard:
+    """One KPI card of the utilities page: a count (an indicator), shown as 'part / whole' when
+    it has a whole, and the rate of it to its whole, written '<rate> <of_text>'."""
+    indicator: str
+    rate: str | None = None
+    of_text: str = ""
+    whole: str | None = None
+
+
+# The utilities page's cards, by group of the Đề án's utilities.
+UTILITY_GROUPS: tuple[tuple[str, tuple[UtilityCard, ...]], ...] = (
+    ("Khám chữa bệnh bằng CCCD thay thẻ BHYT", (
+        UtilityCard("hi_lookups_total"),
+        UtilityCard("hi_lookups_success", "hi_success_rate", "số lượt tra cứu"),
+        UtilityCard("hi_cards_synced"),
+        UtilityCard("health_facilities_cccd", "facilities_share", "số cơ sở y tế", whole="health_facilities_total"),
+    )),
+    ("Chi trả an sinh xã hội không dùng tiền mặt", (
+        UtilityCard("ss_beneficiaries"),
+        UtilityCard("ss_accounts", "accounts_share", "số đối tượng hưởng chính sách"),
+        UtilityCard("ss_cashless_paid", "cashless_share", "số đối tượng có tài khoản"),
+    )),
+)
+# The rates a unit ranking may be ordered by, in the order offered.
+UTILITY_RANKINGS = ("hi_success_rate", "facilities_share", "accounts_share", "cashless_share")
 
 # The unit profile's indicators, in the order it lists them.
 PROFILE_INDICATORS = ("online_rate", "total_dossiers", "cccd_records", "vneid_activated", "activation_rate",

@@ -3,7 +3,7 @@ districts and the services below target."""
 import streamlit as st
 
 from dashboard import ui
-from dashboard.queries import overview, services
+from dashboard.queries import overview, services, utilities
 from etl.definitions import (INDICATORS, TASKS_STATUS_HELP, TASKS_STATUS_LABELS, fmt_count, fmt_points, fmt_rate,
                              fmt_signed_count, period_label)
 from etl.periods import add_months
@@ -17,11 +17,12 @@ kpis = {k["key"]: k for k in ui.cached(overview.kpis, f.first, f.last, units, ag
 trend = ui.cached(services.trend, ctx.trend_first(), f.last, units, agency)
 ranking = ui.cached(services.best_worst_districts, f.first, f.last, units, agency)
 below = ui.cached(services.below_target, f.first, f.last, units, agency)
+util = ui.cached(utilities.kpi, f.first, f.last, units)
 
 compare = "so với tháng trước" if not f.is_range else "so với kỳ trước cùng độ dài"
 stock_compare = "so với tháng trước" if not f.is_range else f"so với cuối {period_label(add_months(f.first, -1)).lower()}"
 
-cols = st.columns(5)
+cols = st.columns(6)  # one row: three and three where six do not hold (app.css), one row on paper
 k, ind = kpis["online_rate"], INDICATORS["online_rate"]
 with cols[0]:
     ui.kpi_card(
@@ -62,8 +63,15 @@ with cols[4]:
         + (f" (tháng trước {fmt_count(k['overdue_previous'])})" if k.get("overdue_previous") is not None else ""),
         delta_description="so với tháng trước", status_texts=TASKS_STATUS_LABELS, help=TASKS_STATUS_HELP,
     )
+with cols[5]:  # the programme's utilities (stocks); the groups on the page Tiện ích Đề án 06
+    ind = INDICATORS["hi_lookups_total"]
+    ui.kpi_card(
+        "utilities", ind.label, fmt_count(util["value"]), fmt_signed_count(util["change"]), "none",
+        f"Thành công: {fmt_rate(util['hi_success_rate'])}  \nChi trả không dùng tiền mặt: "
+        f"{fmt_count(util['ss_cashless_paid'])}", delta_description=stock_compare, help=ind.help,
+    )
 if agency:
-    st.caption("CCCD và VNeID: bộ lọc cơ quan chủ trì không áp dụng.")
+    st.caption("CCCD, VNeID và tiện ích: bộ lọc cơ quan chủ trì không áp dụng.")
 if units:
     st.caption("Nhiệm vụ: số liệu toàn tỉnh (bộ lọc địa bàn không áp dụng; xem trang Nhiệm vụ cho nhiệm vụ của cấp huyện).")
 
@@ -103,4 +111,4 @@ else:
         ui.table(ranking[ranking["group"] == "worst"], spec, "5 địa phương thấp nhất", "overview-worst", static=True)
 st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ lệ cao nhất).")
 
-hdr.sources(ui.sources_of(list(kpis.values()), trend, ranking, below))
+hdr.sources(ui.sources_of(list(kpis.values()), util, trend, ranking, below))

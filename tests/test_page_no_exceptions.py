@@ -6,7 +6,7 @@ from tests.test_page_support import PAGES, app_env, open_page  # noqa: F401
 TITLES = {
     "overview": "Tổng quan", "services": "Dịch vụ công trực tuyến",
     "identity": "CCCD gắn chip và tài khoản định danh điện tử (VNeID)", "cleaning": "Làm sạch dữ liệu",
-    "tasks": "Nhiệm vụ", "district": "Hồ sơ địa phương",
+    "utilities": "Tiện ích Đề án 06", "tasks": "Nhiệm vụ", "district": "Hồ sơ địa phương",
 }
 COMBOS = {
     "default": {},

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-DASHBOARD_PAGES = ["overview", "services", "identity", "cleaning", "tasks", "district"]
+DASHBOARD_PAGES = ["overview", "services", "identity", "cleaning", "utilities", "tasks", "district"]
 OPERATIONAL_PAGES = ["reporting", "upload", "admin"]
 SQL = re.compile(r"\b(select|from|where|group by|order by|join)\b\s", re.IGNORECASE)
 CACHED = re.compile(r"ui\.cached\(\s*([a-z_]+)\.([a-z_]+)\b")

@@ -5,6 +5,7 @@
     services     public services: online rates by service, agency and district, trends
     identity     CCCD and VNeID stocks
     cleaning     data-cleaning stocks and ratios
+    utilities    the programme's utilities (health insurance by CCCD, social security): stocks and rates
     tasks        the task tracker and each district's own status on the tasks given to every district
     overview     the leadership KPIs
     unit_profile one district across every KPI

@@ -29,6 +29,7 @@ PAGES = [
     ("services", "/services?service=E06-02&district=395", CHART, False, True),
     ("identity", "/identity", CHART, False, True),
     ("cleaning", "/cleaning", CHART, False, True),
+    ("utilities", "/utilities", CHART, False, True),
     ("tasks", "/tasks", CHART, False, True),
     ("district", "/district", CHART, False, True),
     ("reporting", "/reporting", CHART, False, True),
@@ -158,10 +159,10 @@ def test_the_overview_prints_on_one_a4_landscape_page(browser, server, tmp_path)
         text = reader.pages[0].extract_text()
         # every card whole on the page: its label, value and status
         for label in ("Nộp hồ sơ trực tuyến", "Hồ sơ CCCD gắn chip", "Kích hoạt VNeID", "Làm sạch dữ liệu",
-                      "Nhiệm vụ hoàn thành"):
+                      "Nhiệm vụ hoàn thành", "Lượt tra cứu BHYT bằng CCCD"):
             assert label in text, label
         values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-        assert len(values) == 5 and all(v.strip() in text for v in values), values
+        assert len(values) == 6 and all(v.strip() in text for v in values), values
         assert "DỮ LIỆU MẪU" in text and "5 địa phương thấp nhất" in text
         # nothing of the screen's chrome on paper
         page.emulate_media(media="print")

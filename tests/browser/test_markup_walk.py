@@ -45,7 +45,7 @@ DEC = dt.date(2024, 12, 1)
 UPLOADER_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 CONFIRM = re.compile(r"Xác nhận nạp \d+ tệp hợp lệ")
 
-PAGES = ["/", "/services", "/identity", "/cleaning", "/tasks", "/district", "/reporting", "/report", "/login"]
+PAGES = ["/", "/services", "/identity", "/cleaning", "/utilities", "/tasks", "/district", "/reporting", "/report", "/login"]
 PARAMS = ("period", "unit", "agency", "service", "district", "next")
 
 # What the app never writes from data: found in the page, it came from a user's text.

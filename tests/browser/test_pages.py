@@ -19,6 +19,7 @@ PAGES = [
     ("Dịch vụ công", "/services", CHART, "page_services", True),
     ("CCCD và VNeID", "/identity", CHART, "page_identity", True),
     ("Làm sạch dữ liệu", "/cleaning", CHART, "page_cleaning", True),
+    ("Tiện ích Đề án 06", "/utilities", CHART, "page_utilities", True),
     ("Nhiệm vụ", "/tasks", CHART, "page_tasks", True),
     ("Hồ sơ địa phương", "/district", CHART, "page_district", True),
     ("Tình hình báo cáo", "/reporting", CHART, "page_reporting", True),
