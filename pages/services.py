@@ -3,8 +3,9 @@ services that pull the rate down; click a service to see its districts, a distri
 services (the choice is also in the link: ?service=E06-02, ?district=395)."""
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, compare, ui
 from dashboard.plain import plain
+from dashboard.queries import compare as compare_q
 from dashboard.queries import services
 from etl.definitions import INDICATORS, SERVICE_GROUP_LABELS, fmt_count, fmt_rate, num
 
@@ -23,11 +24,23 @@ overall = ui.cached(services.trend, ctx.trend_first(), f.last, units, agency)
 below = ui.cached(services.below_target, f.first, f.last, units, agency)
 shown = [summary.to_dict(), by_service, agencies, districts, trend, overall, below]
 
-c1, c2, c3 = st.columns(3)
-c1.metric(INDICATORS["total_dossiers"].label, fmt_count(summary["total_dossiers"]), border=True)
-c2.metric(INDICATORS["online_dossiers"].label, fmt_count(summary["online_dossiers"]), border=True)
-c3.metric("Tỷ lệ trực tuyến", fmt_rate(summary["online_rate"]), border=True,
-          help=f"Chỉ tiêu (bình quân theo số hồ sơ): {fmt_rate(summary['target_rate'], 0)}")
+if f.compares:
+    # Two or more districts, not added up: a row per district instead of one set of cards.
+    side = ui.cached(compare_q.services_by_unit, f.first, f.last, units, agency)
+    side_trend = ui.cached(compare_q.services_by_unit_month, ctx.trend_first(), f.last, units, agency)
+    shown += [side, side_trend]
+    compare.notice(ctx, "Các bảng theo dịch vụ và theo cơ quan bên dưới cộng các địa phương đã chọn.")
+    ui.table(side, [("unit_name", "Địa phương", "text", 200), ("total_dossiers", "Tổng hồ sơ", "count", 110),
+                    ("online_dossiers", "Trực tuyến", "count", 110), ("online_rate", "Tỷ lệ trực tuyến", "rate", 120),
+                    ("target_rate", "Chỉ tiêu", "rate", 90)],
+             "So sánh các địa phương: dịch vụ công", "svc-compare")
+else:
+    compare.combined_note(ctx)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(INDICATORS["total_dossiers"].label, fmt_count(summary["total_dossiers"]), border=True)
+    c2.metric(INDICATORS["online_dossiers"].label, fmt_count(summary["online_dossiers"]), border=True)
+    c3.metric("Tỷ lệ trực tuyến", fmt_rate(summary["online_rate"]), border=True,
+              help=f"Chỉ tiêu (bình quân theo số hồ sơ): {fmt_rate(summary['target_rate'], 0)}")
 
 service_names = dict(zip(by_service["service_code"], by_service["service_name"]))
 district_names = dict(zip(districts["unit_code"], districts["unit_name"]))
@@ -102,7 +115,10 @@ with left:
         ui.empty()
 with right:
     st.subheader("Xu hướng theo tháng")
-    if overall["online_rate"].notna().any():
+    if f.compares:
+        compare.rate_lines(side_trend, "online_rate", "svc-compare-trend", "Tỷ lệ trực tuyến theo tháng, theo địa phương",
+                           target=num(summary["target_rate"]))
+    elif overall["online_rate"].notna().any():
         fig = ui.figure("rate_trend_groups", overall, trend, "service_group", SERVICE_GROUP_LABELS, "Tất cả dịch vụ",
                                        target=num(summary["target_rate"]))
         ui.chart(fig, "svc-trend", "Tỷ lệ trực tuyến theo tháng, theo nhóm dịch vụ")

@@ -8,6 +8,7 @@
     tasks        the task tracker and each district's own status on the tasks given to every district
     overview     the leadership KPIs
     unit_profile one district across every KPI
+    compare      the selected units side by side (one row per unit and month)
     reporting    who reported, on time or late
     submissions  the files received
 
