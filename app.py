@@ -39,6 +39,7 @@ DASHBOARD = [
     st.Page("pages/cleaning.py", title="Làm sạch dữ liệu", icon=":material/cleaning_services:", url_path="cleaning"),
     st.Page("pages/tasks.py", title="Nhiệm vụ", icon=":material/checklist:", url_path="tasks"),
     st.Page("pages/district.py", title="Hồ sơ địa phương", icon=":material/location_city:", url_path="district"),
+    st.Page("pages/pivot.py", title="Bảng tổng hợp", icon=":material/pivot_table_chart:", url_path="pivot"),
 ]
 REPORTING = st.Page("pages/reporting.py", title="Tình hình báo cáo", icon=":material/fact_check:", url_path="reporting")
 REPORT = st.Page("pages/report.py", title="Báo cáo tháng", icon=":material/summarize:", url_path="report")

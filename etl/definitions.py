@@ -240,3 +240,7 @@ COLUMN_LABELS = {"service_code": "Mã dịch vụ", "total_dossiers": "Tổng s�
 COMPARE_MODE_LABELS = {False: "So sánh từng địa phương", True: "Cộng gộp"}
 COMBINED_WORD = "cộng gộp"
 CLEAR_LABEL = "Bỏ chọn"  # the button that undoes a drill-down
+# The pivot page ("Bảng tổng hợp"): its subjects and the dimensions a row may keep.
+PIVOT_SUBJECT_LABELS = {"services": "Dịch vụ công", "cleaning": "Làm sạch dữ liệu"}
+PIVOT_DIM_LABELS = {"services": {"item": "Dịch vụ", "unit": "Địa phương", "month": "Tháng"},
+                    "cleaning": {"item": "Bộ dữ liệu", "unit": "Địa phương", "month": "Tháng"}}

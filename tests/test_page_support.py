@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 SEP = dt.date(2023, 9, 1)
-PAGES = ("overview", "services", "identity", "cleaning", "tasks", "district")
+PAGES = ("overview", "services", "identity", "cleaning", "tasks", "district", "pivot")
 
 
 @pytest.fixture

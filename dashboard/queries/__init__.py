@@ -9,6 +9,7 @@
     overview     the leadership KPIs
     unit_profile one district across every KPI
     compare      the selected units side by side (one row per unit and month)
+    pivot        the pivot table: service or dataset × unit × month
     reporting    who reported, on time or late
     submissions  the files received
 
