@@ -32,7 +32,7 @@ else:
         shown.append(side_trend)
         compare.notice(ctx, "Biểu đồ và bảng theo bộ dữ liệu bên dưới cộng các địa phương đã chọn.")
         ui.table(side_trend[side_trend["period"].dt.date == f.last], [
-            ("unit_name", "Địa phương", "text", 200), ("cleaning_ratio", "Tỷ lệ làm sạch", "rate", 110),
+            ("unit_name", "Địa phương", "unit", 200), ("cleaning_ratio", "Tỷ lệ làm sạch", "rate", 110),
             ("records_cleaned", "Đã làm sạch (bộ có tổng số)", "count", 150), ("records_total", "Tổng số cần làm sạch", "count", 140),
             ("records_cleaned_all", "Đã làm sạch (mọi bộ)", "count", 130)],
             f"So sánh các địa phương: làm sạch dữ liệu {period_label(f.last)}", "cl-compare")
@@ -92,7 +92,7 @@ else:
                         ("cleaned_change", "Tăng trong tháng", "count"), ("agency_name", "Cơ quan phụ trách", "text")],
              f"Làm sạch theo bộ dữ liệu {period_label(f.last)}", "cl-datasets", static=True)
     st.subheader(f"Theo địa phương, {period_label(f.last)}")
-    ui.table(by_district, [("unit_name", "Địa phương", "text", 220), ("records_cleaned", "Đã làm sạch", "count"),
+    ui.table(by_district, [("unit_name", "Địa phương", "unit", 220), ("records_cleaned", "Đã làm sạch", "count"),
                            ("records_total", "Tổng số", "count"), ("cleaning_ratio", "Tỷ lệ", "rate"),
                            ("rank", "Hạng", "count")],
              f"Làm sạch theo địa phương {period_label(f.last)}", "cl-districts")

@@ -30,7 +30,7 @@ elif f.compares:
     # Two or more districts, not added up: a row per district, a line per district.
     compare.notice(ctx, "Bảng theo địa phương bên dưới xếp hạng trong toàn tỉnh.")
     ui.table(side_trend[side_trend["period"].dt.date == f.last], [
-        ("unit_name", "Địa phương", "text", 200), ("cccd_records", "Hồ sơ CCCD", "count", 110),
+        ("unit_name", "Địa phương", "unit", 200), ("cccd_records", "Hồ sơ CCCD", "count", 110),
         ("vneid_applications", "Hồ sơ VNeID", "count", 110), ("vneid_activated", "Đã kích hoạt", "count", 110),
         ("vneid_target", "Chỉ tiêu", "count", 100), ("activation_rate", "Đạt (%)", "rate", 80),
         ("reported_period", "Số liệu tháng", "month", 110)],
@@ -80,7 +80,7 @@ else:
 
     st.subheader(f"Theo địa phương, {period_label(f.last)}")
     ui.table(districts, [
-        ("unit_name", "Địa phương", "text"), ("cccd_records", "Hồ sơ CCCD", "count", 95),
+        ("unit_name", "Địa phương", "unit"), ("cccd_records", "Hồ sơ CCCD", "count", 95),
         ("cccd_change", "CCCD tăng", "count", 80), ("vneid_applications", "Hồ sơ VNeID", "count", 95),
         ("vneid_activated", "Đã kích hoạt", "count", 95), ("activated_change", "Kích hoạt tăng", "count", 95),
         ("vneid_target", "Chỉ tiêu", "count", 90), ("activation_rate", "Đạt (%)", "rate", 70), ("rank", "Hạng", "count", 50),

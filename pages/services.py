@@ -3,7 +3,7 @@ services that pull the rate down; click a service to see its districts, a distri
 services (the choice is also in the link: ?service=E06-02, ?district=395)."""
 import streamlit as st
 
-from dashboard import charts, compare, ui
+from dashboard import charts, compare, drill, ui
 from dashboard.plain import plain
 from dashboard.queries import compare as compare_q
 from dashboard.queries import services
@@ -30,7 +30,7 @@ if f.compares:
     side_trend = ui.cached(compare_q.services_by_unit_month, ctx.trend_first(), f.last, units, agency)
     shown += [side, side_trend]
     compare.notice(ctx, "Các bảng theo dịch vụ và theo cơ quan bên dưới cộng các địa phương đã chọn.")
-    ui.table(side, [("unit_name", "Địa phương", "text", 200), ("total_dossiers", "Tổng hồ sơ", "count", 110),
+    ui.table(side, [("unit_name", "Địa phương", "unit", 200), ("total_dossiers", "Tổng hồ sơ", "count", 110),
                     ("online_dossiers", "Trực tuyến", "count", 110), ("online_rate", "Tỷ lệ trực tuyến", "rate", 120),
                     ("target_rate", "Chỉ tiêu", "rate", 90)],
              "So sánh các địa phương: dịch vụ công", "svc-compare")
@@ -49,7 +49,7 @@ district_names = dict(zip(districts["unit_code"], districts["unit_name"]))
 st.subheader("Theo dịch vụ")
 left, right = st.columns([3, 2])
 with right:
-    service = ui.url_choice("service", "svc_service", list(by_service["service_code"]), "Xem một dịch vụ theo địa phương",
+    service = drill.choice("service", "svc_service", list(by_service["service_code"]), "Xem một dịch vụ theo địa phương",
                             format_func=lambda c: f"{c} · {charts.short(service_names.get(c, c), 80)}",
                             placeholder="Chọn dịch vụ, hoặc bấm vào một cột bên trái")
     if service:
@@ -58,7 +58,7 @@ with right:
         st.markdown(f"**{plain(service_names.get(service, service))}**")
         if by_district["online_rate"].notna().any():
             # A narrow column: the online count goes to the .xlsx only (the rate and the total say it).
-            spec = [("rank", "Hạng", "count", 50), ("unit_name", "Địa phương", "text"),
+            spec = [("rank", "Hạng", "count", 50), ("unit_name", "Địa phương", "unit"),
                     ("online_rate", "Tỷ lệ", "rate", 70), ("total_dossiers", "Tổng hồ sơ", "count", 90)]
             ui.table(by_district, spec, f"{service} theo địa phương", "svc-service-districts", height=560,
                      export_spec=spec[:3] + [("online_dossiers", "Trực tuyến", "count")] + spec[3:])
@@ -72,7 +72,7 @@ with left:
                                "label", "online_rate", "service_code", target_col="target_rate",
                                hover_col="service_name", count_col="total_dossiers", label_len=46, highlight=service)
         ui.chart(fig, "svc-services", "Tỷ lệ trực tuyến theo dịch vụ",
-                 on_select=ui.drill_to("svc-services", "svc_service"))
+                 on_select=drill.from_chart("svc-services", "svc_service"))
     else:
         ui.empty()
 
@@ -80,7 +80,7 @@ with left:
 st.subheader("Theo địa phương")
 left, right = st.columns([2, 3])
 with right:
-    district = ui.url_choice("district", "svc_district", list(districts["unit_code"]), "Xem các dịch vụ của một địa phương",
+    district = drill.choice("district", "svc_district", list(districts["unit_code"]), "Xem các dịch vụ của một địa phương",
                              format_func=lambda c: district_names.get(c, c),
                              placeholder="Chọn địa phương, hoặc bấm vào một cột bên trái")
     if district:
@@ -99,7 +99,7 @@ with left:
         fig = ui.figure("rate_bars", districts, "unit_name", "online_rate", "unit_code", target_col="target_rate",
                                count_col="total_dossiers", label_len=30, highlight=district)
         ui.chart(fig, "svc-districts", "Tỷ lệ trực tuyến theo địa phương",
-                 on_select=ui.drill_to("svc-districts", "svc_district"))
+                 on_select=drill.from_chart("svc-districts", "svc_district"))
     else:
         ui.empty()
 

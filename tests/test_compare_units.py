@@ -4,7 +4,7 @@ the choice is in the sidebar and in the link (?combine=1)."""
 import datetime as dt
 import json
 
-from tests.test_page_support import app_env, metrics, open_page, sql, vn_count, vn_rate  # noqa: F401
+from tests.test_page_support import app_env, metrics, open_page, sql, unit_names, vn_count, vn_rate  # noqa: F401
 
 SEP = dt.date(2023, 9, 1)
 JAN = dt.date(2023, 1, 1)
@@ -28,10 +28,10 @@ def test_two_districts_on_services_are_compared_row_by_row_not_pooled(app_env):
         from service_volume_monthly v join stg_units u using (unit_code)
         where v.period between ? and ? and list_contains(?, v.unit_code)
         group by u.unit_name""", [JAN, SEP, UNITS])
-    got = {r["Địa phương"]: (r["Tổng hồ sơ"], r["Trực tuyến"]) for _, r in side.iterrows()}
+    got = {unit_names([r["Địa phương"]])[0]: (r["Tổng hồ sơ"], r["Trực tuyến"]) for _, r in side.iterrows()}
     assert got == {name: (t, o) for name, t, o in expected}
     for name, t, o in expected:
-        assert abs(side.set_index("Địa phương").loc[name, "Tỷ lệ trực tuyến"] - o / t) < 1e-12
+        assert abs(side.assign(**{"Địa phương": unit_names(side["Địa phương"])}).set_index("Địa phương").loc[name, "Tỷ lệ trực tuyến"] - o / t) < 1e-12
     # the trend has one line per district, named after it
     names = set(_names(app_env, UNITS))
     assert names in [{d.get("name") for d in json.loads(c.proto.spec)["data"]} for c in at.get("plotly_chart")]
@@ -64,7 +64,7 @@ def test_identity_compares_each_district_at_the_month(app_env):
     side = at.dataframe[0].value
     expected = sql(app_env, """select unit_name, cccd_records, vneid_activated from identity_unit_monthly
                                where period = ? and list_contains(?, unit_code)""", [SEP, UNITS])
-    assert {r["Địa phương"]: (r["Hồ sơ CCCD"], r["Đã kích hoạt"]) for _, r in side.iterrows()} == \
+    assert {unit_names([r["Địa phương"]])[0]: (r["Hồ sơ CCCD"], r["Đã kích hoạt"]) for _, r in side.iterrows()} == \
         {n: (c, a) for n, c, a in expected}
     assert "Hồ sơ CCCD" not in metrics(at)
 
@@ -77,7 +77,7 @@ def test_cleaning_compares_each_district_at_the_month(app_env):
                                       sum(records_total) filter (where records_cleaned is not null)
                                from cleaning_unit_monthly
                                where period = ? and list_contains(?, unit_code) group by unit_name""", [SEP, UNITS])
-    assert {r["Địa phương"]: (r["Đã làm sạch (bộ có tổng số)"], r["Tổng số cần làm sạch"]) for _, r in side.iterrows()} == \
+    assert {unit_names([r["Địa phương"]])[0]: (r["Đã làm sạch (bộ có tổng số)"], r["Tổng số cần làm sạch"]) for _, r in side.iterrows()} == \
         {n: (c, t) for n, c, t in expected}
 
 

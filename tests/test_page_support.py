@@ -73,3 +73,9 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def unit_names(cells) -> list[str]:
+    """The unit names a table shows in a column of profile links ("district?unit=395&…#Huyện Thọ
+    Xuân" shows "Huyện Thọ Xuân")."""
+    return [c.rsplit("#", 1)[-1] if isinstance(c, str) else c for c in cells]
