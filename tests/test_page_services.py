@@ -80,3 +80,16 @@ def test_district_names_link_to_their_profile_with_the_period(app_env):
     cells = list(at.dataframe[0].value["Địa phương"])
     codes = dict(sql(app_env, "select unit_name, unit_code from stg_units where unit_level = 'district'"))
     assert cells == [f"district?unit={codes[n]}&period=2023-09#{n}" for n in unit_names(cells)]
+
+
+def test_a_lone_online_count_shows_although_the_rate_is_undefined(app_env):
+    """E06-01's official September 2023 figure is 63 online dossiers and no total: the services
+    table shows 63 (not "–") beside a rate that is "–"."""
+    at = open_page("services", period="2023-09")
+    full = at.dataframe[-1].value.set_index("Mã")
+    [(online,)] = sql(app_env, """select online_dossiers from service_volume_monthly
+                                  where period = ? and service_code = 'E06-01' and unit_level = 'province'""", [SEP])
+    assert online == 63
+    assert full.loc["E06-01", "Trực tuyến"] == 63
+    assert full.loc["E06-01", "Tỷ lệ"] != full.loc["E06-01", "Tỷ lệ"]  # NaN: shown as "–"
+    assert full.loc["E06-01", "Còn thiếu"] != full.loc["E06-01", "Còn thiếu"]
