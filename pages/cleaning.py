@@ -2,7 +2,7 @@
 progress over time. Stocks: each month's figure is the count at its end."""
 import streamlit as st
 
-from dashboard import compare, ui
+from dashboard import compare, phone, ui
 from dashboard.queries import cleaning
 from dashboard.queries import compare as compare_q
 from etl.definitions import CLEANING_TARGET, INDICATORS, fmt_count, fmt_rate, period_label
@@ -79,10 +79,12 @@ else:
     st.subheader(f"Địa phương × bộ dữ liệu, {period_label(f.last)}")
     heat = matrix[matrix["cleaning_ratio"].notna()]
     if len(heat):
-        fig = ui.figure("heatmap", heat, "unit_name", "dataset_name", "cleaning_ratio",
-                             row_order=list(dict.fromkeys(heat["unit_name"])),
-                             col_order=list(dict.fromkeys(heat.sort_values("dataset_order")["dataset_name"])))
-        ui.chart(fig, "cl-heatmap", f"Tỷ lệ làm sạch: địa phương × bộ dữ liệu, {period_label(f.last)}")
+        with phone.wide_view("cl-heatmap"):
+            fig = ui.figure("heatmap", heat, "unit_name", "dataset_name", "cleaning_ratio",
+                                 row_order=list(dict.fromkeys(heat["unit_name"])),
+                                 col_order=list(dict.fromkeys(heat.sort_values("dataset_order")["dataset_name"])))
+            ui.chart(fig, "cl-heatmap", f"Tỷ lệ làm sạch: địa phương × bộ dữ liệu, {period_label(f.last)}")
+        phone.cleaning_grid(heat, "cl-heatmap")
     else:
         ui.empty("Chưa có số liệu làm sạch của các địa phương (có thể chỉ có số liệu cấp tỉnh).")
 
