@@ -79,8 +79,13 @@ def test_drill_on_a_bar_then_back_then_clear(browser, ro_server, width):
         _clean(page, outside, watch, f"back at {width}")
 
         # choose in the box, then "Bỏ chọn"
-        page.locator(SERVICE_BOX).click()
-        page.get_by_role("option").nth(1).click()
+        field = page.locator(SERVICE_BOX + ' input')
+        field.scroll_into_view_if_needed()
+        field.click(force=True)
+        page.wait_for_timeout(300)
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
         page.wait_for_function("() => new URLSearchParams(location.search).get('service')", timeout=s.LOAD_MS)
         s.settle(page)
         assert page.locator(CLEAR).is_enabled()
