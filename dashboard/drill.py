@@ -31,10 +31,10 @@ def choice(param: str, key: str, options: list, label: str, format_func=str,
             ss[key] = None
     if ss.get(key) not in options:
         ss[key] = None
-    box, button = st.columns([5, 1], vertical_alignment="bottom")
-    value = box.selectbox(label, options, format_func=format_func, key=key, placeholder=placeholder)
-    button.button(CLEAR_LABEL, key=f"{key}_clear", on_click=_clear, args=(key,), disabled=value is None,
-                  icon=":material/close:", width="stretch")
+    value = st.selectbox(label, options, format_func=format_func, key=key, placeholder=placeholder)
+    # under the box, its words always readable (beside it, a narrow column kept only the icon)
+    st.button(CLEAR_LABEL, key=f"{key}_clear", on_click=_clear, args=(key,), disabled=value is None,
+              icon=":material/close:", width="content")
     if value is None:
         if param in st.query_params:
             del st.query_params[param]
