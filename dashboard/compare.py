@@ -57,3 +57,13 @@ def combined_note(ctx) -> None:
     if f.combine and len(f.units) > 1:
         names = ", ".join(ctx.unit_name(u) for u in f.units)
         st.caption(f"Số liệu {COMBINED_WORD} {len(f.units)} địa phương: {plain(names)}.")
+
+
+def pooled_here(ctx, elsewhere: str) -> None:
+    """On a page that shows one set of figures (the overview's cards): with two or more units
+    chosen, say that they are added up here, and where they are compared."""
+    f = ctx.filters
+    if len(f.units) > 1:
+        names = ", ".join(ctx.unit_name(u) for u in f.units)
+        st.caption(f"Số liệu trên trang này {COMBINED_WORD} {len(f.units)} địa phương đã chọn ({plain(names)})."
+                   + ("" if f.combine else f" So sánh từng địa phương: {elsewhere}."))

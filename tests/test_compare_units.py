@@ -86,3 +86,11 @@ def test_one_district_is_neither_compared_nor_combined(app_env):
     assert not at.exception
     assert "combine" not in at.query_params  # one district: nothing to add up
     assert "Tổng hồ sơ" in metrics(at)
+
+
+def test_overview_says_its_cards_add_the_chosen_districts_up(app_env):
+    at = open_page("overview", period="2023-09", unit=",".join(UNITS))
+    assert not at.exception
+    [note] = [c.value for c in at.caption if "địa phương đã chọn" in c.value]
+    assert note.startswith("Số liệu trên trang này cộng gộp 2 địa phương đã chọn")
+    assert "So sánh từng địa phương" in note
