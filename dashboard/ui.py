@@ -327,7 +327,7 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
     else:
         # The row's label column (the unit, service or task, and a rank before it) is pinned: on
         # a phone the table scrolls sideways under it.
-        first_text = next((i for i, (_, _, kind, _) in enumerate(spec) if kind in ("text", "long")), -1)
+        first_text = next((i for i, (_, _, kind, _) in enumerate(spec) if kind in ("text", "long", "unit")), -1)
         pinned = {label for _, label, _, _ in spec[:first_text + 1]}
         config = {label: st.column_config.Column(width=widths.get(label), pinned=label in pinned or None)
                   for label in [label for _, label, _, _ in spec] if widths.get(label) or label in pinned}

@@ -2,6 +2,7 @@
 drill-down links (?service= shows its districts, ?district= that district's services)."""
 import csv
 import datetime as dt
+import json
 
 from tests.conftest import ROOT
 from tests.test_page_support import app_env, metrics, open_page, sql, unit_names, vn_count, vn_rate  # noqa: F401
@@ -80,6 +81,9 @@ def test_district_names_link_to_their_profile_with_the_period(app_env):
     cells = list(at.dataframe[0].value["Địa phương"])
     codes = dict(sql(app_env, "select unit_name, unit_code from stg_units where unit_level = 'district'"))
     assert cells == [f"district?unit={codes[n]}&period=2023-09#{n}" for n in unit_names(cells)]
+    # shown as the name, a link, pinned while the table scrolls sideways (a phone)
+    column = json.loads(at.dataframe[0].proto.columns)["Địa phương"]
+    assert column["type_config"] == {"type": "link", "display_text": "#(.+)$"} and column["pinned"] is True
 
 
 def test_a_lone_online_count_shows_although_the_rate_is_undefined(app_env):
