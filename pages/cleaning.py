@@ -2,9 +2,9 @@
 progress over time. Stocks: each month's figure is the count at its end."""
 import streamlit as st
 
-from dashboard import compare, phone, ui
+from dashboard import phone, side_by_side, ui
 from dashboard.queries import cleaning
-from dashboard.queries import compare as compare_q
+from dashboard.queries import compare
 from etl.definitions import CLEANING_TARGET, INDICATORS, fmt_count, fmt_rate, period_label
 
 ctx = ui.context()
@@ -28,19 +28,19 @@ else:
     r = now.iloc[0]
     if f.compares:
         # Two or more districts, not added up: a row per district, a line per district.
-        side_trend = ui.cached(compare_q.cleaning_by_unit_month, ctx.trend_first(), f.last, units, agency)
+        side_trend = ui.cached(compare.cleaning_by_unit_month, ctx.trend_first(), f.last, units, agency)
         shown.append(side_trend)
-        compare.notice(ctx, "Biểu đồ và bảng theo bộ dữ liệu bên dưới cộng các địa phương đã chọn.")
+        side_by_side.notice(ctx, "Biểu đồ và bảng theo bộ dữ liệu bên dưới cộng các địa phương đã chọn.")
         ui.table(side_trend[side_trend["period"].dt.date == f.last], [
             ("unit_name", "Địa phương", "unit", 200), ("cleaning_ratio", "Tỷ lệ làm sạch", "rate", 110),
             ("records_cleaned", "Đã làm sạch (bộ có tổng số)", "count", 150), ("records_total", "Tổng số cần làm sạch", "count", 140),
             ("records_cleaned_all", "Đã làm sạch (mọi bộ)", "count", 130)],
             f"So sánh các địa phương: làm sạch dữ liệu {period_label(f.last)}", "cl-compare")
         st.subheader("Tỷ lệ làm sạch theo tháng, theo địa phương")
-        compare.rate_lines(side_trend, "cleaning_ratio", "cl-compare-trend", "Tỷ lệ làm sạch theo tháng, theo địa phương",
+        side_by_side.rate_lines(side_trend, "cleaning_ratio", "cl-compare-trend", "Tỷ lệ làm sạch theo tháng, theo địa phương",
                            target=CLEANING_TARGET)
     else:
-        compare.combined_note(ctx)
+        side_by_side.combined_note(ctx)
         # The ratio, and the two counts it is made of, cover the datasets that have a total; what
         # was cleaned in the others (association members, workers) is shown apart.
         c1, c2, c3, c4 = st.columns(4)

@@ -2,8 +2,7 @@
 districts and the services below target."""
 import streamlit as st
 
-from dashboard import compare as side_by_side
-from dashboard import ui
+from dashboard import side_by_side, ui
 from dashboard.queries import overview, services
 from etl.definitions import (INDICATORS, TASKS_STATUS_HELP, TASKS_STATUS_LABELS, fmt_count, fmt_points, fmt_rate,
                              fmt_signed_count, period_label)

@@ -3,10 +3,9 @@ services that pull the rate down; click a service to see its districts, a distri
 services (the choice is also in the link: ?service=E06-02, ?district=395)."""
 import streamlit as st
 
-from dashboard import charts, compare, drill, ui
+from dashboard import charts, drill, side_by_side, ui
 from dashboard.plain import plain
-from dashboard.queries import compare as compare_q
-from dashboard.queries import services
+from dashboard.queries import compare, services
 from etl.definitions import INDICATORS, SERVICE_GROUP_LABELS, fmt_count, fmt_rate, num
 
 ctx = ui.context()
@@ -26,16 +25,16 @@ shown = [summary.to_dict(), by_service, agencies, districts, trend, overall, bel
 
 if f.compares:
     # Two or more districts, not added up: a row per district instead of one set of cards.
-    side = ui.cached(compare_q.services_by_unit, f.first, f.last, units, agency)
-    side_trend = ui.cached(compare_q.services_by_unit_month, ctx.trend_first(), f.last, units, agency)
+    side = ui.cached(compare.services_by_unit, f.first, f.last, units, agency)
+    side_trend = ui.cached(compare.services_by_unit_month, ctx.trend_first(), f.last, units, agency)
     shown += [side, side_trend]
-    compare.notice(ctx, "Các bảng theo dịch vụ và theo cơ quan bên dưới cộng các địa phương đã chọn.")
+    side_by_side.notice(ctx, "Các bảng theo dịch vụ và theo cơ quan bên dưới cộng các địa phương đã chọn.")
     ui.table(side, [("unit_name", "Địa phương", "unit", 200), ("total_dossiers", "Tổng hồ sơ", "count", 110),
                     ("online_dossiers", "Trực tuyến", "count", 110), ("online_rate", "Tỷ lệ trực tuyến", "rate", 120),
                     ("target_rate", "Chỉ tiêu", "rate", 90)],
              "So sánh các địa phương: dịch vụ công", "svc-compare")
 else:
-    compare.combined_note(ctx)
+    side_by_side.combined_note(ctx)
     c1, c2, c3 = st.columns(3)
     c1.metric(INDICATORS["total_dossiers"].label, fmt_count(summary["total_dossiers"]), border=True)
     c2.metric(INDICATORS["online_dossiers"].label, fmt_count(summary["online_dossiers"]), border=True)
@@ -116,7 +115,7 @@ with left:
 with right:
     st.subheader("Xu hướng theo tháng")
     if f.compares:
-        compare.rate_lines(side_trend, "online_rate", "svc-compare-trend", "Tỷ lệ trực tuyến theo tháng, theo địa phương",
+        side_by_side.rate_lines(side_trend, "online_rate", "svc-compare-trend", "Tỷ lệ trực tuyến theo tháng, theo địa phương",
                            target=num(summary["target_rate"]))
     elif overall["online_rate"].notna().any():
         fig = ui.figure("rate_trend_groups", overall, trend, "service_group", SERVICE_GROUP_LABELS, "Tất cả dịch vụ",
