@@ -1,4 +1,4 @@
-"""Units side by side on the dashboard pages (the figures: dashboard.queries.compare): when two or more districts are chosen and not added
+"""Units side by side on the dashboard pages: when two or more districts are chosen and not added
 up (Filters.compares), the pages draw a line per unit and a table with a row per unit, from the
 long results of dashboard.queries.compare (one row per unit and month). Presentation only."""
 from __future__ import annotations
