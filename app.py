@@ -5,6 +5,7 @@ filters live in the query string, so a view can be bookmarked and sent:
 
     ?period=2023-09                  a month            ?period=2023-01..2023-09   a range
     ?unit=395,396 (or unit=395&unit=396)  districts     ?agency=38.CA              an agency
+    ?combine=1                        two or more districts added up (else compared side by side)
 
 Opening such a link shows exactly that view; changing a filter rewrites the link. Page links in
 the menu keep the filters (they are restored from the session when the menu clears the URL).
@@ -19,13 +20,13 @@ from dashboard.filters import Filters, parse_params
 from dashboard.plain import plain
 from dashboard.queries import catalog
 from dashboard.state import warehouse
-from etl.definitions import fmt_count, period_label
+from etl.definitions import COMPARE_MODE_LABELS, fmt_count, period_label
 from etl.periods import add_months
 
 st.set_page_config(page_title="Đề án 06", page_icon="🪪", layout="wide", initial_sidebar_state="auto")
 errors.install()  # widget callbacks: no traceback either (dashboard/errors.py)
 
-GLOBAL_PARAMS = ("period", "unit", "agency")
+GLOBAL_PARAMS = ("period", "unit", "agency", "combine")
 MODE_MONTH, MODE_RANGE = "month", "range"
 MODE_LABELS = {MODE_MONTH: "Một tháng", MODE_RANGE: "Nhiều tháng"}
 ALL_AGENCIES = ""
@@ -39,6 +40,7 @@ DASHBOARD = [
     st.Page("pages/utilities.py", title="Tiện ích Đề án 06", icon=":material/health_and_safety:", url_path="utilities"),
     st.Page("pages/tasks.py", title="Nhiệm vụ", icon=":material/checklist:", url_path="tasks"),
     st.Page("pages/district.py", title="Hồ sơ địa phương", icon=":material/location_city:", url_path="district"),
+    st.Page("pages/pivot.py", title="Bảng tổng hợp", icon=":material/pivot_table_chart:", url_path="pivot"),
 ]
 REPORTING = st.Page("pages/reporting.py", title="Tình hình báo cáo", icon=":material/fact_check:", url_path="reporting")
 REPORT = st.Page("pages/report.py", title="Báo cáo tháng", icon=":material/summarize:", url_path="report")
@@ -108,6 +110,7 @@ def _apply(f: Filters) -> None:
     ss["f_range"] = (f.first, f.last)
     ss["f_units"] = list(f.units)
     ss["f_agency"] = f.agency or ALL_AGENCIES
+    ss["f_combine"] = f.combine
 
 
 def _touched() -> None:
@@ -181,6 +184,11 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
         ss["f_units"] = [u for u in ss.get("f_units", []) if u in names]
         units = st.multiselect("Huyện, thị xã, thành phố", list(names), format_func=names.get, key="f_units",
                                placeholder="Toàn tỉnh", on_change=_touched)
+        combine = False
+        if len(units) > 1:  # several units: compared side by side unless the person adds them up
+            ss["f_combine"] = bool(ss.get("f_combine", False))
+            combine = st.radio("Nhiều địa phương", [False, True], format_func=COMPARE_MODE_LABELS.get, key="f_combine",
+                               horizontal=True, on_change=_touched)
         if ss.get("f_agency") not in agencies and ss.get("f_agency") != ALL_AGENCIES:
             ss["f_agency"] = ALL_AGENCIES
         agency = st.selectbox("Cơ quan chủ trì", [ALL_AGENCIES] + list(agencies),
@@ -189,7 +197,7 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
         st.button("Đặt lại bộ lọc", on_click=_reset_clicked, args=(options,), key="f_reset", width="stretch")
 
     order = [c for c, _ in options["units"]]
-    f = Filters(first, last, tuple(c for c in order if c in set(units)), agency or None)
+    f = Filters(first, last, tuple(c for c in order if c in set(units)), agency or None, bool(combine))
     canonical = f.to_params()
     for k in GLOBAL_PARAMS:
         if k in canonical:

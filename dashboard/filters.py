@@ -4,6 +4,8 @@
     ?period=2023-01..2023-09        a range of months (inclusive)
     ?unit=395&unit=396  or  ?unit=395,396   districts (none = the whole province)
     ?agency=38.CA                   a responsible agency (none = every agency)
+    ?combine=1                      two or more districts added up ("Cộng gộp"); without it
+                                    they are compared side by side
 
 Parsing never raises: a value that is not valid for this warehouse is dropped with a notice in
 Vietnamese and the default is used instead.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from etl.definitions import COMBINED_WORD
 from etl.periods import add_months, parse_period, period_label, period_text
 
 RANGE_SEP = ".."
@@ -25,6 +28,12 @@ class Filters:
     last: dt.date
     units: tuple[str, ...] = ()
     agency: str | None = None
+    combine: bool = False  # two or more units: added up (True) or compared side by side
+
+    @property
+    def compares(self) -> bool:
+        """Two or more units chosen and not added up: the pages show them side by side."""
+        return len(self.units) > 1 and not self.combine
 
     @property
     def is_range(self) -> bool:
@@ -56,6 +65,8 @@ class Filters:
             out["unit"] = ",".join(self.units)
         if self.agency:
             out["agency"] = self.agency
+        if self.combine and len(self.units) > 1:
+            out["combine"] = "1"
         return out
 
 
@@ -114,7 +125,8 @@ def parse_params(params: dict, options: dict) -> Parsed:
             agency = a[0]
         else:
             notices.append(f"Không có cơ quan mã “{a[0]}”; đang hiển thị tất cả cơ quan.")
-    return Parsed(Filters(first, last, units, agency), notices)
+    combine = bool(_values(params, "combine")) and _values(params, "combine")[0] not in ("0", "false")
+    return Parsed(Filters(first, last, units, agency, combine and len(units) > 1), notices)
 
 
 def describe(f: Filters, options: dict) -> list[tuple[str, str]]:
@@ -123,6 +135,7 @@ def describe(f: Filters, options: dict) -> list[tuple[str, str]]:
     agencies = dict(options["agencies"])
     return [
         ("Kỳ báo cáo", f.period_label()),
-        ("Địa bàn", ", ".join(names.get(u, u) for u in f.units) if f.units else options["province_name"]),
+        ("Địa bàn", (", ".join(names.get(u, u) for u in f.units) + (f" ({COMBINED_WORD})" if f.combine and len(f.units) > 1 else ""))
+         if f.units else options["province_name"]),
         ("Cơ quan chủ trì", agencies.get(f.agency, f.agency) if f.agency else "Tất cả"),
     ]

@@ -134,3 +134,37 @@ def accounts(df: pd.DataFrame) -> pd.DataFrame:
 
 AUDIT = [("at", "Thời điểm", "text"), ("actor", "Người thực hiện", "text"), ("action", "Thao tác", "text"),
          ("target", "Đối tượng", "text"), ("detail", "Chi tiết", "text")]
+
+
+# --------------------------------------------------------------------------- matrices on a phone
+# A heat map of many columns is unreadable 390 px wide: on a phone the page shows the same grid
+# as a table whose first column (the unit) stays in place while the others scroll under it.
+
+REPORTING_STATUS_COLOURS = {"on_time": "#cfe8d4", "late": "#f6e7b8", "missing": "#f7d4cf"}
+
+
+def reporting_grid(df: pd.DataFrame, months: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """reporting.matrix as a unit × month table of status words (● after a replaced report),
+    months as short column labels (T9/2023), and the same grid of status codes (for colours)."""
+    from etl.definitions import REPORTING_STATUS_LABELS, month_short
+
+    names = list(dict.fromkeys(df["unit_name"]))
+    codes = df.pivot(index="unit_name", columns="period", values="status").reindex(index=names, columns=months)
+    replaced = (df.pivot(index="unit_name", columns="period", values="replaced").reindex(index=names, columns=months)
+                .fillna(False).astype(bool))
+    words = codes.apply(lambda col: col.map(lambda s: REPORTING_STATUS_LABELS.get(s, NO_VALUE) if clean(s) else NO_VALUE))
+    words = words.where(~replaced, words + " ●")
+    labels = [month_short(p) for p in months]
+    words.columns = labels
+    codes.columns = labels
+    return words.rename_axis("Đơn vị").reset_index(), codes.reset_index(drop=True)
+
+
+def cleaning_grid(df: pd.DataFrame) -> pd.DataFrame:
+    """cleaning.matrix as a unit × dataset table of cleaning ratios (0–1), units and datasets in
+    the matrix's order."""
+    rows = list(dict.fromkeys(df["unit_name"]))
+    cols = list(dict.fromkeys(df.sort_values("dataset_order")["dataset_name"]))
+    grid = df.pivot_table(index="unit_name", columns="dataset_name", values="cleaning_ratio", aggfunc="first",
+                          sort=False).reindex(index=rows, columns=cols)
+    return grid.rename_axis("Địa phương").reset_index()

@@ -206,7 +206,7 @@ def table_frame(df: pd.DataFrame, spec: list[tuple]) -> tuple[pd.DataFrame, dict
     kinds = {}
     widths = {}
     for col, label, kind, width in spec:
-        if kind in ("text", "long", "status", "group", "month", "bool", "datetime"):
+        if kind in ("text", "long", "status", "group", "month", "bool", "datetime", "unit"):
             widths[label] = width or ("medium" if kind == "long" else None)
         elif width:
             widths[label] = width
@@ -253,11 +253,27 @@ def _wrap_limit(width) -> int:
     return max(24, int(px / 7.5) * WRAP_LINES - 4)
 
 
+PROFILE_PAGE = "district"  # the unit profile's URL path; its contract: ?unit=<code>&period=<period>
+PROFILE_LINK_TEXT = r"#(.+)$"  # the unit's name travels after the '#' of its link, and is what the cell shows
+PROFILE_LINK_HELP = "Bấm tên địa phương để mở hồ sơ của địa phương ở thẻ mới."
+
+
+def profile_links(codes, names, filters: Filters) -> list:
+    """Each unit's profile link (relative, so a base path is kept): its code and the period in
+    the query, its name after '#' for the cell to show."""
+    from urllib.parse import urlencode
+
+    period = filters.period_text()
+    return [None if not isinstance(name, str) else f"{PROFILE_PAGE}?{urlencode({'unit': code, 'period': period})}#{name}"
+            for code, name in zip(codes, names)]
+
+
 def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
           height: int | None = None, caption: str | None = None, static: bool = False, wrap: bool = False,
           export_spec: list[tuple] | None = None) -> pd.DataFrame:
     """Show df's columns per spec (column, Vietnamese label, kind[, width]) — kind: text | long |
-    count | rate | points | date | datetime | month | status | days | bool | group; width: small | medium |
+    count | rate | points | date | datetime | month | status | days | bool | group | unit (a unit's
+    name, a link to its profile: df needs unit_code); width: small | medium |
     large or pixels — with Vietnamese number formats, and offer it as .xlsx with the filters
     written above it (export_spec: the columns of the .xlsx when it carries more than the screen).
     static: a static table whose long texts wrap in full (short lists: leaderboards, the few
@@ -292,6 +308,14 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
             if kind == "long":
                 limit = _wrap_limit(widths.get(label))
                 shown[label] = shown[label].map(lambda v, n=limit: short(v, n) if isinstance(v, str) else v)
+    links = [label for _, label, kind, _ in spec if kind == "unit"] if not static else []
+    if links and len(out) and "unit_code" in df.columns:
+        # A unit's name is a link to its profile (a new tab: this view's filters stay as they are).
+        shown = shown.copy() if shown is out else shown
+        for label in links:
+            shown[label] = profile_links(df["unit_code"].to_numpy(), out[label].to_numpy(), ctx.filters)
+    else:
+        links = []
     styled = shown.style.format(fmt, na_rep="–") if len(shown) else shown
     if static:
         if len(out):
@@ -303,10 +327,13 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
     else:
         # The row's label column (the unit, service or task, and a rank before it) is pinned: on
         # a phone the table scrolls sideways under it.
-        first_text = next((i for i, (_, _, kind, _) in enumerate(spec) if kind in ("text", "long")), -1)
+        first_text = next((i for i, (_, _, kind, _) in enumerate(spec) if kind in ("text", "long", "unit")), -1)
         pinned = {label for _, label, _, _ in spec[:first_text + 1]}
         config = {label: st.column_config.Column(width=widths.get(label), pinned=label in pinned or None)
                   for label in [label for _, label, _, _ in spec] if widths.get(label) or label in pinned}
+        for label in links:
+            config[label] = st.column_config.LinkColumn(label, width=widths.get(label), pinned=label in pinned or None,
+                                                        display_text=PROFILE_LINK_TEXT, help=PROFILE_LINK_HELP)
         st.dataframe(styled, hide_index=True, width="stretch", height=height or "auto", column_config=config,
                      placeholder="–", row_height=WRAP_ROW_HEIGHT if wrap else None)
     if caption:

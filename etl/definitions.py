@@ -286,3 +286,13 @@ COLUMN_LABELS = {"service_code": "Mã dịch vụ", "total_dossiers": "Tổng s�
                  "vneid_applications": "Hồ sơ ĐDĐT", "vneid_activated": "Đã kích hoạt", "vneid_target": "Chỉ tiêu",
                  "dataset_code": "Mã bộ dữ liệu", "records_cleaned": "Đã làm sạch", "records_total": "Tổng số",
                  "task_code": "Mã nhiệm vụ", "status": "Trạng thái", "status_text": "Kết quả", "dòng": "Dòng"}
+
+# Two or more units chosen in the filter: compared side by side (a line / column per unit), or
+# added up — the choice is explicit (?combine=1), never silent.
+COMPARE_MODE_LABELS = {False: "So sánh từng địa phương", True: "Cộng gộp"}
+COMBINED_WORD = "cộng gộp"
+CLEAR_LABEL = "Bỏ chọn"  # the button that undoes a drill-down
+# The pivot page ("Bảng tổng hợp"): its subjects and the dimensions a row may keep.
+PIVOT_SUBJECT_LABELS = {"services": "Dịch vụ công", "cleaning": "Làm sạch dữ liệu"}
+PIVOT_DIM_LABELS = {"services": {"item": "Dịch vụ", "unit": "Địa phương", "month": "Tháng"},
+                    "cleaning": {"item": "Bộ dữ liệu", "unit": "Địa phương", "month": "Tháng"}}

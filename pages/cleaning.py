@@ -2,8 +2,9 @@
 progress over time. Stocks: each month's figure is the count at its end."""
 import streamlit as st
 
-from dashboard import ui
+from dashboard import phone, side_by_side, ui
 from dashboard.queries import cleaning
+from dashboard.queries import compare
 from etl.definitions import CLEANING_TARGET, INDICATORS, fmt_count, fmt_rate, period_label
 
 ctx = ui.context()
@@ -25,16 +26,31 @@ if len(now) == 0:
     ui.empty()
 else:
     r = now.iloc[0]
-    # The ratio, and the two counts it is made of, cover the datasets that have a total; what
-    # was cleaned in the others (association members, workers) is shown apart.
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Tỷ lệ làm sạch chung", fmt_rate(r["cleaning_ratio"]), border=True,
-              help=INDICATORS["cleaning_ratio"].help)
-    c2.metric("Bản ghi đã làm sạch", fmt_count(r["records_cleaned_with_total"]), border=True,
-              help="Trên các bộ dữ liệu có tổng số.")
-    c3.metric("Tổng bản ghi cần làm sạch", fmt_count(r["records_total"]), border=True)
-    c4.metric("Đã làm sạch ở bộ chưa có tổng số", fmt_count(r["records_cleaned_without_total"]),
-              border=True, help="Các bộ dữ liệu mà nguồn không cho tổng số (ví dụ hội viên các hội, người lao động).")
+    if f.compares:
+        # Two or more districts, not added up: a row per district, a line per district.
+        side_trend = ui.cached(compare.cleaning_by_unit_month, ctx.trend_first(), f.last, units, agency)
+        shown.append(side_trend)
+        side_by_side.notice(ctx, "Biểu đồ và bảng theo bộ dữ liệu bên dưới cộng các địa phương đã chọn.")
+        ui.table(side_trend[side_trend["period"].dt.date == f.last], [
+            ("unit_name", "Địa phương", "unit", 200), ("cleaning_ratio", "Tỷ lệ làm sạch", "rate", 110),
+            ("records_cleaned", "Đã làm sạch (bộ có tổng số)", "count", 150), ("records_total", "Tổng số cần làm sạch", "count", 140),
+            ("records_cleaned_all", "Đã làm sạch (mọi bộ)", "count", 130)],
+            f"So sánh các địa phương: làm sạch dữ liệu {period_label(f.last)}", "cl-compare")
+        st.subheader("Tỷ lệ làm sạch theo tháng, theo địa phương")
+        side_by_side.rate_lines(side_trend, "cleaning_ratio", "cl-compare-trend", "Tỷ lệ làm sạch theo tháng, theo địa phương",
+                           target=CLEANING_TARGET)
+    else:
+        side_by_side.combined_note(ctx)
+        # The ratio, and the two counts it is made of, cover the datasets that have a total; what
+        # was cleaned in the others (association members, workers) is shown apart.
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Tỷ lệ làm sạch chung", fmt_rate(r["cleaning_ratio"]), border=True,
+                  help=INDICATORS["cleaning_ratio"].help)
+        c2.metric("Bản ghi đã làm sạch", fmt_count(r["records_cleaned_with_total"]), border=True,
+                  help="Trên các bộ dữ liệu có tổng số.")
+        c3.metric("Tổng bản ghi cần làm sạch", fmt_count(r["records_total"]), border=True)
+        c4.metric("Đã làm sạch ở bộ chưa có tổng số", fmt_count(r["records_cleaned_without_total"]),
+                  border=True, help="Các bộ dữ liệu mà nguồn không cho tổng số (ví dụ hội viên các hội, người lao động).")
 
     left, right = st.columns([2, 3])
     with left:
@@ -63,10 +79,12 @@ else:
     st.subheader(f"Địa phương × bộ dữ liệu, {period_label(f.last)}")
     heat = matrix[matrix["cleaning_ratio"].notna()]
     if len(heat):
-        fig = ui.figure("heatmap", heat, "unit_name", "dataset_name", "cleaning_ratio",
-                             row_order=list(dict.fromkeys(heat["unit_name"])),
-                             col_order=list(dict.fromkeys(heat.sort_values("dataset_order")["dataset_name"])))
-        ui.chart(fig, "cl-heatmap", f"Tỷ lệ làm sạch: địa phương × bộ dữ liệu, {period_label(f.last)}")
+        with phone.wide_view("cl-heatmap"):
+            fig = ui.figure("heatmap", heat, "unit_name", "dataset_name", "cleaning_ratio",
+                                 row_order=list(dict.fromkeys(heat["unit_name"])),
+                                 col_order=list(dict.fromkeys(heat.sort_values("dataset_order")["dataset_name"])))
+            ui.chart(fig, "cl-heatmap", f"Tỷ lệ làm sạch: địa phương × bộ dữ liệu, {period_label(f.last)}")
+        phone.cleaning_grid(heat, "cl-heatmap")
     else:
         ui.empty("Chưa có số liệu làm sạch của các địa phương (có thể chỉ có số liệu cấp tỉnh).")
 
@@ -76,7 +94,7 @@ else:
                         ("cleaned_change", "Tăng trong tháng", "count"), ("agency_name", "Cơ quan phụ trách", "text")],
              f"Làm sạch theo bộ dữ liệu {period_label(f.last)}", "cl-datasets", static=True)
     st.subheader(f"Theo địa phương, {period_label(f.last)}")
-    ui.table(by_district, [("unit_name", "Địa phương", "text", 220), ("records_cleaned", "Đã làm sạch", "count"),
+    ui.table(by_district, [("unit_name", "Địa phương", "unit", 220), ("records_cleaned", "Đã làm sạch", "count"),
                            ("records_total", "Tổng số", "count"), ("cleaning_ratio", "Tỷ lệ", "rate"),
                            ("rank", "Hạng", "count")],
              f"Làm sạch theo địa phương {period_label(f.last)}", "cl-districts")

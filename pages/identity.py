@@ -2,7 +2,8 @@
 and as cumulative trends. Stocks: each month's figure is the count at its end."""
 import streamlit as st
 
-from dashboard import ui
+from dashboard import side_by_side, ui
+from dashboard.queries import compare
 from dashboard.queries import identity
 from etl.definitions import ACTIVATION_TARGET, INDICATORS, fmt_count, fmt_points, fmt_rate, fmt_signed_count, period_label
 
@@ -20,9 +21,31 @@ districts = ui.cached(identity.by_district, f.last, units)
 now = trend[trend["period"].dt.date == f.last]
 shown = [trend, districts]
 
+if f.compares:
+    side_trend = ui.cached(compare.identity_by_unit_month, ctx.trend_first(), f.last, units)
+    shown.append(side_trend)
 if len(now) == 0:
     ui.empty()
+elif f.compares:
+    # Two or more districts, not added up: a row per district, a line per district.
+    side_by_side.notice(ctx, "Bảng theo địa phương bên dưới xếp hạng trong toàn tỉnh.")
+    ui.table(side_trend[side_trend["period"].dt.date == f.last], [
+        ("unit_name", "Địa phương", "unit", 200), ("cccd_records", "Hồ sơ CCCD", "count", 110),
+        ("vneid_applications", "Hồ sơ VNeID", "count", 110), ("vneid_activated", "Đã kích hoạt", "count", 110),
+        ("vneid_target", "Chỉ tiêu", "count", 100), ("activation_rate", "Đạt (%)", "rate", 80),
+        ("reported_period", "Số liệu tháng", "month", 110)],
+        f"So sánh các địa phương: CCCD và VNeID {period_label(f.last)}", "id-compare")
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Kích hoạt so với chỉ tiêu theo tháng")
+        side_by_side.rate_lines(side_trend, "activation_rate", "id-compare-rate",
+                           "Tỷ lệ kích hoạt VNeID so với chỉ tiêu theo tháng, theo địa phương", target=ACTIVATION_TARGET)
+    with right:
+        st.subheader("VNeID đã kích hoạt theo tháng")
+        side_by_side.count_lines(side_trend, "vneid_activated", "id-compare-count",
+                            "Tài khoản VNeID đã kích hoạt theo tháng, theo địa phương")
 else:
+    side_by_side.combined_note(ctx)
     r = now.iloc[0]  # with each figure's change from the month before (NULL without one)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(INDICATORS["cccd_records"].name, fmt_count(r["cccd_records"]), border=True,
@@ -57,7 +80,7 @@ else:
 
     st.subheader(f"Theo địa phương, {period_label(f.last)}")
     ui.table(districts, [
-        ("unit_name", "Địa phương", "text"), ("cccd_records", "Hồ sơ CCCD", "count", 95),
+        ("unit_name", "Địa phương", "unit"), ("cccd_records", "Hồ sơ CCCD", "count", 95),
         ("cccd_change", "CCCD tăng", "count", 80), ("vneid_applications", "Hồ sơ VNeID", "count", 95),
         ("vneid_activated", "Đã kích hoạt", "count", 95), ("activated_change", "Kích hoạt tăng", "count", 95),
         ("vneid_target", "Chỉ tiêu", "count", 90), ("activation_rate", "Đạt (%)", "rate", 70), ("rank", "Hạng", "count", 50),

@@ -2,7 +2,7 @@
 districts and the services below target."""
 import streamlit as st
 
-from dashboard import ui
+from dashboard import side_by_side, ui
 from dashboard.queries import overview, services, utilities
 from etl.definitions import (INDICATORS, TASKS_STATUS_HELP, TASKS_STATUS_LABELS, fmt_count, fmt_points, fmt_rate,
                              fmt_signed_count, period_label)
@@ -12,6 +12,7 @@ ctx = ui.context()
 f = ctx.filters
 units, agency = f.units_or_none, f.agency
 hdr = ui.Header("Tổng quan", ctx)
+side_by_side.pooled_here(ctx, "trang Dịch vụ công, CCCD và VNeID, Làm sạch dữ liệu")
 
 kpis = {k["key"]: k for k in ui.cached(overview.kpis, f.first, f.last, units, agency)}
 trend = ui.cached(services.trend, ctx.trend_first(), f.last, units, agency)

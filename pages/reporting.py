@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import tables, ui
+from dashboard import phone, tables, ui
 from dashboard.queries import catalog, reporting
 from etl.definitions import (REPORTING_LEVEL_ALL, TOPICS_ALL, UNIT_LEVEL_LABELS, fmt_count, fmt_rate, period_label,
                              period_text)
@@ -52,8 +52,10 @@ st.subheader("Đơn vị × tháng")
 st.caption("Xanh: đúng hạn · vàng: muộn · đỏ: chưa nộp · ô có dấu ● : đã nộp lại (bản sau thay thế bản trước). "
            "Mỗi ô gộp các nội dung của đơn vị trong tháng và lấy tình trạng kém nhất.")
 matrix = ui.cached(reporting.matrix, first, last, topic, level)
-st.plotly_chart(ui.figure("reporting_matrix", matrix, [p for p in periods if first <= p <= last]), width="stretch",
-                key="rep_matrix")
+shown_months = [p for p in periods if first <= p <= last]
+with phone.wide_view("rep-matrix"):
+    st.plotly_chart(ui.figure("reporting_matrix", matrix, shown_months), width="stretch", key="rep_matrix")
+phone.reporting_grid(matrix, shown_months, "rep-matrix")
 
 st.subheader("Tỷ lệ báo cáo theo tháng")
 st.plotly_chart(ui.figure("reporting_rates", by_month), width="stretch", key="rep_chart")

@@ -3,9 +3,9 @@ services that pull the rate down; click a service to see its districts, a distri
 services (the choice is also in the link: ?service=E06-02, ?district=395)."""
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, drill, side_by_side, ui
 from dashboard.plain import plain
-from dashboard.queries import services
+from dashboard.queries import compare, services
 from etl.definitions import INDICATORS, SERVICE_GROUP_LABELS, fmt_count, fmt_rate, num
 
 ctx = ui.context()
@@ -23,11 +23,23 @@ overall = ui.cached(services.trend, ctx.trend_first(), f.last, units, agency)
 below = ui.cached(services.below_target, f.first, f.last, units, agency)
 shown = [summary.to_dict(), by_service, agencies, districts, trend, overall, below]
 
-c1, c2, c3 = st.columns(3)
-c1.metric(INDICATORS["total_dossiers"].label, fmt_count(summary["total_dossiers"]), border=True)
-c2.metric(INDICATORS["online_dossiers"].label, fmt_count(summary["online_dossiers"]), border=True)
-c3.metric("Tỷ lệ trực tuyến", fmt_rate(summary["online_rate"]), border=True,
-          help=f"Chỉ tiêu (bình quân theo số hồ sơ): {fmt_rate(summary['target_rate'], 0)}")
+if f.compares:
+    # Two or more districts, not added up: a row per district instead of one set of cards.
+    side = ui.cached(compare.services_by_unit, f.first, f.last, units, agency)
+    side_trend = ui.cached(compare.services_by_unit_month, ctx.trend_first(), f.last, units, agency)
+    shown += [side, side_trend]
+    side_by_side.notice(ctx, "Các bảng theo dịch vụ và theo cơ quan bên dưới cộng các địa phương đã chọn.")
+    ui.table(side, [("unit_name", "Địa phương", "unit", 200), ("total_dossiers", "Tổng hồ sơ", "count", 110),
+                    ("online_dossiers", "Trực tuyến", "count", 110), ("online_rate", "Tỷ lệ trực tuyến", "rate", 120),
+                    ("target_rate", "Chỉ tiêu", "rate", 90)],
+             "So sánh các địa phương: dịch vụ công", "svc-compare")
+else:
+    side_by_side.combined_note(ctx)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(INDICATORS["total_dossiers"].label, fmt_count(summary["total_dossiers"]), border=True)
+    c2.metric(INDICATORS["online_dossiers"].label, fmt_count(summary["online_dossiers"]), border=True)
+    c3.metric("Tỷ lệ trực tuyến", fmt_rate(summary["online_rate"]), border=True,
+              help=f"Chỉ tiêu (bình quân theo số hồ sơ): {fmt_rate(summary['target_rate'], 0)}")
 
 service_names = dict(zip(by_service["service_code"], by_service["service_name"]))
 district_names = dict(zip(districts["unit_code"], districts["unit_name"]))
@@ -36,7 +48,7 @@ district_names = dict(zip(districts["unit_code"], districts["unit_name"]))
 st.subheader("Theo dịch vụ")
 left, right = st.columns([3, 2])
 with right:
-    service = ui.url_choice("service", "svc_service", list(by_service["service_code"]), "Xem một dịch vụ theo địa phương",
+    service = drill.choice("service", "svc_service", list(by_service["service_code"]), "Xem một dịch vụ theo địa phương",
                             format_func=lambda c: f"{c} · {charts.short(service_names.get(c, c), 80)}",
                             placeholder="Chọn dịch vụ, hoặc bấm vào một cột bên trái")
     if service:
@@ -45,7 +57,7 @@ with right:
         st.markdown(f"**{plain(service_names.get(service, service))}**")
         if by_district["online_rate"].notna().any():
             # A narrow column: the online count goes to the .xlsx only (the rate and the total say it).
-            spec = [("rank", "Hạng", "count", 50), ("unit_name", "Địa phương", "text"),
+            spec = [("rank", "Hạng", "count", 50), ("unit_name", "Địa phương", "unit"),
                     ("online_rate", "Tỷ lệ", "rate", 70), ("total_dossiers", "Tổng hồ sơ", "count", 90)]
             ui.table(by_district, spec, f"{service} theo địa phương", "svc-service-districts", height=560,
                      export_spec=spec[:3] + [("online_dossiers", "Trực tuyến", "count")] + spec[3:])
@@ -59,7 +71,7 @@ with left:
                                "label", "online_rate", "service_code", target_col="target_rate",
                                hover_col="service_name", count_col="total_dossiers", label_len=46, highlight=service)
         ui.chart(fig, "svc-services", "Tỷ lệ trực tuyến theo dịch vụ",
-                 on_select=ui.drill_to("svc-services", "svc_service"))
+                 on_select=drill.from_chart("svc-services", "svc_service"))
     else:
         ui.empty()
 
@@ -67,7 +79,7 @@ with left:
 st.subheader("Theo địa phương")
 left, right = st.columns([2, 3])
 with right:
-    district = ui.url_choice("district", "svc_district", list(districts["unit_code"]), "Xem các dịch vụ của một địa phương",
+    district = drill.choice("district", "svc_district", list(districts["unit_code"]), "Xem các dịch vụ của một địa phương",
                              format_func=lambda c: district_names.get(c, c),
                              placeholder="Chọn địa phương, hoặc bấm vào một cột bên trái")
     if district:
@@ -86,7 +98,7 @@ with left:
         fig = ui.figure("rate_bars", districts, "unit_name", "online_rate", "unit_code", target_col="target_rate",
                                count_col="total_dossiers", label_len=30, highlight=district)
         ui.chart(fig, "svc-districts", "Tỷ lệ trực tuyến theo địa phương",
-                 on_select=ui.drill_to("svc-districts", "svc_district"))
+                 on_select=drill.from_chart("svc-districts", "svc_district"))
     else:
         ui.empty()
 
@@ -102,7 +114,10 @@ with left:
         ui.empty()
 with right:
     st.subheader("Xu hướng theo tháng")
-    if overall["online_rate"].notna().any():
+    if f.compares:
+        side_by_side.rate_lines(side_trend, "online_rate", "svc-compare-trend", "Tỷ lệ trực tuyến theo tháng, theo địa phương",
+                           target=num(summary["target_rate"]))
+    elif overall["online_rate"].notna().any():
         fig = ui.figure("rate_trend_groups", overall, trend, "service_group", SERVICE_GROUP_LABELS, "Tất cả dịch vụ",
                                        target=num(summary["target_rate"]))
         ui.chart(fig, "svc-trend", "Tỷ lệ trực tuyến theo tháng, theo nhóm dịch vụ")

@@ -6,7 +6,7 @@ from tests.test_page_support import PAGES, app_env, open_page  # noqa: F401
 TITLES = {
     "overview": "Tổng quan", "services": "Dịch vụ công trực tuyến",
     "identity": "CCCD gắn chip và tài khoản định danh điện tử (VNeID)", "cleaning": "Làm sạch dữ liệu",
-    "utilities": "Tiện ích Đề án 06", "tasks": "Nhiệm vụ", "district": "Hồ sơ địa phương",
+    "utilities": "Tiện ích Đề án 06", "tasks": "Nhiệm vụ", "district": "Hồ sơ địa phương", "pivot": "Bảng tổng hợp",
 }
 COMBOS = {
     "default": {},
@@ -14,6 +14,8 @@ COMBOS = {
     "range": {"period": "2023-01..2023-09"},
     "district": {"unit": "395"},
     "districts": {"unit": "395,380"},
+    "districts_combined": {"unit": "395,380", "combine": "1"},
+    "districts_range": {"period": "2023-01..2023-09", "unit": "395,380,396"},
     "agency": {"agency": "38.CA"},
 }
 

@@ -2,9 +2,10 @@
 drill-down links (?service= shows its districts, ?district= that district's services)."""
 import csv
 import datetime as dt
+import json
 
 from tests.conftest import ROOT
-from tests.test_page_support import app_env, metrics, open_page, sql, vn_count, vn_rate  # noqa: F401
+from tests.test_page_support import app_env, metrics, open_page, sql, unit_names, vn_count, vn_rate  # noqa: F401
 
 SEP = dt.date(2023, 9, 1)
 
@@ -44,7 +45,7 @@ def test_service_link_shows_its_districts_and_district_link_its_services(app_env
     by_district = at.dataframe[0].value
     expected = dict(sql(app_env, """select unit_name, total_dossiers from service_volume_monthly
                                    where period = ? and service_code = 'E06-02' and unit_level = 'district'""", [SEP]))
-    assert dict(zip(by_district["Địa phương"], by_district["Tổng hồ sơ"])) == expected
+    assert dict(zip(unit_names(by_district["Địa phương"]), by_district["Tổng hồ sơ"])) == expected
     own = at.dataframe[1].value
     expected = dict(sql(app_env, """select service_code, total_dossiers from service_volume_monthly
                                    where period = ? and unit_code = '395' and total_dossiers is not null""", [SEP]))
@@ -57,3 +58,42 @@ def test_unknown_service_in_the_link_is_ignored_with_a_notice(app_env):
     assert not at.exception
     assert any("“XYZ”" in i.value for i in at.info)
     assert at.selectbox(key="svc_service").value is None
+
+
+def test_back_to_a_link_without_the_drill_clears_it(app_env):
+    """The link is the truth: the browser's Back to the URL before a drill (no ?service=) shows
+    no drill; "Bỏ chọn" clears a drill and drops it from the link."""
+    at = open_page("services", period="2023-09", service="E06-02")
+    assert at.selectbox(key="svc_service").value == "E06-02"
+    del at.query_params["service"]  # what Back hands the next run
+    at.run()
+    assert at.selectbox(key="svc_service").value is None
+    at.selectbox(key="svc_service").set_value("E06-03").run()
+    assert at.query_params["service"] == "E06-03"
+    at.button(key="svc_service_clear").click().run()
+    assert not at.exception
+    assert at.selectbox(key="svc_service").value is None
+    assert "service" not in at.query_params
+
+
+def test_district_names_link_to_their_profile_with_the_period(app_env):
+    at = open_page("services", period="2023-09", service="E06-02")
+    cells = list(at.dataframe[0].value["Địa phương"])
+    codes = dict(sql(app_env, "select unit_name, unit_code from stg_units where unit_level = 'district'"))
+    assert cells == [f"district?unit={codes[n]}&period=2023-09#{n}" for n in unit_names(cells)]
+    # shown as the name, a link, pinned while the table scrolls sideways (a phone)
+    column = json.loads(at.dataframe[0].proto.columns)["Địa phương"]
+    assert column["type_config"] == {"type": "link", "display_text": "#(.+)$"} and column["pinned"] is True
+
+
+def test_a_lone_online_count_shows_although_the_rate_is_undefined(app_env):
+    """E06-01's official September 2023 figure is 63 online dossiers and no total: the services
+    table shows 63 (not "–") beside a rate that is "–"."""
+    at = open_page("services", period="2023-09")
+    full = at.dataframe[-1].value.set_index("Mã")
+    [(online,)] = sql(app_env, """select online_dossiers from service_volume_monthly
+                                  where period = ? and service_code = 'E06-01' and unit_level = 'province'""", [SEP])
+    assert online == 63
+    assert full.loc["E06-01", "Trực tuyến"] == 63
+    assert full.loc["E06-01", "Tỷ lệ"] != full.loc["E06-01", "Tỷ lệ"]  # NaN: shown as "–"
+    assert full.loc["E06-01", "Còn thiếu"] != full.loc["E06-01", "Còn thiếu"]

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 SEP = dt.date(2023, 9, 1)
-PAGES = ("overview", "services", "identity", "cleaning", "utilities", "tasks", "district")
+PAGES = ("overview", "services", "identity", "cleaning", "utilities", "tasks", "district", "pivot")
 
 
 @pytest.fixture
@@ -73,3 +73,9 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def unit_names(cells) -> list[str]:
+    """The unit names a table shows in a column of profile links ("district?unit=395&…#Huyện Thọ
+    Xuân" shows "Huyện Thọ Xuân")."""
+    return [c.rsplit("#", 1)[-1] if isinstance(c, str) else c for c in cells]

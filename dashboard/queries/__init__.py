@@ -9,6 +9,8 @@
     tasks        the task tracker and each district's own status on the tasks given to every district
     overview     the leadership KPIs
     unit_profile one district across every KPI
+    compare      the selected units side by side (one row per unit and month)
+    pivot        the pivot table: service or dataset × unit × month
     reporting    who reported, on time or late
     submissions  the files received
 

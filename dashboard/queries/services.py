@@ -117,14 +117,17 @@ def two_windows(wh: Warehouse, first_before: dt.date, first: dt.date, last: dt.d
 
 
 def by_service(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
-    """One row per service of the catalogue in scope, with its dossiers, online rate, target,
+    """One row per service of the catalogue in scope, with its dossiers (the counts the rate is
+    made of; where it has no rate, whichever count is known, so a lone online count still shows),
+    online rate, target,
     the shortfall (online dossiers missing to reach the target) and `pull`: how many points the
     overall rate would gain without the service (positive = the service pulls the rate down).
     Ordered by service code."""
     return wh.query(f"""
         with {_scope(units, agency)},
         per_service as (
-            select service_code, {RATE_COLUMNS}
+            select service_code, {RATE_COLUMNS},
+                   sum(total_dossiers) as total_known, sum(online_dossiers) as online_known
             from scoped
             group by service_code
         ),
@@ -135,9 +138,13 @@ def by_service(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=
             select
                 sv.service_code, sv.service_name, sv.service_group, sv.agency_code,
                 coalesce(a.unit_name, sv.agency_code) as agency_name,
-                ps.total_dossiers, ps.online_dossiers, ps.online_rate,
+                -- the counts beside the rate: those it is made of; where it has none (one of the
+                -- two counts unknown, E06-01's official 63 online dossiers), the count that is known
+                coalesce(ps.total_dossiers, ps.total_known) as total_dossiers,
+                coalesce(ps.online_dossiers, ps.online_known) as online_dossiers, ps.online_rate,
                 sv.online_rate_target as target_rate,
-                greatest(ceil(ps.total_dossiers * sv.online_rate_target - ps.online_dossiers), 0) as shortfall,
+                case when ps.online_rate is not null  -- no rate, no shortfall (greatest() skips a NULL)
+                     then greatest(ceil(ps.total_dossiers * sv.online_rate_target - ps.online_dossiers), 0) end as shortfall,
                 case when ps.total_dossiers > 0
                      then ratio(ov.o - ps.online_dossiers, ov.t - ps.total_dossiers) - ratio(ov.o, ov.t) end as pull,
                 ps.sources

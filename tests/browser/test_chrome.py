@@ -32,6 +32,7 @@ PAGES = [
     ("utilities", "/utilities", CHART, False, True),
     ("tasks", "/tasks", CHART, False, True),
     ("district", "/district", CHART, False, True),
+    ("pivot", "/pivot?period=2023-07..2023-09", '[data-testid="stDataFrame"]', False, False),
     ("reporting", "/reporting", CHART, False, True),
     ("report", "/report", "h1", False, False),
     ("login", "/login", '[data-testid="stForm"]', False, False),
