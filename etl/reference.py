@@ -30,11 +30,13 @@ Periods are 'YYYY-MM' text, 'YYYY-MM-DD' or a date (any day of the month).
     cat.former_district(code)      the former district (khu vực huyện cũ) of a commune, a district's
                                    own code (a district merged before the reform: the district it
                                    merged into), None for the province and agencies
-    cat.tasks_for(code, period=None)  the tasks a unit carries out (in the month: its level's tasks
-                                   only while it is valid)
+    cat.tasks_for(code, period=None)  the tasks a unit carries out (in a month: none unless the unit
+                                   is valid in it)
 
-Tasks: tasks.csv names a unit code, or a level marker ("LEVEL:district", "LEVEL:commune", see
-LEVEL_PREFIX) for a task every unit of that level valid in the month carries out.
+Tasks: tasks.csv names the responsible unit (responsible_unit_code) or a level
+(responsible_level: 'district' reads "UBND cấp huyện", 'commune' "UBND cấp xã") for a task every
+unit of that level valid in the month carries out; cooperating_unit_codes / cooperating_levels
+likewise.
 """
 from __future__ import annotations
 
@@ -47,7 +49,6 @@ from etl.config import REFERENCE_DIR, settings
 from etl.periods import add_months, parse_period
 from etl.topics import TOPICS
 
-DISTRICTS = "DISTRICTS"  # tasks.csv: a task every district-level unit carries out
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -141,14 +142,16 @@ class Catalogue:
     def agencies(self, province_code: str) -> list[str]:
         return [c for c, u in self.units.items() if u["unit_level"] == "agency" and u["parent_code"] == province_code]
 
-    def tasks_for(self, unit_code: str) -> list[str]:
+    def tasks_for(self, unit_code: str, period=None) -> list[str]:
+        """The tasks the unit carries out — the one assignment rule (the build writes it to the
+        warehouse as task_unit for the SQL side): tasks.csv names the unit as responsible, or
+        names its level (responsible_level) for a task every unit of that level carries out. In a
+        month (`period`), only while the unit is valid."""
+        if period is not None and not self.is_valid(unit_code, period):
+            return []
         level = self.level(unit_code)
-        out = []
-        for code, t in self.tasks.items():
-            r = t["responsible_unit_code"]
-            if r == unit_code or (r == DISTRICTS and level == "district"):
-                out.append(code)
-        return out
+        return [code for code, t in self.tasks.items()
+                if t["responsible_unit_code"] == unit_code or (t.get("responsible_level") and t["responsible_level"] == level)]
 
     def topics_for(self, unit_code: str) -> list[str]:
         """Which sheets a unit's monthly workbook carries: the topics whose levels include the
