@@ -32,6 +32,7 @@ Periods are 'YYYY-MM' text, 'YYYY-MM-DD' or a date (any day of the month).
                                    merged into), None for the province and agencies
     cat.validity_problem(code, period)  None, or the Vietnamese message refusing a file or template
                                    for a unit outside its validity (naming successors / predecessors)
+    cat.ended(code, today)         the unit's last valid day if before `today` (an ended unit), else None
     cat.tasks_for(code, period=None)  the tasks a unit carries out (in a month: none unless the unit
                                    is valid in it)
 
@@ -137,6 +138,15 @@ class Catalogue:
         u = self.unit(unit_code)
         return u.get("former_district_code") if u else None
 
+    def ended(self, unit_code: str, today: dt.date) -> dt.date | None:
+        """The last day of the unit's validity when that is before `today` (the unit has ended:
+        an account bound to it keeps no new rights), else None."""
+        rows = self._rows_by_code.get(unit_code, [])
+        if not rows or any(r["valid_to"] is None for r in rows):
+            return None
+        last = max(r["valid_to"] for r in rows)
+        return last if last < today else None
+
     def unit_label(self, unit_code: str) -> str:
         u = self.unit(unit_code)
         return f"{unit_code} - {u['unit_name']}" if u else unit_code
@@ -160,8 +170,9 @@ class Catalogue:
             succ = [t[0] for t in sorted(self.successors(unit_code), key=lambda t: (-t[3], t[0]))]
             return (f"Đơn vị {unit_code} - {name} đã thôi hoạt động từ ngày {ended + dt.timedelta(days=1):%d/%m/%Y}: "
                     f"không nhận báo cáo {month} của đơn vị này. "
-                    + (f"Đơn vị kế thừa: {self._listed(succ)}. Hãy nộp báo cáo cho đơn vị kế thừa (biểu mẫu của đơn vị đó) "
-                       "hoặc sửa kỳ báo cáo." if succ else "Hãy sửa kỳ báo cáo."))
+                    + (f"Đơn vị kế thừa: {self._listed(succ)}. Hãy nộp báo cáo cho đơn vị kế thừa (biểu mẫu của đơn vị đó; "
+                       "tài khoản gắn với đơn vị đã thôi hoạt động cần quản trị viên gắn lại) hoặc sửa kỳ báo cáo."
+                       if succ else "Hãy sửa kỳ báo cáo."))
         if all(r["valid_from"] is not None and r["valid_from"] > end for r in rows):
             start = min(r["valid_from"] for r in rows)
             pred = sorted({p[0] for p in self.predecessors(unit_code)})

@@ -14,7 +14,8 @@ THO_XUAN_ENDED = (
     "Đơn vị 395 - Huyện Thọ Xuân đã thôi hoạt động từ ngày 01/07/2025: không nhận báo cáo tháng 8/2025 của đơn vị "
     "này. Đơn vị kế thừa: 15505 - Xã Thọ Long, 15499 - Xã Thọ Xuân, 15520 - Xã Xuân Hòa, 15553 - Xã Sao Vàng, "
     "15592 - Xã Xuân Lập, 15544 - Xã Lam Sơn, 15568 - Xã Thọ Lập, 15574 - Xã Xuân Tín. Hãy nộp báo cáo cho đơn vị "
-    "kế thừa (biểu mẫu của đơn vị đó) hoặc sửa kỳ báo cáo.")
+    "kế thừa (biểu mẫu của đơn vị đó; tài khoản gắn với đơn vị đã thôi hoạt động cần quản trị viên gắn lại) hoặc "
+    "sửa kỳ báo cáo.")
 COMMUNE_NOT_YET = (
     "Đơn vị 15499 - Xã Thọ Xuân hoạt động từ ngày 01/07/2025: chưa có ở tháng 3/2025. Trước đó địa bàn này thuộc: "
     "395 - Huyện Thọ Xuân. Hãy sửa kỳ báo cáo, hoặc nộp báo cáo tháng 3/2025 cho đơn vị trước đó.")
