@@ -81,6 +81,8 @@ def plan_files(model: Model) -> list[dict]:
     rejected_left = N_REJECTED
     for m in model.months:
         for u in units:
+            if not model.cat.is_valid(u, m):
+                continue  # a unit reports only while it is valid (Huyện Đông Sơn to November 2024)
             rng = _rng("fate", s.sample_seed, u, period_text(m))
             x = rng.random()
             if m == model.ref:

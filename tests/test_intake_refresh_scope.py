@@ -46,7 +46,8 @@ def test_every_mart_has_a_scope_and_its_delete_written_out():
 
 def test_a_month_nobody_reported_adds_rows_for_every_unit(warehouse, tmp_path):
     """January 2025: after the sample's last month, so the month appears in every stock mart for
-    all 27 districts (carried forward), and in task_tracker for every task."""
+    all 26 districts valid in it (carried forward; Huyện Đông Sơn ended in November 2024), and in
+    task_tracker for every task."""
     jan = dt.date(2025, 1, 1)
     _load(warehouse, tmp_path, [
         ("395", jan, {"identity": {"395": {"cccd_records": 900000, "vneid_applications": 500000, "vneid_activated": 400000}},
@@ -54,8 +55,8 @@ def test_a_month_nobody_reported_adds_rows_for_every_unit(warehouse, tmp_path):
                       "services": {"E06-03": {"total_dossiers": 30, "online_dossiers": 20}},
                       "tasks": {"KH24-22.1": {"status": "done"}}}),
     ], "jan")
-    assert rows(warehouse, "select count(*) from identity_unit_monthly where period = ?", [jan]) == [(27,)]
-    assert rows(warehouse, "select count(distinct unit_code) from cleaning_unit_monthly where period = ?", [jan]) == [(27,)]
+    assert rows(warehouse, "select count(*) from identity_unit_monthly where period = ?", [jan]) == [(26,)]
+    assert rows(warehouse, "select count(distinct unit_code) from cleaning_unit_monthly where period = ?", [jan]) == [(26,)]
     assert rows(warehouse, "select count(*) from task_tracker where period = ?", [jan]) == [(120,)]
     assert_marts_as_full_refresh(warehouse, tmp_path)
 

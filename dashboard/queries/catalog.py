@@ -31,7 +31,7 @@ def warehouse_summary(wh: Warehouse) -> dict:
 
 def filter_options(wh: Warehouse) -> dict:
     """What the filters offer: the months with data (any topic), the province's territorial
-    units and the agencies (names in Vietnamese order), the default month (the latest month of
+    units valid in some month of service_volume_monthly (all of them before any data) and the agencies (names in Vietnamese order), the default month (the latest month of
     service_volume_monthly) and the source labels."""
     # four independent queries, at once (see common.together)
     months, units, agencies, s = together(*[(wh.query, sql) for sql in (
@@ -47,6 +47,10 @@ def filter_options(wh: Warehouse) -> dict:
         select u.unit_code, u.unit_name, u.unit_level
         from stg_units as u
         where {PROVINCE_UNITS}
+          -- the units valid in some month the warehouse has figures for (every unit when it has none)
+          and unit_valid_between(u.unit_code,
+                                 (select coalesce(min(period), date '1900-01-01') from service_volume_monthly),
+                                 (select coalesce(max(period), date '2999-12-01') from service_volume_monthly))
         order by u.unit_name collate vi
         """,
         f"""
@@ -86,3 +90,17 @@ def reportable_units(wh: Warehouse, units: list[str] | None) -> pd.DataFrame:
           {"and list_contains(?::varchar[], unit_code)" if units is not None else ""}
         order by unit_level, unit_name collate vi
         """, bound(None if units is None else list(units)))
+
+
+def valid_months(wh: Warehouse, unit: str, months: list) -> list:
+    """The months of `months` (firsts of months) in which the unit is valid (valid_in): the months a
+    template can be made for it. Newest first, as given."""
+    if not months:
+        return []
+    df = wh.query("""
+        select distinct m.period
+        from unnest(?::date[]) as m(period)
+        join stg_unit_validity as v on v.unit_code = ? and valid_in(v.valid_from, v.valid_to, m.period)
+        """, [list(months), unit])
+    ok = {pd.Timestamp(p).date() for p in df["period"]}
+    return [m for m in months if m in ok]
