@@ -9,15 +9,16 @@ contradicts the report. Nothing here names a province: units, services and figur
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import json
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from etl.build import Progress
 from etl.config import raw_dir, settings
-from etl.load import archive_file, sha256_file, submission_id_for
+from etl.load import archive_file, submission_id_for
 from etl.periods import add_months, month_range, parse_period, period_text
 from etl.reference import catalogue, read_csv
 from etl.sampling import rng as _rng
@@ -261,17 +262,16 @@ def _mistaken(values: dict, kind: str) -> dict:
 
 def _write_one(job: dict) -> dict:
     m = job["period"]
-    tmpdir = Path(job["tmpdir"])
     name = f"DA06_{job['unit']}_{period_text(m)}.xlsx"
-    path = tmpdir / f"{job['unit']}_{period_text(m)}_{job['when']:%Y%m%d%H%M}.xlsx"
-    write_template(path, job["unit"], m, job["values"], sample=True)
-    sha = sha256_file(path)
+    buf = io.BytesIO()
+    write_template(buf, job["unit"], m, job["values"], sample=True)
+    data = buf.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
     sid = submission_id_for(job["when"], sha)
     manifest = {"submission_id": sid, "file_name": name, "sha256": sha, "unit_code": job["unit"],
                 "period": period_text(m), "declared_unit": None, "declared_period": None,
                 "submitted_at": job["when"].isoformat(), "submitted_by": f"mau.{job['unit']}", "source": "sample"}
-    archive_file(path, manifest, Path(job["root"]))
-    path.unlink()
+    archive_file(data, manifest, Path(job["root"]))
     return manifest
 
 
@@ -287,17 +287,16 @@ def generate(root: Path | None = None, progress: bool | None = None, workers: in
     model = Model()
     jobs = plan_files(model)
     bar = Progress("Sinh dữ liệu mẫu", len(jobs), progress)
-    with tempfile.TemporaryDirectory() as tmp:
-        for j in jobs:
-            j["tmpdir"], j["root"] = tmp, str(root)
-        workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-        if workers > 1:
-            with ProcessPoolExecutor(workers) as ex:
-                for _ in ex.map(_write_one, jobs, chunksize=16):
-                    bar.step()
-        else:
-            for j in jobs:
-                _write_one(j)
+    for j in jobs:
+        j["root"] = str(root)
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as ex:
+            for _ in ex.map(_write_one, jobs, chunksize=16):
                 bar.step()
+    else:
+        for j in jobs:
+            _write_one(j)
+            bar.step()
     bar.close()
     return len(jobs)
