@@ -28,7 +28,7 @@ from etl.topics.base import ItemPartOfWhole, PartOfWhole
 
 TYPE_FACTOR = {"thành phố": 2.0, "thị xã": 1.3}
 P_MISSING, P_LATE, P_CORRECTED, N_REJECTED = 0.02, 0.07, 0.03, 3
-COMMUNE_SIZE_SIGMA, FLOW_NOISE_SIGMA = 0.25, 0.05  # a new unit's size within its former units; a month's noise
+COMMUNE_SIZE_SIGMA, FLOW_NOISE_SIGMA = 0.15, 0.05  # a new unit's size within its former units; a month's noise
 
 
 def month_end(m: dt.date) -> dt.date:
