@@ -69,9 +69,13 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         ["official_label", s.official_label], ["sample_label", s.sample_label],
     ])
     cat = catalogue()
-    con.executemany("insert into dim_unit values (?, ?, ?, ?, ?, ?, ?)", [
-        [u["unit_code"], u["unit_name"], u["unit_level"], _none(u["unit_type"]), _none(u["parent_code"]),
-         int(u["communes"]) if u["communes"] else None, _none(u["code_source"])] for u in cat.units.values()])
+    con.executemany("insert into dim_unit values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        [u["unit_code"], u["unit_name"], u["unit_level"], u["unit_type"], _none(u["parent_code"] or ""),
+         u["valid_from"], u["valid_to"], u["former_district_code"], u["lat"], u["lon"], u["area_km2"],
+         int(u["communes"]) if u["communes"] else None, _none(u["code_source"]), u["source"]] for u in cat.unit_rows])
+    con.executemany("insert into dim_unit_succession values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        [s["from_unit_code"], s["from_unit_level"], s["to_unit_code"], s["to_unit_level"], s["effective_date"], s["kind"],
+         s["weight"], s["is_default"], s["sectors"], s["source"] or None] for s in cat.succession])
     con.executemany("insert into dim_service values (?, ?, ?, ?, ?, ?, ?, ?)", [
         [r["service_code"], r["service_group"], int(r["service_number"]), r["service_name"], r["agency_code"],
          _none(r["portal_connection"]), float(r["online_rate_target"]) if r["online_rate_target"] else None,

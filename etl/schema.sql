@@ -7,14 +7,41 @@ create table app_setting (
     value varchar not null
 );
 
+-- One row per unit and validity interval (data/reference/admin_units.csv, the configured
+-- province's tree): key (unit_code, valid_from); valid_from / valid_to are inclusive, NULL = open.
 create table dim_unit (
-    unit_code   varchar primary key,
-    unit_name   varchar not null,
-    unit_level  varchar not null check (unit_level in ('province', 'district', 'agency', 'commune')),
-    unit_type   varchar,
-    parent_code varchar,
-    communes    integer,
-    code_source varchar
+    unit_code            varchar not null,
+    unit_name            varchar not null,
+    unit_level           varchar not null check (unit_level in ('province', 'district', 'agency', 'commune')),
+    unit_type            varchar,
+    parent_code          varchar,
+    valid_from           date,
+    valid_to             date,
+    former_district_code varchar,
+    lat                  double,
+    lon                  double,
+    area_km2             double,
+    communes             integer,
+    code_source          varchar,
+    source               varchar,
+    unique (unit_code, valid_from)
+);
+
+-- One row per (from unit, to unit, effective date) between the province's units
+-- (data/reference/unit_succession.csv): kind merge | split | rename | continue; weight: the
+-- share of the ended unit that went to this successor; is_default: the one successor to follow.
+create table dim_unit_succession (
+    from_unit_code  varchar not null,
+    from_unit_level varchar not null,
+    to_unit_code    varchar not null,
+    to_unit_level   varchar not null,
+    effective_date  date not null,
+    kind            varchar not null check (kind in ('merge', 'split', 'rename', 'continue')),
+    weight          double not null,
+    is_default      boolean not null,
+    sectors         varchar,
+    source          varchar,
+    primary key (from_unit_code, to_unit_code, effective_date)
 );
 
 create table dim_service (

@@ -126,7 +126,7 @@ def district_status(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
     return wh.query(f"""
         with districts as (
             select u.unit_code, u.unit_name from stg_units as u
-            where {PROVINCE_UNITS}
+            where {PROVINCE_UNITS} and unit_valid_between(u.unit_code, ?::date, ?::date)
               {"and list_contains(?::varchar[], u.unit_code)" if units else ""}
         ),{DISTRICT_TASKS},{UNIT_TASK_STATUS},
         final as (
@@ -140,4 +140,4 @@ def district_status(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
             join district_tasks as t using (task_code)
         )
         select * from final order by unit_name collate vi, task_code
-        """, bound(unit_list(units), period, period))
+        """, bound(period, period, unit_list(units), period, period))
