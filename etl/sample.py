@@ -43,6 +43,8 @@ class UnitsOverTime:
     def __init__(self, province: str):
         self.rows = [r for r in read_csv("admin_units.csv") if r["parent_code"] == province]
         self.level = {r["unit_code"]: r["unit_level"] for r in self.rows}
+        # the first month of a unit that began within the data (its stocks start there)
+        self.first = {r["unit_code"]: dt.date.fromisoformat(r["valid_from"]).replace(day=1) for r in self.rows if r["valid_from"]}
         # to_unit -> [(from_unit, weight, effective date)]: only from a unit of these rows that
         # ended the day before (a former commune that shares a new commune's code is not one).
         self.inflow: dict[str, list[tuple[str, float, dt.date]]] = {}
@@ -232,6 +234,8 @@ def plan_files(model: Model, with_values: bool = True) -> list[dict]:
             x = rng.random()
             if m == model.ref:
                 x = 1.0  # everyone reports the official month, on time
+            elif m == model.units.first.get(u):
+                x = max(x, P_MISSING)  # a new unit's first report (its stocks' start) may be late, never missing
             if x < P_MISSING:
                 continue
             late = x < P_MISSING + P_LATE
