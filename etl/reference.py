@@ -30,11 +30,16 @@ Periods are 'YYYY-MM' text, 'YYYY-MM-DD' or a date (any day of the month).
     cat.former_district(code)      the former district (khu vực huyện cũ) of a commune, a district's
                                    own code (a district merged before the reform: the district it
                                    merged into), None for the province and agencies
-    cat.tasks_for(code, period=None)  the tasks a unit carries out (in the month: its level's tasks
-                                   only while it is valid)
+    cat.validity_problem(code, period)  None, or the Vietnamese message refusing a file or template
+                                   for a unit outside its validity (naming successors / predecessors)
+    cat.ended(code, today)         the unit's last valid day if before `today` (an ended unit), else None
+    cat.tasks_for(code, period=None)  the tasks a unit carries out (in a month: none unless the unit
+                                   is valid in it)
 
-Tasks: tasks.csv names a unit code, or a level marker ("LEVEL:district", "LEVEL:commune", see
-LEVEL_PREFIX) for a task every unit of that level valid in the month carries out.
+Tasks: tasks.csv names the responsible unit (responsible_unit_code) or a level
+(responsible_level: 'district' reads "UBND cấp huyện", 'commune' "UBND cấp xã") for a task every
+unit of that level valid in the month carries out; cooperating_unit_codes / cooperating_levels
+likewise.
 """
 from __future__ import annotations
 
@@ -44,10 +49,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from etl.config import REFERENCE_DIR, settings
-from etl.periods import add_months, parse_period
+from etl.periods import add_months, parse_period, period_label
 from etl.topics import TOPICS
 
-DISTRICTS = "DISTRICTS"  # tasks.csv: a task every district-level unit carries out
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -134,6 +138,49 @@ class Catalogue:
         u = self.unit(unit_code)
         return u.get("former_district_code") if u else None
 
+    def ended(self, unit_code: str, today: dt.date) -> dt.date | None:
+        """The last day of the unit's validity when that is before `today` (the unit has ended:
+        an account bound to it keeps no new rights), else None."""
+        rows = self._rows_by_code.get(unit_code, [])
+        if not rows or any(r["valid_to"] is None for r in rows):
+            return None
+        last = max(r["valid_to"] for r in rows)
+        return last if last < today else None
+
+    def unit_label(self, unit_code: str) -> str:
+        u = self.unit(unit_code)
+        return f"{unit_code} - {u['unit_name']}" if u else unit_code
+
+    def _listed(self, codes: list[str], most: int = 8) -> str:
+        shown = [self.unit_label(c) for c in codes[:most]]
+        more = len(codes) - len(shown)
+        return ", ".join(shown) + (f" và {more} đơn vị khác" if more > 0 else "")
+
+    def validity_problem(self, unit_code: str, period) -> str | None:
+        """None when the unit is valid in the month; else a Vietnamese message for the person who
+        sent a file (or asked for a template) for it: what, and which unit to report for instead —
+        the successors of an ended unit (largest share first), the predecessors of a unit not yet
+        formed."""
+        rows = self._rows_by_code.get(unit_code, [])
+        if not rows or self.is_valid(unit_code, period):
+            return None
+        end, name, month = month_end(period), rows[-1]["unit_name"], period_label(parse_period(period)).lower()
+        if all(r["valid_to"] is not None and r["valid_to"] < end for r in rows):
+            ended = max(r["valid_to"] for r in rows)
+            succ = [t[0] for t in sorted(self.successors(unit_code), key=lambda t: (-t[3], t[0]))]
+            return (f"Đơn vị {unit_code} - {name} đã thôi hoạt động từ ngày {ended + dt.timedelta(days=1):%d/%m/%Y}: "
+                    f"không nhận báo cáo {month} của đơn vị này. "
+                    + (f"Đơn vị kế thừa: {self._listed(succ)}. Hãy nộp báo cáo cho đơn vị kế thừa (biểu mẫu của đơn vị đó; "
+                       "tài khoản gắn với đơn vị đã thôi hoạt động cần quản trị viên gắn lại) hoặc sửa kỳ báo cáo."
+                       if succ else "Hãy sửa kỳ báo cáo."))
+        if all(r["valid_from"] is not None and r["valid_from"] > end for r in rows):
+            start = min(r["valid_from"] for r in rows)
+            pred = sorted({p[0] for p in self.predecessors(unit_code)})
+            return (f"Đơn vị {unit_code} - {name} hoạt động từ ngày {start:%d/%m/%Y}: chưa có ở {month}. "
+                    + (f"Trước đó địa bàn này thuộc: {self._listed(pred)}. Hãy sửa kỳ báo cáo, hoặc nộp báo cáo {month} "
+                       "cho đơn vị trước đó." if pred else "Hãy sửa kỳ báo cáo."))
+        return f"Đơn vị {unit_code} - {name} không hoạt động trong {month}. Hãy sửa kỳ báo cáo hoặc đơn vị."
+
     def districts(self, province_code: str) -> list[str]:
         """Every district that ever was under the province (2023 on), whatever its validity."""
         return [c for c, u in self.units.items() if u["unit_level"] == "district" and u["parent_code"] == province_code]
@@ -141,14 +188,16 @@ class Catalogue:
     def agencies(self, province_code: str) -> list[str]:
         return [c for c, u in self.units.items() if u["unit_level"] == "agency" and u["parent_code"] == province_code]
 
-    def tasks_for(self, unit_code: str) -> list[str]:
+    def tasks_for(self, unit_code: str, period=None) -> list[str]:
+        """The tasks the unit carries out — the one assignment rule (the build writes it to the
+        warehouse as task_unit for the SQL side): tasks.csv names the unit as responsible, or
+        names its level (responsible_level) for a task every unit of that level carries out. In a
+        month (`period`), only while the unit is valid."""
+        if period is not None and not self.is_valid(unit_code, period):
+            return []
         level = self.level(unit_code)
-        out = []
-        for code, t in self.tasks.items():
-            r = t["responsible_unit_code"]
-            if r == unit_code or (r == DISTRICTS and level == "district"):
-                out.append(code)
-        return out
+        return [code for code, t in self.tasks.items()
+                if t["responsible_unit_code"] == unit_code or (t.get("responsible_level") and t["responsible_level"] == level)]
 
     def topics_for(self, unit_code: str) -> list[str]:
         """Which sheets a unit's monthly workbook carries: the topics whose levels include the

@@ -216,7 +216,7 @@ def reporting_units(model: Model, m: dt.date) -> list[str]:
     """The units that owe a report for the month: the districts and communes valid in it, and the
     agencies valid in it that have tasks."""
     return [u for u in model.units.valid(m, ("district", "commune", "agency"))
-            if model.units.level[u] != "agency" or model.cat.tasks_for(u)]
+            if model.units.level[u] != "agency" or model.cat.tasks_for(u, m)]
 
 
 def plan_files(model: Model, with_values: bool = True) -> list[dict]:

@@ -27,6 +27,21 @@ create table dim_unit (
     unique (unit_code, valid_from)
 );
 
+-- One row per unit level: its label and who carries out a task assigned to it (etl/definitions.py).
+create table dim_unit_level (
+    unit_level     varchar primary key,
+    level_label    varchar not null,
+    assignee_label varchar not null
+);
+
+-- One row per task and unit that carries it out (etl/reference.py Catalogue.tasks_for, the one
+-- assignment rule); in a month, only the units valid in it (valid_in).
+create table task_unit (
+    task_code varchar not null,
+    unit_code varchar not null,
+    primary key (task_code, unit_code)
+);
+
 -- One row per (from unit, to unit, effective date) between the province's units
 -- (data/reference/unit_succession.csv): kind merge | split | rename | continue; weight: the
 -- share of the ended unit that went to this successor; is_default: the one successor to follow.
@@ -69,8 +84,10 @@ create table dim_task (
     task_number            varchar,
     task_name              varchar not null,
     source_document        varchar,
-    responsible_unit_code  varchar not null,
+    responsible_unit_code  varchar,          -- the unit that carries the task out, or
+    responsible_level      varchar,          -- every unit of this level valid in the month
     cooperating_unit_codes varchar,
+    cooperating_levels     varchar,
     deadline_text          varchar,
     deadline               date,
     recurring              boolean,

@@ -53,7 +53,7 @@ def test_district_task_status_is_each_districts_latest_report(wh, units):
                     where r.unit_code = d.unit_code and r.task_code = t.task_code and r.period <= ?
                     order by r.period desc limit 1) as status
             from d cross join stg_tasks as t
-            where t.responsible_unit_code = 'DISTRICTS'
+            where t.responsible_level = 'district'
             """,
             [list(units) if units else None, list(units) if units else None, period, period],
         )
