@@ -69,3 +69,16 @@ def test_tho_xuan_continues_in_the_sum_of_its_communes(con):
     assert communes[0] == 8
     continued = 2 * district[JUN] - district[MAY]
     assert abs(communes[1] - continued) <= 0.005 * district[JUN], (district, communes)
+
+
+def test_every_topic_has_sample_reports_from_every_level_that_reports_it(con):
+    """The registry's topics by the catalogue's levels (a district's five sheets, a commune's four
+    while no task names the commune level, an agency's tasks): each pair has accepted reports."""
+    cat = catalogue()
+    expected = {(u["unit_level"], key) for code, u in cat.units.items() if u["parent_code"] == PROVINCE
+                for key in cat.topics_for(code)}
+    got = set(con.execute("""select distinct u.unit_level, t.topic from submission_topic t join submission_log s using (submission_id)
+                             join units u on u.unit_code = s.unit_code
+                             where s.status <> 'rejected' and s.source = 'sample'""").fetchall())
+    assert got == expected
+    assert {k for _, k in got} == {"services", "identity", "cleaning", "tasks", "utilities"}
