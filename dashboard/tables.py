@@ -134,8 +134,8 @@ def accounts(df: pd.DataFrame) -> pd.DataFrame:
 
 ENDED_UNIT_ACCOUNTS = [("username", "Tên đăng nhập", "text"), ("display_name", "Họ tên", "text"),
                        ("unit_code", "Mã đơn vị", "text"), ("unit_name", "Đơn vị đã thôi hoạt động", "text"),
-                       ("ended_from", "Thôi hoạt động từ", "date"), ("successors", "Đơn vị kế thừa", "text"),
-                       ("default_successor", "Gắn lại với (mặc định)", "text"), ("active", "Hoạt động", "bool")]
+                       ("ended_from", "Thôi hoạt động từ", "date"), ("default_successor", "Gắn lại với (mặc định)", "text"),
+                       ("active", "Hoạt động", "bool"), ("successors", "Đơn vị kế thừa", "text")]
 
 
 AUDIT = [("at", "Thời điểm", "text"), ("actor", "Người thực hiện", "text"), ("action", "Thao tác", "text"),
