@@ -126,3 +126,13 @@ def describe(f: Filters, options: dict) -> list[tuple[str, str]]:
         ("Địa bàn", ", ".join(names.get(u, u) for u in f.units) if f.units else options["province_name"]),
         ("Cơ quan chủ trì", agencies.get(f.agency, f.agency) if f.agency else "Tất cả"),
     ]
+
+
+def unit_label(name: str, level: str, former_district_name: str | None) -> str:
+    """A unit as the unit filter and the profile offer it: a commune with its former district
+    (typing the district's name finds its communes), a district by its name."""
+    from etl.definitions import FORMER_DISTRICT_SHORT
+
+    if level == "commune" and isinstance(former_district_name, str) and former_district_name:
+        return f"{name} · {FORMER_DISTRICT_SHORT.format(name=former_district_name)}"
+    return name

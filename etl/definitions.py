@@ -234,3 +234,23 @@ COLUMN_LABELS = {"service_code": "Mã dịch vụ", "total_dossiers": "Tổng s�
                  "vneid_applications": "Hồ sơ ĐDĐT", "vneid_activated": "Đã kích hoạt", "vneid_target": "Chỉ tiêu",
                  "dataset_code": "Mã bộ dữ liệu", "records_cleaned": "Đã làm sạch", "records_total": "Tổng số",
                  "task_code": "Mã nhiệm vụ", "status": "Trạng thái", "status_text": "Kết quả", "dòng": "Dòng"}
+
+
+# --------------------------------------------------------------------------- units on pages (issue 12)
+# The unit filter's label by the levels it offers (the units valid in the chosen period), and how
+# a former district is offered in it (it stands for its own figures before the reform and for its
+# communes' after).
+UNIT_FILTER_LABELS = {("district",): "Huyện, thị xã, thành phố", ("commune",): "Xã, phường",
+                      ("commune", "district"): "Huyện, thị xã, thành phố; xã, phường"}
+UNIT_FILTER_PLACEHOLDER = "Toàn tỉnh — gõ để tìm"
+FORMER_DISTRICT_LABEL = "Khu vực {name} cũ (cả các xã, phường)"
+FORMER_DISTRICT_SHORT = "khu vực {name} cũ"
+# Rankings and bar charts by unit: above this many units, the top and bottom RANK_SHOWN and a
+# choice to show them all.
+RANK_ALL_MAX = 40
+RANK_SHOWN = 10
+RANK_VIEW_LABELS = {"ends": f"{RANK_SHOWN} cao nhất và {RANK_SHOWN} thấp nhất", "all": "Hiện tất cả"}
+# The map of units: the colour scale of a rate (0–1) and the point sizes (px, by volume).
+MAP_COLOURS = [[0, "#c62828"], [0.5, "#f2c94c"], [1, "#2e7d32"]]
+MAP_SIZE_RANGE = (7, 30)
+MAP_HINT = "Bấm vào một điểm để mở hồ sơ của địa phương đó. Cỡ điểm theo {volume}; màu theo {indicator}."
