@@ -285,13 +285,14 @@ def unit_map(df: pd.DataFrame, value_col: str, size_col: str, value_label: str, 
              key_col: str = "unit_code", name_col: str = "unit_name", target: float | None = None,
              highlight: str | None = None, height: int = 520) -> go.Figure:
     """The units as points at their centre coordinates (columns lat, lon), coloured by a rate
-    (0–1, red → amber → green; grey without a figure), sized by a volume (area ∝ count), on a
+    (0–1: red → amber → green against a target, light → dark without one; white with a grey
+    ring without a figure), sized by a volume (area ∝ count), on a
     plain background: a Scatter on longitude/latitude axes drawn to scale (a degree of latitude
     is 1/cos(latitude) times a degree of longitude), so nothing is fetched from a tile server.
     key_col goes into customdata[0] (a click opens the unit)."""
     import math
 
-    from etl.definitions import MAP_COLOURS, MAP_SIZE_RANGE, fmt_count, fmt_rate
+    from etl.definitions import MAP_COLOURS, MAP_COLOURS_PLAIN, MAP_SIZE_RANGE, fmt_count, fmt_rate
 
     d = df[df["lat"].notna() & df["lon"].notna()].copy()
     fig = go.Figure()
@@ -308,8 +309,13 @@ def unit_map(df: pd.DataFrame, value_col: str, size_col: str, value_label: str, 
         hover = ("<b>%{customdata[1]}</b><br>" + value_label + ": %{customdata[2]}<br>" + size_label
                  + ": %{customdata[3]}<extra></extra>")
         pct = d["_rate"].dropna() * 100
-        lo = 0.0 if target is None or not len(pct) else max(0.0, min(float(pct.min()), target * 100 - 30))
-        hi = 100.0 if target is None or not len(pct) else max(target * 100, float(pct.max()))
+        if target is None:
+            # no target: light to dark over the rates shown
+            lo, hi = (float(pct.min()), float(pct.max())) if len(pct) else (0.0, 100.0)
+            hi = hi if hi > lo else lo + 1
+        else:
+            lo = max(0.0, min(float(pct.min()), target * 100 - 30)) if len(pct) else 0.0
+            hi = max(target * 100, float(pct.max())) if len(pct) else 100.0
 
         def points(rows: pd.DataFrame) -> dict:
             return {"x": rows["lon"], "y": rows["lat"], "mode": "markers", "hovertemplate": hover,
@@ -323,7 +329,7 @@ def unit_map(df: pd.DataFrame, value_col: str, size_col: str, value_label: str, 
         if len(known):
             fig.add_trace(go.Scatter(
                 **points(known), name=value_label, showlegend=False,
-                marker={"size": known["_size"], "color": known["_rate"] * 100, "colorscale": MAP_COLOURS,
+                marker={"size": known["_size"], "color": known["_rate"] * 100, "colorscale": MAP_COLOURS if target is not None else MAP_COLOURS_PLAIN,
                         "cmin": lo, "cmax": hi, "opacity": 0.9, "line": outline(known, "white", 0.6),
                         "colorbar": {"title": {"text": "%"}, "ticksuffix": " %", "thickness": 12, "len": 0.8}},
             ))

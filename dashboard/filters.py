@@ -1,8 +1,10 @@
-"""The shared filters (period, districts, agency) and their query-string form.
+"""The shared filters (period, territorial units, former district, agency) and their query-string form.
 
     ?period=2023-09                 one month
     ?period=2023-01..2023-09        a range of months (inclusive)
-    ?unit=395&unit=396  or  ?unit=395,396   districts (none = the whole province)
+    ?unit=395&unit=396  or  ?unit=395,396   districts or communes (none = the whole province)
+    ?area=395                       a former district (khu vực huyện cũ): the district's own figures
+                                    before the 2025 reform and its communes' after (narrowed by ?unit)
     ?agency=38.CA                   a responsible agency (none = every agency)
 
 Parsing never raises: a value that is not valid for this warehouse is dropped with a notice in
@@ -25,6 +27,10 @@ class Filters:
     last: dt.date
     units: tuple[str, ...] = ()
     agency: str | None = None
+    area: str | None = None
+    # the units the queries add up: the chosen units, else the former district's units valid in
+    # the period (see scope), else none (the province)
+    scope: tuple[str, ...] = ()
 
     @property
     def is_range(self) -> bool:
@@ -32,7 +38,7 @@ class Filters:
 
     @property
     def units_or_none(self) -> tuple[str, ...] | None:
-        return self.units or None
+        return self.units or self.scope or None
 
     def trend_first(self, periods: list[dt.date]) -> dt.date:
         """The first month of trend charts: the range's first month, or for a single month the
@@ -52,6 +58,8 @@ class Filters:
 
     def to_params(self) -> dict[str, str]:
         out = {"period": self.period_text()}
+        if self.area:
+            out["area"] = self.area
         if self.units:
             out["unit"] = ",".join(self.units)
         if self.agency:
@@ -107,6 +115,14 @@ def parse_params(params: dict, options: dict) -> Parsed:
         notices.append("Không có đơn vị mã " + ", ".join(f"“{b}”" for b in bad) + "; đã bỏ qua.")
     units = tuple(c for c in order if c in set(wanted))
 
+    area = None
+    ar = _values(params, "area")
+    if ar:
+        if ar[0] in dict(options.get("areas", ())):
+            area = ar[0]
+        else:
+            notices.append(f"Không có khu vực huyện cũ mã “{ar[0]}”; đã bỏ qua.")
+
     agency = None
     a = _values(params, "agency")
     if a:
@@ -114,7 +130,7 @@ def parse_params(params: dict, options: dict) -> Parsed:
             agency = a[0]
         else:
             notices.append(f"Không có cơ quan mã “{a[0]}”; đang hiển thị tất cả cơ quan.")
-    return Parsed(Filters(first, last, units, agency), notices)
+    return Parsed(Filters(first, last, units, agency, area), notices)
 
 
 def describe(f: Filters, options: dict) -> list[tuple[str, str]]:
@@ -123,7 +139,8 @@ def describe(f: Filters, options: dict) -> list[tuple[str, str]]:
     agencies = dict(options["agencies"])
     return [
         ("Kỳ báo cáo", f.period_label()),
-        ("Địa bàn", ", ".join(names.get(u, u) for u in f.units) if f.units else options["province_name"]),
+        ("Địa bàn", ", ".join(names.get(u, u) for u in f.units) if f.units
+         else area_label(dict(options.get("areas", ())).get(f.area, f.area)) if f.area else options["province_name"]),
         ("Cơ quan chủ trì", agencies.get(f.agency, f.agency) if f.agency else "Tất cả"),
     ]
 
@@ -136,3 +153,34 @@ def unit_label(name: str, level: str, former_district_name: str | None) -> str:
     if level == "commune" and isinstance(former_district_name, str) and former_district_name:
         return f"{name} · {FORMER_DISTRICT_SHORT.format(name=former_district_name)}"
     return name
+
+
+def area_label(district_name: str) -> str:
+    """A former district as the filter offers it."""
+    from etl.definitions import FORMER_DISTRICT_LABEL
+
+    return FORMER_DISTRICT_LABEL.format(name=district_name)
+
+
+def with_places(options: dict, places) -> dict:
+    """The filter options with the territorial units over time (dashboard.queries.places.places):
+    `units` — every unit that ever was (code, its latest name), former district by former
+    district, then any other unit of the catalogue; `areas` — the former districts (code, name)."""
+    latest = places.sort_values("valid_to", na_position="last").drop_duplicates("unit_code", keep="last")
+    latest = latest.set_index("unit_code").loc[list(dict.fromkeys(places["unit_code"]))]
+    units = list(zip(latest.index, latest["unit_name"]))
+    seen = set(latest.index)
+    units += [(c, n) for c, n in options["units"] if c not in seen]
+    districts = latest[latest["unit_level"] == "district"]
+    areas = list(zip(districts.index, districts["unit_name"]))
+    return {**options, "units": units, "areas": areas}
+
+
+def scope(units: tuple[str, ...], area: str | None, valid) -> tuple[str, ...]:
+    """The units the queries add up: the chosen ones, else the former district's units valid in
+    the period (valid: dashboard.queries.places.valid_places of the period), else none."""
+    if units:
+        return tuple(units)
+    if area:
+        return tuple(valid.loc[valid["former_district_code"] == area, "unit_code"])
+    return ()

@@ -250,7 +250,9 @@ FORMER_DISTRICT_SHORT = "khu vực {name} cũ"
 RANK_ALL_MAX = 40
 RANK_SHOWN = 10
 RANK_VIEW_LABELS = {"ends": f"{RANK_SHOWN} cao nhất và {RANK_SHOWN} thấp nhất", "all": "Hiện tất cả"}
-# The map of units: the colour scale of a rate (0–1) and the point sizes (px, by volume).
+# The map of units: the colour scale of a rate against a target (red far below, green at or
+# above it), of a rate without one (light to dark, over the rates shown), the point sizes (px, by volume).
 MAP_COLOURS = [[0, "#c62828"], [0.5, "#f2c94c"], [1, "#2e7d32"]]
+MAP_COLOURS_PLAIN = [[0, "#d6e4f0"], [1, "#0b3c5d"]]
 MAP_SIZE_RANGE = (7, 30)
 MAP_HINT = "Bấm vào một điểm để mở hồ sơ của địa phương đó. Cỡ điểm theo {volume}; màu theo {indicator}."
