@@ -33,6 +33,8 @@ class Settings:
     sample_first: str
     sample_last: str
     sample_seed: int
+    sample_as_of: str = ""  # 'YYYY-MM-DD': the sample holds only files sent by then ('' = every file)
+    sample_lagging: int = 0  # communes that send every report a month late
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +53,8 @@ def settings() -> Settings:
         sample_first=c["sample"]["first_period"],
         sample_last=c["sample"]["last_period"],
         sample_seed=int(c["sample"]["seed"]),
+        sample_as_of=c["sample"].get("as_of", ""),
+        sample_lagging=int(c["sample"].get("lagging_communes", 0)),
     )
 
 

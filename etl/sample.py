@@ -9,29 +9,76 @@ contradicts the report. Nothing here names a province: units, services and figur
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import json
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from etl.build import Progress
 from etl.config import raw_dir, settings
-from etl.load import archive_file, sha256_file, submission_id_for
+from etl.load import archive_file, submission_id_for
 from etl.periods import add_months, month_range, parse_period, period_text
 from etl.reference import catalogue, read_csv
 from etl.sampling import rng as _rng
 from etl.template import write_template
 from etl.topics import TOPICS
+from etl.topics.base import ItemPartOfWhole, PartOfWhole
 
 TYPE_FACTOR = {"thành phố": 2.0, "thị xã": 1.3}
 P_MISSING, P_LATE, P_CORRECTED, N_REJECTED = 0.02, 0.07, 0.03, 3
+COMMUNE_SIZE_SIGMA, FLOW_NOISE_SIGMA = 0.25, 0.05  # a new unit's size within its former units; a month's noise
+
+
+def month_end(m: dt.date) -> dt.date:
+    return add_months(m, 1) - dt.timedelta(days=1)
+
+
+class UnitsOverTime:
+    """The province's reporting units with their validity (data/reference/admin_units.csv) and
+    what each took over from the units before it (unit_succession.csv). A unit is valid in a month
+    when it is valid on the month's last day (the catalogue's rule)."""
+
+    def __init__(self, province: str):
+        self.rows = [r for r in read_csv("admin_units.csv") if r["parent_code"] == province]
+        self.level = {r["unit_code"]: r["unit_level"] for r in self.rows}
+        # to_unit -> [(from_unit, weight, effective date)]: only from a unit of these rows that
+        # ended the day before (a former commune that shares a new commune's code is not one).
+        self.inflow: dict[str, list[tuple[str, float, dt.date]]] = {}
+        for r in read_csv("unit_succession.csv"):
+            eff = dt.date.fromisoformat(r["effective_date"])
+            if r["from_unit_code"] in self.level and r["to_unit_code"] in self.level \
+                    and self.valid_on(r["from_unit_code"], eff - dt.timedelta(days=1)) and self.valid_on(r["to_unit_code"], eff):
+                self.inflow.setdefault(r["to_unit_code"], []).append((r["from_unit_code"], float(r["weight"]), eff))
+
+    def valid_on(self, unit: str, day: dt.date) -> bool:
+        return any(r["unit_code"] == unit and (not r["valid_from"] or r["valid_from"] <= day.isoformat())
+                   and (not r["valid_to"] or day.isoformat() <= r["valid_to"]) for r in self.rows)
+
+    def valid(self, m: dt.date, levels: tuple[str, ...]) -> list[str]:
+        """The units of these levels valid in the month, in the file's order."""
+        day = month_end(m).isoformat()
+        out = []
+        for r in self.rows:
+            if r["unit_level"] in levels and (not r["valid_from"] or r["valid_from"] <= day) \
+                    and (not r["valid_to"] or day <= r["valid_to"]) and r["unit_code"] not in out:
+                out.append(r["unit_code"])
+        return out
 
 
 class Model:
-    """What every topic's sample (etl/topics, `sample`) draws on: the districts with their sizes
-    (communes, type, noise), the months, the official month and the seed; and each topic's
-    official month split over the districts (`ref[topic]`)."""
+    """What every topic's sample (etl/topics, `sample`) draws on: the districts of the official
+    month with their sizes (communes, type, noise), the months, the official month and the seed;
+    and each topic's official month split over the districts (`ref[topic]`).
+
+    A district's figures follow its own curves (each topic's `sample.values`) over the whole
+    range, as if it went on. A unit that took over others reports its own curve (if any) plus
+    their curves by the succession's weights from the effective date on: Thành phố Thanh Hóa
+    with Huyện Đông Sơn from 2024-12, each commune of July 2025 with the shares of its former
+    districts (the weights: the former communes it absorbed), each share scaled by the commune's
+    size and the shares of one district rescaled to add up to 1, so a former district's communes
+    continue its trend. Topics without counts (task statuses) are the unit's own."""
 
     def __init__(self):
         s = settings()
@@ -39,6 +86,7 @@ class Model:
         self.prov = s.province_code
         self.ref = parse_period(s.official_period)
         self.months = month_range(parse_period(s.sample_first), parse_period(s.sample_last))
+        self.as_of = dt.date.fromisoformat(s.sample_as_of) if s.sample_as_of else None
         self.districts = self.cat.districts(self.prov)
         rng = _rng("weights", s.sample_seed)
         self.weight = {}
@@ -47,6 +95,11 @@ class Model:
             self.weight[d] = (int(u["communes"] or 10)) * TYPE_FACTOR.get(u["unit_type"], 1.0) * float(rng.lognormal(0, 0.15))
         self.seed = s.sample_seed
         self.refs = {key: t.sample.reference(self) for key, t in TOPICS.items() if t.sample}
+        self.units = UnitsOverTime(self.prov)
+        self.counted = [key for key, t in TOPICS.items() if t.sample and any(c.kind == "count" for c in t.columns)]
+        self.share = self._shares()
+        self.lagging = self._lagging(s.sample_lagging)
+        self._curves: dict = {}
 
     read_csv = staticmethod(read_csv)
 
@@ -59,28 +112,120 @@ class Model:
         rng = _rng("split", self.seed, tag)
         return [self.weight[d] * float(rng.lognormal(0, 0.2)) for d in self.districts]
 
+    def _shares(self) -> dict[str, list[tuple[str, float, dt.date]]]:
+        """to_unit -> [(from_unit, share, effective date)]: the succession's weights times the
+        to-unit's size, rescaled so that each from-unit's shares on a date add up to 1."""
+        size = {u: float(_rng("size", self.seed, u).lognormal(0, COMMUNE_SIZE_SIGMA)) for u in self.units.inflow}
+        total: dict[tuple[str, dt.date], float] = {}
+        for to, flows in self.units.inflow.items():
+            for frm, w, eff in flows:
+                total[frm, eff] = total.get((frm, eff), 0.0) + w * size[to]
+        return {to: [(frm, w * size[to] / total[frm, eff], eff) for frm, w, eff in flows] for to, flows in self.units.inflow.items()}
+
+    def _lagging(self, n: int) -> list[str]:
+        """The communes (units of the last month that took over others) that report a month late."""
+        last = self.months[-1]
+        pool = [u for u in self.units.valid(last, ("commune",))]
+        order = _rng("lagging", self.seed).permutation(len(pool))
+        return sorted(pool[i] for i in order[:n])
+
+    def curve(self, unit: str, m: dt.date) -> dict[str, dict] | None:
+        """A unit's counted topics for a month, unrounded: its own curve (a district of the
+        official month) plus the shares of the units it took over by then. None: no curve."""
+        key = (unit, m)
+        if key not in self._curves:
+            out: dict[str, dict] | None = None
+            if unit in self.weight:
+                out = {t: {row: {c: (float(v) if isinstance(v, (int, float)) else v) for c, v in cols.items()}
+                           for row, cols in TOPICS[t].sample.values(self, self.refs[t], unit, m).items()} for t in self.counted}
+            for frm, share, eff in self.share.get(unit, []):
+                if eff > month_end(m):
+                    continue
+                part = self.curve(frm, m)
+                if part is not None:
+                    out = _add(out if out is not None else {}, part, share, frm, unit)
+            self._curves[key] = out
+        return self._curves[key]
+
     def values(self, unit: str, m: dt.date) -> dict[str, dict]:
         """A unit's workbook figures for a month: every topic it reports, by row code."""
-        return {key: TOPICS[key].sample.values(self, self.refs[key], unit, m)
-                for key in self.cat.topics_for(unit) if TOPICS[key].sample}
+        curve = self.curve(unit, m)
+        out = {}
+        for key in self.cat.topics_for(unit):
+            t = TOPICS[key]
+            if not t.sample:
+                continue
+            if key in self.counted and curve is not None and key in curve:
+                noise = 1.0
+                if not t.is_stock and unit not in self.weight:  # a month's noise of its own, flows only
+                    noise = float(_rng("flow", self.seed, unit, key, period_text(m)).lognormal(0, FLOW_NOISE_SIGMA))
+                out[key] = _whole(t, curve[key], noise)
+            else:
+                out[key] = t.sample.values(self, self.refs[key], unit, m)
+        return out
 
 
-def _submission_time(unit: str, m: dt.date, due_day: int, seed: int, late: bool, extra_days: int = 0) -> dt.datetime:
+def _add(into: dict, part: dict, share: float, frm: str, unit: str) -> dict:
+    """into += share * part, topic by topic, row by row; a row named after the from-unit (the
+    unit's own row, such as its identity figures) becomes the unit's."""
+    out = into
+    for t, rows in part.items():
+        for row, cols in rows.items():
+            mine = out.setdefault(t, {}).setdefault(unit if row == frm else row, {})
+            for c, v in cols.items():
+                if isinstance(v, float):
+                    mine[c] = (mine.get(c) or 0.0) + share * v
+                else:
+                    mine.setdefault(c, v)
+    return out
+
+
+def _whole(topic, rows: dict, noise: float) -> dict:
+    """Rounded figures, parts kept within their wholes (the topic's own rules say which)."""
+    out = {row: {c: (int(round(v * noise)) if isinstance(v, float) else v) for c, v in cols.items()} for row, cols in rows.items()}
+    for cols in out.values():
+        for rule in topic.row_rules:
+            if isinstance(rule, PartOfWhole) and cols.get(rule.whole) is not None:
+                over = sum(cols.get(p) or 0 for p in rule.parts) - cols[rule.whole]
+                for p in reversed(rule.parts):
+                    if over > 0 and cols.get(p):
+                        cut = min(over, cols[p])
+                        cols[p] -= cut
+                        over -= cut
+    for rule in topic.sheet_rules:
+        if isinstance(rule, ItemPartOfWhole):
+            p, w = out.get(rule.part, {}), out.get(rule.whole, {})
+            if p.get(rule.measure) is not None and w.get(rule.measure) is not None:
+                p[rule.measure] = min(p[rule.measure], w[rule.measure])
+    return out
+
+
+def _submission_time(unit: str, m: dt.date, due_day: int, seed: int, late: bool, extra_days: int = 0, lagging: bool = False) -> dt.datetime:
     rng = _rng("when", seed, unit, period_text(m), extra_days)
     nxt = add_months(m, 1)
     day = int(rng.integers(due_day + 1, 29)) if late else int(rng.integers(3, due_day + 1))
+    if lagging:  # in the second month after the period
+        nxt, day = add_months(m, 2), int(rng.integers(8, 26))
     minute = int(rng.integers(7 * 60 + 30, 17 * 60))
     return dt.datetime(nxt.year, nxt.month, day, minute // 60, minute % 60) + dt.timedelta(days=extra_days)
 
 
+def reporting_units(model: Model, m: dt.date) -> list[str]:
+    """The units that owe a report for the month: the districts and communes valid in it, and the
+    agencies valid in it that have tasks."""
+    return [u for u in model.units.valid(m, ("district", "commune", "agency"))
+            if model.units.level[u] != "agency" or model.cat.tasks_for(u)]
+
+
 def plan_files(model: Model) -> list[dict]:
-    """Every sample file to write: unit, month, time, values and what kind of file it is."""
+    """Every sample file to write: unit, month, time, values and what kind of file it is. Only
+    files sent by the sample's as-of date are in it."""
     s = settings()
     jobs = []
-    units = model.districts + [a for a in model.cat.agencies(model.prov) if model.cat.tasks_for(a)]
     rejected_left = N_REJECTED
+    lagging = set(model.lagging)
     for m in model.months:
-        for u in units:
+        for u in reporting_units(model, m):
             rng = _rng("fate", s.sample_seed, u, period_text(m))
             x = rng.random()
             if m == model.ref:
@@ -88,16 +233,21 @@ def plan_files(model: Model) -> list[dict]:
             if x < P_MISSING:
                 continue
             late = x < P_MISSING + P_LATE
-            when = _submission_time(u, m, s.due_day, s.sample_seed, late)
+            when = _submission_time(u, m, s.due_day, s.sample_seed, late, lagging=u in lagging)
             values = model.values(u, m)
+            if not values:
+                continue
             y = rng.random()
-            if u in model.districts and y < P_CORRECTED:
+            counted = model.units.level[u] != "agency"
+            if counted and y < P_CORRECTED:
                 # a first version with a mistake, corrected a few days later
                 jobs.append({"unit": u, "period": m, "when": when - dt.timedelta(days=3), "values": _mistaken(values, "corrected")})
-            elif u in model.districts and rejected_left and y > 0.995:
+            elif counted and rejected_left and y > 0.995:
                 rejected_left -= 1
                 jobs.append({"unit": u, "period": m, "when": when - dt.timedelta(days=1), "values": _mistaken(values, "rejected")})
             jobs.append({"unit": u, "period": m, "when": when, "values": values})
+    if model.as_of:
+        jobs = [j for j in jobs if j["when"].date() <= model.as_of]
     return jobs
 
 
@@ -112,17 +262,16 @@ def _mistaken(values: dict, kind: str) -> dict:
 
 def _write_one(job: dict) -> dict:
     m = job["period"]
-    tmpdir = Path(job["tmpdir"])
     name = f"DA06_{job['unit']}_{period_text(m)}.xlsx"
-    path = tmpdir / f"{job['unit']}_{period_text(m)}_{job['when']:%Y%m%d%H%M}.xlsx"
-    write_template(path, job["unit"], m, job["values"], sample=True)
-    sha = sha256_file(path)
+    buf = io.BytesIO()
+    write_template(buf, job["unit"], m, job["values"], sample=True)
+    data = buf.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
     sid = submission_id_for(job["when"], sha)
     manifest = {"submission_id": sid, "file_name": name, "sha256": sha, "unit_code": job["unit"],
                 "period": period_text(m), "declared_unit": None, "declared_period": None,
                 "submitted_at": job["when"].isoformat(), "submitted_by": f"mau.{job['unit']}", "source": "sample"}
-    archive_file(path, manifest, Path(job["root"]))
-    path.unlink()
+    archive_file(data, manifest, Path(job["root"]))
     return manifest
 
 
@@ -138,17 +287,16 @@ def generate(root: Path | None = None, progress: bool | None = None, workers: in
     model = Model()
     jobs = plan_files(model)
     bar = Progress("Sinh dữ liệu mẫu", len(jobs), progress)
-    with tempfile.TemporaryDirectory() as tmp:
-        for j in jobs:
-            j["tmpdir"], j["root"] = tmp, str(root)
-        workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-        if workers > 1:
-            with ProcessPoolExecutor(workers) as ex:
-                for _ in ex.map(_write_one, jobs, chunksize=16):
-                    bar.step()
-        else:
-            for j in jobs:
-                _write_one(j)
+    for j in jobs:
+        j["root"] = str(root)
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as ex:
+            for _ in ex.map(_write_one, jobs, chunksize=16):
                 bar.step()
+    else:
+        for j in jobs:
+            _write_one(j)
+            bar.step()
     bar.close()
     return len(jobs)

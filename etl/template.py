@@ -9,6 +9,7 @@ row stays valid even if someone unprotects the sheet and edits it).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import xlsxwriter
@@ -64,22 +65,26 @@ def _rows_for(topic_key: str, unit_code: str) -> list[tuple[str, dict]]:
 
 
 def write_template(
-    path: Path,
+    path: Path | io.BytesIO,
     unit_code: str,
     period: dt.date,
     values: dict[str, dict[str, dict]] | None = None,
     sample: bool = False,
 ) -> Path:
     """Write the workbook for one unit and month. `values[topic][row_code]` pre-fills figures
-    (used by the sample generator); without it the figure cells are empty."""
+    (used by the sample generator); without it the figure cells are empty. `path` may be a
+    BytesIO: the workbook is then written in memory, no temporary file (the sample's thousands)."""
     cat = catalogue()
     if unit_code not in cat.units:
         raise ValueError(f"Mã đơn vị không có trong danh mục: {unit_code}")
     unit_name = cat.units[unit_code]["unit_name"]
     values = values or {}
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": False})
+    if isinstance(path, io.BytesIO):
+        wb = xlsxwriter.Workbook(path, {"in_memory": True})
+    else:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
     # A fixed creation time keeps the same content byte-identical (the sample is reproducible).
     wb.set_properties({"title": f"Báo cáo Đề án 06 - {unit_name} - {period_label(period)}", "author": "Đề án 06",
                        "created": dt.datetime(period.year, period.month, 1)})
