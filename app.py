@@ -16,7 +16,7 @@ import streamlit as st
 
 from accounts import store
 from dashboard import auth, errors, ui
-from dashboard.filters import Filters, parse_params, scope, unit_label, with_places
+from dashboard.filters import APPLIED_KEY, Filters, parse_params, scope, unit_label, with_places
 from dashboard.plain import plain
 from dashboard.queries import catalog, places
 from dashboard.state import warehouse
@@ -148,7 +148,7 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
     url = {k: st.query_params.get_all(k) for k in GLOBAL_PARAMS}
     notices: list[str] = []
     touched = ss.pop("_f_touched", False)
-    if not touched and any(url.values()) and _url_key(url) != ss.get("_f_applied"):
+    if not touched and any(url.values()) and _url_key(url) != ss.get(APPLIED_KEY):
         parsed = parse_params(url, options)
         _apply(parsed.filters)
         notices = parsed.notices
@@ -211,7 +211,7 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
                 st.query_params[k] = canonical[k]
         elif k in st.query_params:
             del st.query_params[k]
-    ss["_f_applied"] = _url_key({k: [v] for k, v in canonical.items()})
+    ss[APPLIED_KEY] = _url_key({k: [v] for k, v in canonical.items()})
     return f, notices
 
 

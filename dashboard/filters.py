@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from etl.periods import add_months, parse_period, period_label, period_text
 
 RANGE_SEP = ".."
+# The session key of the filters last applied (in their link form): a run whose link differs
+# applies the link's filters. Forgetting it makes the next run apply its link (a page switch
+# that carries the filters in its link, see dashboard.maps).
+APPLIED_KEY = "_f_applied"
 TREND_MONTHS = 12  # a single month's trend charts show the 12 months up to it
 
 

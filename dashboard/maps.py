@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
+from dashboard.filters import APPLIED_KEY
 from dashboard.queries import places
 from etl.definitions import MAP_HINT
 
@@ -51,4 +52,7 @@ def unit_map(df: pd.DataFrame, value_col: str, size_col: str, value_label: str, 
     st.caption(MAP_HINT.format(volume=size_label.lower(), indicator=value_label.lower()))
     code = st.session_state.pop(_OPEN, None)
     if code:
+        # the profile's link carries the filters: the next run applies them from it (a page
+        # switch does not keep every widget's state)
+        st.session_state.pop(APPLIED_KEY, None)
         st.switch_page(PROFILE_PAGE, query_params=profile_link(code))
