@@ -23,10 +23,12 @@ hdr = ui.Header("Hồ sơ địa phương", ctx)
 
 # An old link names the unit in the filter (?unit=395): it is the profile's unit unless the
 # link also names one of its own.
-if maps.PROFILE_PARAM not in st.query_params and f.units and st.session_state.get("profile_place") not in f.units:
-    st.session_state["profile_place"] = f.units[0] if f.units[0] in codes else None
+# (With a former district chosen, its first unit of the period.)
+chosen = [c for c in f.units_or_none or () if c in codes]
+if maps.PROFILE_PARAM not in st.query_params and chosen and st.session_state.get("profile_place") not in chosen:
+    st.session_state["profile_place"] = chosen[0]
 unit = ui.url_choice(maps.PROFILE_PARAM, "profile_place", codes, "Địa phương (gõ để tìm)",
-                     format_func=lambda c: labels.get(c, names.get(c, c)), default=f.units[0] if f.units and f.units[0] in codes else codes[0])
+                     format_func=lambda c: labels.get(c, names.get(c, c)), default=chosen[0] if chosen else codes[0])
 if unit is None:
     unit = codes[0]
 if len(f.units) > 1:
