@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from etl.config import SCHEMA_FILE, raw_dir, settings, warehouse_path
+from etl.definitions import LEVEL_ASSIGNEE_LABELS, UNIT_LEVEL_LABELS
 from etl.issues import Issue, Rejected
 from etl.load import Arrival, insert_rows, load_batch
 from etl.marts import create_views
@@ -69,9 +70,13 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         ["official_label", s.official_label], ["sample_label", s.sample_label],
     ])
     cat = catalogue()
-    con.executemany("insert into dim_unit values (?, ?, ?, ?, ?, ?, ?)", [
-        [u["unit_code"], u["unit_name"], u["unit_level"], _none(u["unit_type"]), _none(u["parent_code"]),
-         int(u["communes"]) if u["communes"] else None, _none(u["code_source"])] for u in cat.units.values()])
+    con.executemany("insert into dim_unit values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        [u["unit_code"], u["unit_name"], u["unit_level"], u["unit_type"], _none(u["parent_code"] or ""),
+         u["valid_from"], u["valid_to"], u["former_district_code"], u["lat"], u["lon"], u["area_km2"],
+         int(u["communes"]) if u["communes"] else None, _none(u["code_source"]), u["source"]] for u in cat.unit_rows])
+    con.executemany("insert into dim_unit_succession values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        [s["from_unit_code"], s["from_unit_level"], s["to_unit_code"], s["to_unit_level"], s["effective_date"], s["kind"],
+         s["weight"], s["is_default"], s["sectors"], s["source"] or None] for s in cat.succession])
     con.executemany("insert into dim_service values (?, ?, ?, ?, ?, ?, ?, ?)", [
         [r["service_code"], r["service_group"], int(r["service_number"]), r["service_name"], r["agency_code"],
          _none(r["portal_connection"]), float(r["online_rate_target"]) if r["online_rate_target"] else None,
@@ -79,11 +84,15 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("insert into dim_dataset values (?, ?, ?, ?, ?)", [
         [r["dataset_code"], r["dataset_name"], _none(r["sector_agency_code"]), r["has_total"] == "true", _none(r["source_note"])]
         for r in cat.datasets.values()])
-    con.executemany("insert into dim_task values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    con.executemany("insert into dim_task values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         [r["task_code"], r["task_group"], _none(r["task_number"]), r["task_name"], _none(r["source_document"]),
-         r["responsible_unit_code"], _none(r["cooperating_unit_codes"]), _none(r["deadline_text"]),
+         _none(r["responsible_unit_code"]), _none(r["responsible_level"]), _none(r["cooperating_unit_codes"]),
+         _none(r["cooperating_levels"]), _none(r["deadline_text"]),
          dt.date.fromisoformat(r["deadline"]) if r["deadline"] else None, r["recurring"] == "true", _none(r["notes"])]
         for r in cat.tasks.values()])
+    con.executemany("insert into dim_unit_level values (?, ?, ?)",
+                    [[k, UNIT_LEVEL_LABELS[k], LEVEL_ASSIGNEE_LABELS[k]] for k in UNIT_LEVEL_LABELS])
+    con.executemany("insert into task_unit values (?, ?)", [[t, u] for u in cat.units for t in cat.tasks_for(u)])
     load_topics(con)
 
 

@@ -222,6 +222,9 @@ REPORTING_STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing
 SUBMISSION_STATUS_LABELS = {"accepted": "Đã nạp", "superseded": "Đã bị thay thế", "partly_superseded": "Bị thay thế một phần",
                             "rejected": "Bị từ chối", "valid": "Hợp lệ", "duplicate": "Đã có (trùng tệp)"}
 UNIT_LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "agency": "Sở, ngành", "commune": "Cấp xã"}
+# Who carries out a task assigned to a level (tasks.csv responsible_level): the warehouse's dim_unit_level.
+LEVEL_ASSIGNEE_LABELS = {"province": "UBND tỉnh", "district": "UBND cấp huyện", "agency": "Các sở, ngành",
+                         "commune": "UBND cấp xã"}
 SERVICE_GROUP_LABELS = {"e06_essential": "25 DVC thiết yếu (Đề án 06)", "qd422": "DVC theo QĐ 422/QĐ-TTg"}
 SOURCE_NAMES = {"official": "số liệu chính thức", "sample": "dữ liệu mẫu", "submitted": "số liệu đơn vị gửi"}
 REPORTING_LEVEL_ALL = "Huyện và sở, ngành"  # the reporting page's choice of every reporting level

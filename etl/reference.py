@@ -1,19 +1,77 @@
-"""Reference data (units, services, datasets, tasks) read from data/reference/*.csv."""
+"""Reference data (units, services, datasets, tasks) read from data/reference/*.csv.
+
+Units over time (the catalogue API others build on)
+---------------------------------------------------
+The units are the configured province's tree, read from data/reference/admin_units.csv (derived
+by `python -m etl reference units`): the province's row(s), its districts, its communes after
+the 2025 reform, its agencies. A unit code may have several rows, one per validity interval
+(valid_from / valid_to, inclusive dates; blank = open). data/reference/units.csv, the 2023 list
+that the derivation starts from, adds its `communes` and `code_source` columns where it names
+the unit. unit_succession.csv gives, for an ended unit, its successors (kind, weight, default).
+
+A unit is *valid in a month* when it is valid on the month's last day (figures are as at the
+month's end): Huyện Đông Sơn (valid to 2024-11-30) is valid in 2024-11, not in 2024-12; the
+districts (valid to 2025-06-30) are valid in 2025-06; the communes (from 2025-07-01) from 2025-07.
+The SQL side applies the same rule with the macro `valid_in` (sql/macros/valid_in.sql).
+
+Periods are 'YYYY-MM' text, 'YYYY-MM-DD' or a date (any day of the month).
+
+    cat = catalogue()
+    cat.units                      {code: row} — a unit's latest row (labels; membership)
+    cat.unit_rows                  every (unit, validity interval) row
+    cat.level(code)                'province' | 'district' | 'commune' | 'agency' | None
+    cat.unit(code, period=None)    the row valid in the month (None if the unit is not valid
+                                   then); without a period, the latest row
+    cat.is_valid(code, period)     True when the unit is valid in the month
+    cat.units_valid(period, level=None)   codes valid in the month, directly under the province
+                                   (or the province itself for level='province'), sorted
+    cat.successors(code)           [(to_code, effective_date, kind, weight, is_default)] default first
+    cat.predecessors(code)         [(from_code, effective_date, kind, weight)]
+    cat.former_district(code)      the former district (khu vực huyện cũ) of a commune, a district's
+                                   own code (a district merged before the reform: the district it
+                                   merged into), None for the province and agencies
+    cat.tasks_for(code, period=None)  the tasks a unit carries out (in a month: none unless the unit
+                                   is valid in it)
+
+Tasks: tasks.csv names the responsible unit (responsible_unit_code) or a level
+(responsible_level: 'district' reads "UBND cấp huyện", 'commune' "UBND cấp xã") for a task every
+unit of that level valid in the month carries out; cooperating_unit_codes / cooperating_levels
+likewise.
+"""
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from etl.config import REFERENCE_DIR, settings
+from etl.periods import add_months, parse_period
 from etl.topics import TOPICS
 
-DISTRICTS = "DISTRICTS"  # tasks.csv: a task every district-level unit carries out
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
     with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def month_end(period) -> dt.date:
+    """The last day of the month of `period` ('YYYY-MM', 'YYYY-MM-DD' or a date)."""
+    p = parse_period(period)
+    if p is None:
+        raise ValueError(f"not a month: {period!r}")
+    return add_months(p, 1) - dt.timedelta(days=1)
+
+
+def _date(v: str) -> dt.date | None:
+    return dt.date.fromisoformat(v) if v else None
+
+
+def row_valid_in(row: dict, period) -> bool:
+    """A unit's row is valid in a month when it is valid on the month's last day."""
+    end = month_end(period)
+    return (row["valid_from"] is None or row["valid_from"] <= end) and (row["valid_to"] is None or row["valid_to"] >= end)
 
 
 @dataclass(frozen=True)
@@ -22,25 +80,78 @@ class Catalogue:
     services: dict[str, dict]
     datasets: dict[str, dict]
     tasks: dict[str, dict]
+    unit_rows: tuple[dict, ...] = ()
+    succession: tuple[dict, ...] = ()
+    _rows_by_code: dict[str, list[dict]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        by_code: dict[str, list[dict]] = {}
+        for r in self.unit_rows or tuple(self.units.values()):
+            by_code.setdefault(r["unit_code"], []).append(r)
+        for rows in by_code.values():
+            rows.sort(key=lambda r: r.get("valid_from") or dt.date.min)
+        self._rows_by_code.update(by_code)
 
     def level(self, unit_code: str) -> str | None:
         u = self.units.get(unit_code)
         return u["unit_level"] if u else None
 
+    def unit(self, unit_code: str, period=None) -> dict | None:
+        rows = self._rows_by_code.get(unit_code, [])
+        if period is None:
+            return rows[-1] if rows else None
+        return next((r for r in rows if row_valid_in(r, period)), None)
+
+    def is_valid(self, unit_code: str, period) -> bool:
+        return self.unit(unit_code, period) is not None
+
+    def units_valid(self, period, level: str | None = None) -> list[str]:
+        """The codes of the units valid in the month: the province's own row(s) for level
+        'province', else the units directly under the province (all levels when level is None,
+        the province left out)."""
+        prov = settings().province_code
+        out = set()
+        for r in self.unit_rows or tuple(self.units.values()):
+            if not row_valid_in(r, period):
+                continue
+            if level == "province":
+                if r["unit_code"] == prov:
+                    out.add(r["unit_code"])
+            elif r["parent_code"] == prov and (level is None or r["unit_level"] == level):
+                out.add(r["unit_code"])
+        return sorted(out)
+
+    def successors(self, unit_code: str) -> list[tuple[str, dt.date, str, float, bool]]:
+        out = [(s["to_unit_code"], s["effective_date"], s["kind"], s["weight"], s["is_default"])
+               for s in self.succession if s["from_unit_code"] == unit_code]
+        return sorted(out, key=lambda t: (t[1], not t[4], t[0]))
+
+    def predecessors(self, unit_code: str) -> list[tuple[str, dt.date, str, float]]:
+        out = [(s["from_unit_code"], s["effective_date"], s["kind"], s["weight"])
+               for s in self.succession if s["to_unit_code"] == unit_code]
+        return sorted(out, key=lambda t: (t[1], t[0]))
+
+    def former_district(self, unit_code: str) -> str | None:
+        u = self.unit(unit_code)
+        return u.get("former_district_code") if u else None
+
     def districts(self, province_code: str) -> list[str]:
+        """Every district that ever was under the province (2023 on), whatever its validity."""
         return [c for c, u in self.units.items() if u["unit_level"] == "district" and u["parent_code"] == province_code]
 
     def agencies(self, province_code: str) -> list[str]:
         return [c for c, u in self.units.items() if u["unit_level"] == "agency" and u["parent_code"] == province_code]
 
-    def tasks_for(self, unit_code: str) -> list[str]:
+    def tasks_for(self, unit_code: str, period=None) -> list[str]:
+        """The tasks the unit carries out — the one assignment rule (the build writes it to the
+        warehouse as task_unit for the SQL side): tasks.csv names the unit as responsible, or
+        names its level (responsible_level) for a task every unit of that level carries out. In a
+        month (`period`), only while the unit is valid."""
+        if period is not None and not self.is_valid(unit_code, period):
+            return []
         level = self.level(unit_code)
-        out = []
-        for code, t in self.tasks.items():
-            r = t["responsible_unit_code"]
-            if r == unit_code or (r == DISTRICTS and level == "district"):
-                out.append(code)
-        return out
+        return [code for code, t in self.tasks.items()
+                if t["responsible_unit_code"] == unit_code or (t.get("responsible_level") and t["responsible_level"] == level)]
 
     def topics_for(self, unit_code: str) -> list[str]:
         """Which sheets a unit's monthly workbook carries: the topics whose levels include the
@@ -48,13 +159,73 @@ class Catalogue:
         return [key for key, t in TOPICS.items() if t.reported_by(self, unit_code)]
 
 
+def _former_districts(rows: list[dict], succession: list[dict]) -> None:
+    """Fill each row's former_district_code: a commune's comes from admin_units.csv (the district
+    most of its former communes came from, see the README); a district's is its own code, or for
+    a district merged into another before the reform, that district's (following the default
+    successors); the province and agencies have none."""
+    default_next = {s["from_unit_code"]: s["to_unit_code"] for s in succession
+                    if s["is_default"] and s["from_unit_level"] == "district" and s["to_unit_level"] == "district"}
+    for r in rows:
+        if r["unit_level"] == "district":
+            code, seen = r["unit_code"], set()
+            while code in default_next and code not in seen:
+                seen.add(code)
+                code = default_next[code]
+            r["former_district_code"] = code
+        elif r["unit_level"] != "commune":
+            r["former_district_code"] = None
+        else:
+            r["former_district_code"] = r["former_district_code"] or None
+
+
+def province_units(province_code: str) -> tuple[list[dict], list[dict]]:
+    """The province's tree from admin_units.csv (one row per unit and validity interval, typed:
+    dates, floats, None for blanks), with units.csv's extra columns; and the succession rows
+    between its units (a row counts when its 'from' unit ends the day before the change, so a
+    pre-reform commune that shares a code with a new one is not taken for it)."""
+    extra = {r["unit_code"]: r for r in read_csv("units.csv")}
+    rows = []
+    for r in read_csv("admin_units.csv"):
+        if r["unit_code"] != province_code and r["parent_code"] != province_code:
+            continue
+        e = extra.get(r["unit_code"], {})
+        rows.append({
+            **{k: (v if v != "" else None) for k, v in r.items()},
+            "parent_code": r["parent_code"],
+            "valid_from": _date(r["valid_from"]), "valid_to": _date(r["valid_to"]),
+            "lat": float(r["lat"]) if r["lat"] else None, "lon": float(r["lon"]) if r["lon"] else None,
+            "area_km2": float(r["area_km2"]) if r["area_km2"] else None,
+            "communes": e.get("communes", ""), "code_source": e.get("code_source", ""),
+        })
+    ends = {(r["unit_code"], r["unit_level"]): r["valid_to"] for r in rows if r["valid_to"]}
+    codes = {r["unit_code"] for r in rows}
+    succession = []
+    for s in read_csv("unit_succession.csv"):
+        eff = _date(s["effective_date"])
+        end = ends.get((s["from_unit_code"], s["from_unit_level"]))
+        if end is None or end != eff - dt.timedelta(days=1) or s["to_unit_code"] not in codes:
+            continue
+        succession.append({**s, "effective_date": eff, "weight": float(s["weight"]), "is_default": s["is_default"] == "1",
+                           "sectors": s["sectors"] or None})
+    _former_districts(rows, succession)
+    for code in codes:
+        spans = sorted(((r["valid_from"] or dt.date.min), (r["valid_to"] or dt.date.max)) for r in rows if r["unit_code"] == code)
+        if any(b[0] <= a[1] for a, b in zip(spans, spans[1:])):
+            raise ValueError(f"admin_units.csv: the validity intervals of unit {code} overlap")
+    return rows, succession
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
-    units = {r["unit_code"]: r for r in read_csv("units.csv")}
+    rows, succession = province_units(settings().province_code)
+    units: dict[str, dict] = {}
+    for r in sorted(rows, key=lambda r: r["valid_from"] or dt.date.min):
+        units[r["unit_code"]] = r  # the latest row
     services = {r["service_code"]: r for r in read_csv("services.csv")}
     datasets = {r["dataset_code"]: r for r in read_csv("datasets.csv")}
     tasks = {r["task_code"]: r for r in read_csv("tasks.csv")} if (REFERENCE_DIR / "tasks.csv").exists() else {}
-    return Catalogue(units, services, datasets, tasks)
+    return Catalogue(units, services, datasets, tasks, tuple(rows), tuple(succession))
 
 
 def official_rows(topic) -> list[dict[str, str]]:

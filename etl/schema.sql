@@ -7,14 +7,56 @@ create table app_setting (
     value varchar not null
 );
 
+-- One row per unit and validity interval (data/reference/admin_units.csv, the configured
+-- province's tree): key (unit_code, valid_from); valid_from / valid_to are inclusive, NULL = open.
 create table dim_unit (
-    unit_code   varchar primary key,
-    unit_name   varchar not null,
-    unit_level  varchar not null check (unit_level in ('province', 'district', 'agency', 'commune')),
-    unit_type   varchar,
-    parent_code varchar,
-    communes    integer,
-    code_source varchar
+    unit_code            varchar not null,
+    unit_name            varchar not null,
+    unit_level           varchar not null check (unit_level in ('province', 'district', 'agency', 'commune')),
+    unit_type            varchar,
+    parent_code          varchar,
+    valid_from           date,
+    valid_to             date,
+    former_district_code varchar,
+    lat                  double,
+    lon                  double,
+    area_km2             double,
+    communes             integer,
+    code_source          varchar,
+    source               varchar,
+    unique (unit_code, valid_from)
+);
+
+-- One row per unit level: its label and who carries out a task assigned to it (etl/definitions.py).
+create table dim_unit_level (
+    unit_level     varchar primary key,
+    level_label    varchar not null,
+    assignee_label varchar not null
+);
+
+-- One row per task and unit that carries it out (etl/reference.py Catalogue.tasks_for, the one
+-- assignment rule); in a month, only the units valid in it (valid_in).
+create table task_unit (
+    task_code varchar not null,
+    unit_code varchar not null,
+    primary key (task_code, unit_code)
+);
+
+-- One row per (from unit, to unit, effective date) between the province's units
+-- (data/reference/unit_succession.csv): kind merge | split | rename | continue; weight: the
+-- share of the ended unit that went to this successor; is_default: the one successor to follow.
+create table dim_unit_succession (
+    from_unit_code  varchar not null,
+    from_unit_level varchar not null,
+    to_unit_code    varchar not null,
+    to_unit_level   varchar not null,
+    effective_date  date not null,
+    kind            varchar not null check (kind in ('merge', 'split', 'rename', 'continue')),
+    weight          double not null,
+    is_default      boolean not null,
+    sectors         varchar,
+    source          varchar,
+    primary key (from_unit_code, to_unit_code, effective_date)
 );
 
 create table dim_service (
@@ -42,8 +84,10 @@ create table dim_task (
     task_number            varchar,
     task_name              varchar not null,
     source_document        varchar,
-    responsible_unit_code  varchar not null,
+    responsible_unit_code  varchar,          -- the unit that carries the task out, or
+    responsible_level      varchar,          -- every unit of this level valid in the month
     cooperating_unit_codes varchar,
+    cooperating_levels     varchar,
     deadline_text          varchar,
     deadline               date,
     recurring              boolean,

@@ -45,15 +45,17 @@ def test_district_task_status_is_each_districts_latest_report(wh, units):
                 select unit_code from stg_units
                 where unit_level in ('district', 'commune') and parent_code = (select province_code from stg_settings)
                   and (cast(? as varchar[]) is null or list_contains(cast(? as varchar[]), unit_code))
+                  and unit_code in (select v.unit_code from stg_unit_validity as v
+                                    where valid_in(v.valid_from, v.valid_to, ?::date))
             )
             select d.unit_code, t.task_code,
                    (select r.status from stg_task_reports as r
                     where r.unit_code = d.unit_code and r.task_code = t.task_code and r.period <= ?
                     order by r.period desc limit 1) as status
             from d cross join stg_tasks as t
-            where t.responsible_unit_code = 'DISTRICTS'
+            where t.responsible_level = 'district'
             """,
-            [list(units) if units else None, list(units) if units else None, period],
+            [list(units) if units else None, list(units) if units else None, period, period],
         )
         ref["status"] = ref["status"].fillna("no_report")
         key = ["unit_code", "task_code"]

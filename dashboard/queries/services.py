@@ -47,15 +47,16 @@ def _scope(units, agency) -> str:
 
 
 def _scope_by_district(units, agency) -> str:
-    """The CTEs `districts` (every district of the province, `selected` when among the units — a
-    `?` where given: ranks are among all of them, the selection is applied at the end), `scope`
+    """The CTEs `districts` (every territorial unit of the province valid in a month of the period
+    — `?`s: its first and last month —, `selected` when among the units — a `?` where given,
+    before those: ranks are among all of them, the selection is applied at the end), `scope`
     (their service rows of the period — `?`s: its first and last month — for the agency — a `?`
     where given) and `scoped`."""
     return f"""
     districts as (
         select u.unit_code, u.unit_name, {"list_contains(?::varchar[], u.unit_code)" if units else "true"} as selected
         from stg_units as u
-        where {PROVINCE_UNITS}
+        where {PROVINCE_UNITS} and unit_valid_between(u.unit_code, ?::date, ?::date)
     ),
     scope as (
         select v.*
@@ -195,7 +196,7 @@ def by_district(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency
             left join per_unit as r using (unit_code)
         )
         select * exclude (selected) from final where selected order by unit_name collate vi
-        """, bound(unit_list(units), first, last, agency, service))
+        """, bound(unit_list(units), first, last, first, last, agency, service))
 
 
 def of_district(wh: Warehouse, first: dt.date, last: dt.date, unit: str, agency=None) -> pd.DataFrame:

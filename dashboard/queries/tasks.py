@@ -12,20 +12,23 @@ from dashboard.queries.common import PROVINCE_UNITS, bound, unit_list
 from etl.definitions import NO_REPORT
 from etl.periods import add_months
 
-# The tasks given to every district (tasks.csv: responsible 'DISTRICTS').
+# The tasks given to a level (tasks.csv: responsible_level, e.g. every district).
 DISTRICT_TASKS = """
     district_tasks as (
-        select task_code, task_name, deadline from stg_tasks where responsible_unit_code = 'DISTRICTS'
+        select task_code, task_name, deadline from stg_tasks where responsible_level is not null
     )"""
 
-# Each unit of a `districts` CTE (unit_code) on each of `district_tasks`: its own status as of the
-# month (its latest report at or before it; NULL when it has none), the month that report is of,
-# and its source. Two parameters: the month, twice (the grid's month, the reports up to it).
+# Each unit of a `districts` CTE (unit_code) on each of `district_tasks` it carries out in the month
+# (stg_task_units, valid in it): its own status as of the month (its latest report at or before it;
+# NULL when it has none), the month that report is of, and its source. Two parameters: the month,
+# twice (the grid's month, the reports up to it).
 UNIT_TASK_STATUS = """
     unit_task_grid as (
-        select d.unit_code, t.task_code, ?::date as period
-        from districts as d
-        cross join district_tasks as t
+        select d.unit_code, t.task_code, g.period
+        from (select ?::date as period) as g
+        cross join districts as d
+        join stg_task_units as a on a.unit_code = d.unit_code and valid_in(a.valid_from, a.valid_to, g.period)
+        join district_tasks as t on t.task_code = a.task_code
     ),
     -- only the reports the ASOF join can pick: these units', these tasks', up to the month
     unit_task_reports as (
@@ -126,7 +129,7 @@ def district_status(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
     return wh.query(f"""
         with districts as (
             select u.unit_code, u.unit_name from stg_units as u
-            where {PROVINCE_UNITS}
+            where {PROVINCE_UNITS} and unit_valid_between(u.unit_code, ?::date, ?::date)
               {"and list_contains(?::varchar[], u.unit_code)" if units else ""}
         ),{DISTRICT_TASKS},{UNIT_TASK_STATUS},
         final as (
@@ -140,4 +143,4 @@ def district_status(wh: Warehouse, period: dt.date, units=None) -> pd.DataFrame:
             join district_tasks as t using (task_code)
         )
         select * from final order by unit_name collate vi, task_code
-        """, bound(unit_list(units), period, period))
+        """, bound(period, period, unit_list(units), period, period))

@@ -7,6 +7,7 @@
 -- carried_forward = true when that is an earlier month. Adding these rows up over a parent's
 -- units gives cleaning_monthly's rollups; over a subset, that subset's figure. cleaning_ratio =
 -- records_cleaned / records_total (NULL where the source gives no total).
+-- former_district_code: the unit's former district (khu vực huyện cũ; see the units view).
 -- materialized
 create or replace view cleaning_unit_monthly as
 with carried as (
@@ -27,7 +28,8 @@ final as (
         ratio(c.records_cleaned, c.records_total) as cleaning_ratio,
         c.reported_period,
         c.reported_period < c.period as carried_forward,
-        c.source
+        c.source,
+        c.former_district_code
     from carried as c
     join stg_datasets as d using (dataset_code)
 )

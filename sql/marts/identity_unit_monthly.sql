@@ -5,6 +5,7 @@
 -- blank cell keeps the last known count): reported_period says which month the unit last
 -- reported, carried_forward = true when that is an earlier month. Adding these rows up over a
 -- parent's units gives identity_monthly's rollups; over a subset, that subset's figure.
+-- former_district_code: the unit's former district (khu vực huyện cũ; see the units view).
 -- materialized
 create or replace view identity_unit_monthly as
 with carried as (
@@ -24,7 +25,8 @@ final as (
         ratio(vneid_activated, vneid_target) as activation_rate,
         reported_period,
         reported_period < period as carried_forward,
-        source
+        source,
+        former_district_code
     from carried
 )
 select * from final

@@ -2,7 +2,7 @@
 -- The configured province's units (districts or communes, agencies) with the topics they report
 -- (stg_unit_topics: the topic registry's unit levels and the catalogue's task assignments),
 -- for the topics reporting_status expects. Shared by reporting_status and the app's list of
--- reporting months.
+-- reporting months. Which of them a month expects follows their validity (reporting_status).
 create or replace view reporting_obligations as
 with settings as (
     select * from stg_settings

@@ -1,5 +1,7 @@
 -- Grain: one row per period (first of month), unit and topic that is expected to report.
--- Public view. Districts report services, identity and cleaning (and tasks when the catalogue
+-- Public view. Each month expects the units valid in it (valid_in: 27 districts, 26 after Huyện
+-- Đông Sơn's merger on 1/12/2024, the communes from July 2025; the agencies of the month).
+-- Districts and communes report services, identity and cleaning (and tasks when the catalogue
 -- gives districts tasks); agencies report the tasks they are responsible for. Months run from
 -- the configured start to the configured end, else to the latest month anyone reported. A
 -- month's report is due on the configured day of the next month (default the 15th: "trước
@@ -13,6 +15,8 @@ expected as (
     select m.period, o.unit_code, o.topic
     from reporting_months as m
     cross join reporting_obligations as o
+    semi join stg_unit_validity as v
+      on v.unit_code = o.unit_code and valid_in(v.valid_from, v.valid_to, m.period)
 ),
 received as (
     select

@@ -1,7 +1,7 @@
 -- Grain: one row per task and period (first of month) for which a status was reported.
 -- Public view. The months of task_tracker in which the task was reported (status_period =
--- period): the status is defined once, there. A task carried out by every district
--- (responsible 'DISTRICTS') is 'done' when every reporting district has done it, 'not_started'
+-- period): the status is defined once, there. A task carried out by every unit of a level
+-- (responsible_level) is 'done' when every reporting unit has done it, 'not_started'
 -- when none has started, else 'in_progress'; units_reporting / units_done say how many.
 -- is_overdue: not done and the deadline fell on or before the last day of the period. Where
 -- the official report gives a task's status for a month, that status is used and other reports
@@ -24,7 +24,8 @@ with final as (
         units_reporting,
         units_done,
         status_text,
-        source
+        source,
+        responsible_level
     from task_tracker
     where status_period = period
 )

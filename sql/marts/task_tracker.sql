@@ -2,16 +2,16 @@
 -- first to the latest month with a task report.
 -- Public view, and the one definition of a task's status (task_status is its reported months).
 -- A task's status in a month it was reported aggregates every unit's report of that month: a
--- task carried out by every district (responsible 'DISTRICTS') is 'done' when every reporting
--- district has done it, 'not_started' when none has started, else 'in_progress';
+-- task carried out by every unit of a level (responsible_level) is 'done' when every reporting
+-- unit has done it, 'not_started' when none has started, else 'in_progress';
 -- units_reporting / units_done say how many. Where the official report gives a task's status
 -- for a month, that status is used and other reports of that month are not. In any month, a
 -- task's status is the latest at or before it, carried forward ('no_report' when none yet);
 -- status_period says which month it comes from. is_overdue: a reported status other than 'done'
 -- and a deadline on or before the month's last day; days_overdue counts from the deadline to
 -- the month's last day. days_to_deadline counts from the month's last day to the deadline
--- (negative once past). responsible_unit_name: the unit's name; 'DISTRICTS' (every district)
--- reads 'UBND cấp huyện'.
+-- (negative once past). responsible_unit_name: the unit's name; for a task of a level
+-- (responsible_level, responsible_unit_code NULL), who carries it out ('UBND cấp huyện').
 -- materialized
 create or replace view task_tracker as
 with official as (
@@ -73,8 +73,7 @@ final as (
         t.task_name,
         t.source_document,
         t.responsible_unit_code,
-        coalesce(u.unit_name, case when t.responsible_unit_code = 'DISTRICTS' then 'UBND cấp huyện' end,
-                 t.responsible_unit_code) as responsible_unit_name,
+        coalesce(u.unit_name, lv.assignee_label, t.responsible_unit_code) as responsible_unit_name,
         t.deadline,
         t.deadline_text,
         t.recurring,
@@ -90,9 +89,11 @@ final as (
             then date_diff('day', t.deadline, last_day(l.period))
         end as days_overdue,
         date_diff('day', last_day(l.period), t.deadline) as days_to_deadline,
-        l.source
+        l.source,
+        t.responsible_level
     from latest as l
     join stg_tasks as t using (task_code)
     left join stg_units as u on u.unit_code = t.responsible_unit_code
+    left join stg_unit_levels as lv on lv.unit_level = t.responsible_level
 )
 select * from final

@@ -6,6 +6,7 @@
 -- earlier one); a flow is the month's own figure, never carried. Whether an indicator is a
 -- stock is the topic registry's (etl/topics/utilities.py, as stg_measures). Adding these rows
 -- up over a parent's units gives utilities_monthly's rollups.
+-- former_district_code: the unit's former district (khu vực huyện cũ; see the units view).
 -- materialized
 create or replace view utilities_unit_monthly as
 with measures as (
@@ -15,15 +16,16 @@ with measures as (
 ),
 stocks as (
     select c.period, c.unit_code, c.unit_name, c.unit_level, c.parent_code, c.item_code as indicator_code,
-           c.value, c.reported_period, c.source
+           c.value, c.reported_period, c.source, c.former_district_code
     from carry_forward('stg_utilities') as c
     semi join measures as m on m.indicator_code = c.item_code and m.is_stock
 ),
 flows as (
     select r.period, r.unit_code, u.unit_name, u.unit_level, u.parent_code, r.item_code as indicator_code,
-           r.value, r.period as reported_period, r.source
+           r.value, r.period as reported_period, r.source, v.former_district_code
     from stg_utilities as r
     join stg_units as u using (unit_code)
+    left join stg_unit_validity as v on v.unit_code = r.unit_code and valid_in(v.valid_from, v.valid_to, r.period)
     semi join measures as m on m.indicator_code = r.item_code and not m.is_stock
     where u.unit_level in ('district', 'commune')
 ),
@@ -41,7 +43,8 @@ final as (
         m.is_stock,
         f.reported_period,
         f.reported_period < f.period as carried_forward,
-        f.source
+        f.source,
+        f.former_district_code
     from (select * from stocks union all select * from flows) as f
     join measures as m using (indicator_code)
 )
