@@ -41,12 +41,13 @@ def places(wh: Warehouse) -> pd.DataFrame:
 
 
 def valid_places(wh: Warehouse, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """places' units valid at some time in the months first..last (dates, first of month), one
-    row per unit (its interval that ends last), in the same order."""
+    """places' units valid in at least one of the months first..last (dates, first of month;
+    the warehouse's rule, valid_in), one row per unit (its interval that ends last),
+    in the same order."""
     return wh.query(f"""
         select * from ({_PLACES})
-        where coalesce(valid_from, date '0001-01-01') <= last_day(?::date)
-          and coalesce(valid_to, date '9999-12-31') >= ?::date
+        where exists (select 1 from range(?::date, ?::date + interval 1 month, interval 1 month) as m(period)
+                      where valid_in(valid_from, valid_to, m.period::date))
         qualify row_number() over (partition by unit_code order by coalesce(valid_to, date '9999-12-31') desc) = 1
         {_ORDER}
-        """, [last, first])
+        """, [first, last])
