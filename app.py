@@ -193,7 +193,7 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
         ss["f_units"] = [u for u in ss.get("f_units", []) if u in labels]
         units = st.multiselect(UNIT_FILTER_LABELS.get(levels, UNIT_FILTER_LABELS[("district",)]), list(labels),
                                format_func=labels.get, key="f_units", placeholder=UNIT_FILTER_PLACEHOLDER,
-                               on_change=_touched)
+                               on_change=_touched, select_all=False)  # its "Select … matches" is English; the area picks a district's all
         if ss.get("f_agency") not in agencies and ss.get("f_agency") != ALL_AGENCIES:
             ss["f_agency"] = ALL_AGENCIES
         agency = st.selectbox("Cơ quan chủ trì", [ALL_AGENCIES] + list(agencies),
