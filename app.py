@@ -185,6 +185,10 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
         areas = dict(options["areas"])
         if ss.get("f_area") not in areas:
             ss["f_area"] = ALL_AREAS
+        # An old link to a district for a month after the reform (?unit=395 in 2026) opens its area.
+        gone = [u for u in ss.get("f_units", []) if u not in set(valid["unit_code"])]
+        if len(gone) == 1 and gone[0] in areas and not ss["f_area"] and not touched:
+            ss["f_area"] = gone[0]
         area = st.selectbox("Khu vực huyện cũ", [ALL_AREAS] + list(areas), key="f_area", on_change=_touched,
                             format_func=lambda c: areas[c] if c else "Tất cả")
         offered = valid[valid["former_district_code"] == area] if area else valid

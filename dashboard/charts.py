@@ -339,6 +339,10 @@ def unit_map(df: pd.DataFrame, value_col: str, size_col: str, value_label: str, 
                 **points(unknown), name="Chưa có số liệu", showlegend=True,
                 marker={"size": unknown["_size"], "color": "white", "line": outline(unknown, GREY, 2)},
             ))
+        for r in d[d[key_col] == highlight].itertuples():
+            # the unit the page is about, named beside its point
+            fig.add_annotation(x=r.lon, y=r.lat, text=f"<b>{getattr(r, name_col)}</b>", showarrow=True, arrowhead=0,
+                               ax=30, ay=-30, bgcolor="rgba(255,255,255,0.85)", font={"color": INK, "size": 13})
     _layout(fig, None, height, showlegend=bool(len(d)) and bool(d["_rate"].isna().any()), dragmode="pan")
     mid = float(d["lat"].mean()) if len(d) else 0.0
     pad_x = max(0.05, (float(d["lon"].max() - d["lon"].min()) if len(d) else 1) * 0.04)
