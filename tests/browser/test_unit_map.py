@@ -164,3 +164,65 @@ def test_map_screenshots(browser, server, width):
         assert s.exceptions(page) == [] and watch.errors == [] and outside == []
     finally:
         page.context.close()
+
+
+# ---- last in the module: it changes the warehouse (a commune's November 2026 report)
+
+NOV_2026 = "2026-11-01"
+
+
+def test_a_commune_uploads_november_2026_and_appears_on_the_map_and_in_the_ranking(browser, server, tmp_path):
+    import datetime as dt
+
+    from accounts import store
+    from etl.template import write_template
+
+    silent = s.query(server.warehouse, """
+        select u.unit_code, u.unit_name from units as u
+        where u.unit_level = 'commune' and u.parent_code = (select province_code from stg_settings)
+          and valid_in(u.valid_from, u.valid_to, ?::date)
+          and not exists (select 1 from service_volume_monthly as v
+                          where v.unit_code = u.unit_code and v.period = ?::date and v.total_dossiers is not null)
+        order by u.unit_code limit 1""", [NOV_2026, NOV_2026])
+    assert silent, "the sample's November 2026 is partly reported: some commune has not reported"
+    code, name = silent[0]
+    con = store.connect(server.accounts)
+    try:
+        store.create_user(con, "canboxa", "canboxa-mat-khau", "uploader", (code,), f"Cán bộ {name}")
+    finally:
+        con.close()
+    path = write_template(tmp_path / f"Bao_cao_{code}_11-2026.xlsx", code, dt.date(2026, 11, 1),
+                          {"services": {"E06-02": {"total_dossiers": 50, "online_dossiers": 40}}})
+
+    page, watch = s.new_page(browser)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    try:
+        s.login(page, server.url, "canboxa", "canboxa-mat-khau")
+        s.go(page, "Nộp báo cáo", '[data-testid="stFileUploader"]')
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        page.wait_for_selector(f"text={path.name}", timeout=s.LOAD_MS)
+        s.settle(page)
+        assert s.alerts(page, "Error") == []
+        page.get_by_role("button", name=__import__("re").compile(r"Xác nhận nạp \d+ tệp hợp lệ")).click()
+        page.wait_for_selector('[data-testid="stAlertContentSuccess"]', timeout=s.LOAD_MS)
+        s.settle(page)
+
+        # the map of the overview: the commune's point now carries its rate (80,0 %)
+        s.open_page(page, server.url + "/?period=2026-11", MAP.format(key="overview-map") + " .main-svg")
+        points = page.evaluate("""(sel) => {
+            const gd = document.querySelector(sel + ' .js-plotly-plot');
+            return gd.data.flatMap(t => t.customdata.map(c => [t.name, c[0], c[2]]));
+        }""", MAP.format(key="overview-map"))
+        assert [p for p in points if p[1] == code] == [["Tỷ lệ trực tuyến", code, "80,0 %"]]
+
+        # the ranking of the services page, shown whole
+        s.open_page(page, server.url + "/services?period=2026-11", MAP.format(key="svc-districts") + " .main-svg")
+        page.locator('[data-testid="stMain"] label', has_text="Hiện tất cả").click()
+        s.settle(page)
+        bars = page.evaluate("""(sel) => document.querySelector(sel + ' .js-plotly-plot').data[0].customdata
+                                          .map(c => [c[0], c[1]])""", MAP.format(key="svc-districts"))
+        assert [code, name] in bars
+        s.screenshot(page, "unit_map_commune_uploaded_services")
+        assert s.exceptions(page) == [] and watch.errors == []
+    finally:
+        page.context.close()
