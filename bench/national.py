@@ -28,16 +28,18 @@ def build_national(path: Path, months: int = MONTHS, first_province_communes: in
     try:
         create_schema(con)
         load_reference(con)  # services, datasets, tasks of the catalogue; units replaced below
-        con.execute("delete from dim_unit")
+        con.execute("delete from dim_unit")  # no validity: every unit valid in every month
+        con.execute("delete from task_unit")
+        con.execute("delete from dim_unit_succession")
         con.execute("update app_setting set value = 'P01' where key = 'province_code'")
         con.execute("update app_setting set value = ? where key = 'start_period'", [f"{FIRST:%Y-%m}"])
         con.execute("""
-            insert into dim_unit
+            insert into dim_unit (unit_code, unit_name, unit_level, unit_type, parent_code, communes, code_source)
             select 'P' || lpad(cast(p as varchar), 2, '0'), 'Tỉnh ' || p, 'province', 'tỉnh', null, null, 'bench'
             from range(1, ? + 1) t(p)""", [PROVINCES])
         big = first_province_communes is not None
         con.execute("""
-            insert into dim_unit
+            insert into dim_unit (unit_code, unit_name, unit_level, unit_type, parent_code, communes, code_source)
             with c as (
                 select c, case when ? then (case when c < ? then 1 else 2 + (c - ?) % (? - 1) end)
                                else 1 + c % ? end as p

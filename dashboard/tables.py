@@ -132,5 +132,11 @@ def accounts(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(role=df["role"].map(lambda r: ROLES.get(r, r)), units=df["units"].map(", ".join))
 
 
+ENDED_UNIT_ACCOUNTS = [("username", "Tên đăng nhập", "text"), ("display_name", "Họ tên", "text"),
+                       ("unit_code", "Mã đơn vị", "text"), ("unit_name", "Đơn vị đã thôi hoạt động", "text"),
+                       ("ended_from", "Thôi hoạt động từ", "date"), ("successors", "Đơn vị kế thừa", "text"),
+                       ("default_successor", "Gắn lại với (mặc định)", "text"), ("active", "Hoạt động", "bool")]
+
+
 AUDIT = [("at", "Thời điểm", "text"), ("actor", "Người thực hiện", "text"), ("action", "Thao tác", "text"),
          ("target", "Đối tượng", "text"), ("detail", "Chi tiết", "text")]

@@ -50,10 +50,14 @@ def cmd_template(args) -> int:
     from etl.template import write_template
 
     if args.unit not in catalogue().units:
-        print(f"Lỗi: mã đơn vị '{args.unit}' không có trong danh mục (data/reference/units.csv).", file=sys.stderr)
+        print(f"Lỗi: mã đơn vị '{args.unit}' không có trong danh mục (data/reference/admin_units.csv).", file=sys.stderr)
         return 2
     out = Path(args.out or f"DA06_{args.unit}_{period_text(args.period)}.xlsx")
-    write_template(out, args.unit, args.period)
+    try:
+        write_template(out, args.unit, args.period)
+    except ValueError as e:  # a unit outside its validity in the month
+        print(f"Lỗi: {e}", file=sys.stderr)
+        return 2
     print(f"Đã tạo biểu mẫu {out}")
     return 0
 

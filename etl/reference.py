@@ -30,6 +30,9 @@ Periods are 'YYYY-MM' text, 'YYYY-MM-DD' or a date (any day of the month).
     cat.former_district(code)      the former district (khu vực huyện cũ) of a commune, a district's
                                    own code (a district merged before the reform: the district it
                                    merged into), None for the province and agencies
+    cat.validity_problem(code, period)  None, or the Vietnamese message refusing a file or template
+                                   for a unit outside its validity (naming successors / predecessors)
+    cat.ended(code, today)         the unit's last valid day if before `today` (an ended unit), else None
     cat.tasks_for(code, period=None)  the tasks a unit carries out (in a month: none unless the unit
                                    is valid in it)
 
@@ -46,7 +49,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from etl.config import REFERENCE_DIR, settings
-from etl.periods import add_months, parse_period
+from etl.periods import add_months, parse_period, period_label
 from etl.topics import TOPICS
 
 
@@ -134,6 +137,49 @@ class Catalogue:
     def former_district(self, unit_code: str) -> str | None:
         u = self.unit(unit_code)
         return u.get("former_district_code") if u else None
+
+    def ended(self, unit_code: str, today: dt.date) -> dt.date | None:
+        """The last day of the unit's validity when that is before `today` (the unit has ended:
+        an account bound to it keeps no new rights), else None."""
+        rows = self._rows_by_code.get(unit_code, [])
+        if not rows or any(r["valid_to"] is None for r in rows):
+            return None
+        last = max(r["valid_to"] for r in rows)
+        return last if last < today else None
+
+    def unit_label(self, unit_code: str) -> str:
+        u = self.unit(unit_code)
+        return f"{unit_code} - {u['unit_name']}" if u else unit_code
+
+    def _listed(self, codes: list[str], most: int = 8) -> str:
+        shown = [self.unit_label(c) for c in codes[:most]]
+        more = len(codes) - len(shown)
+        return ", ".join(shown) + (f" và {more} đơn vị khác" if more > 0 else "")
+
+    def validity_problem(self, unit_code: str, period) -> str | None:
+        """None when the unit is valid in the month; else a Vietnamese message for the person who
+        sent a file (or asked for a template) for it: what, and which unit to report for instead —
+        the successors of an ended unit (largest share first), the predecessors of a unit not yet
+        formed."""
+        rows = self._rows_by_code.get(unit_code, [])
+        if not rows or self.is_valid(unit_code, period):
+            return None
+        end, name, month = month_end(period), rows[-1]["unit_name"], period_label(parse_period(period)).lower()
+        if all(r["valid_to"] is not None and r["valid_to"] < end for r in rows):
+            ended = max(r["valid_to"] for r in rows)
+            succ = [t[0] for t in sorted(self.successors(unit_code), key=lambda t: (-t[3], t[0]))]
+            return (f"Đơn vị {unit_code} - {name} đã thôi hoạt động từ ngày {ended + dt.timedelta(days=1):%d/%m/%Y}: "
+                    f"không nhận báo cáo {month} của đơn vị này. "
+                    + (f"Đơn vị kế thừa: {self._listed(succ)}. Hãy nộp báo cáo cho đơn vị kế thừa (biểu mẫu của đơn vị đó; "
+                       "tài khoản gắn với đơn vị đã thôi hoạt động cần quản trị viên gắn lại) hoặc sửa kỳ báo cáo."
+                       if succ else "Hãy sửa kỳ báo cáo."))
+        if all(r["valid_from"] is not None and r["valid_from"] > end for r in rows):
+            start = min(r["valid_from"] for r in rows)
+            pred = sorted({p[0] for p in self.predecessors(unit_code)})
+            return (f"Đơn vị {unit_code} - {name} hoạt động từ ngày {start:%d/%m/%Y}: chưa có ở {month}. "
+                    + (f"Trước đó địa bàn này thuộc: {self._listed(pred)}. Hãy sửa kỳ báo cáo, hoặc nộp báo cáo {month} "
+                       "cho đơn vị trước đó." if pred else "Hãy sửa kỳ báo cáo."))
+        return f"Đơn vị {unit_code} - {name} không hoạt động trong {month}. Hãy sửa kỳ báo cáo hoặc đơn vị."
 
     def districts(self, province_code: str) -> list[str]:
         """Every district that ever was under the province (2023 on), whatever its validity."""

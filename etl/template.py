@@ -77,6 +77,9 @@ def write_template(
     cat = catalogue()
     if unit_code not in cat.units:
         raise ValueError(f"Mã đơn vị không có trong danh mục: {unit_code}")
+    problem = cat.validity_problem(unit_code, period)  # a template only for a unit valid in the month
+    if problem:
+        raise ValueError(problem)
     unit_name = cat.units[unit_code]["unit_name"]
     values = values or {}
     if isinstance(path, io.BytesIO):

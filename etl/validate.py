@@ -202,6 +202,10 @@ def validate(
         issues.append(Issue("error", f"Kỳ báo cáo {period_label(period)} ở tương lai (hôm nay {today:%d/%m/%Y}). Hãy sửa kỳ báo cáo.",
                             *(wb.period_cell or (None, None))))
 
+    # A unit reports only for the months it is valid in (an abolished district, a commune before July 2025).
+    if unit and period and not province_file and cat.validity_problem(unit, period):
+        issues.append(Issue("error", cat.validity_problem(unit, period), *(wb.unit_cell or (None, None))))
+
     expected_topics = set(cat.topics_for(unit)) if unit else None
     out = Validated(unit, period, wb.is_sample, {}, issues, allowed=not (unit and allowed_units is not None and unit not in allowed_units))
     seen: dict[str, dict[str, tuple[str, str, int]]] = {}  # topic -> code -> (sheet, cell, row)

@@ -27,6 +27,13 @@ with tab_users:
     shown = tables.accounts(accounts)
     st.dataframe(tables.shown(shown, tables.ACCOUNTS), hide_index=True, width="stretch")
     ui.xlsx_download(shown, tables.ACCOUNTS, "Tài khoản", "admin-accounts", [("Số tài khoản", str(len(shown)))], today)
+    # Accounts bound to a unit that has ended keep no new rights: rebind them to a successor.
+    stale = users.accounts_on_ended_units(con, ui.warehouse(), dt.date.today())
+    if len(stale):
+        st.subheader("Tài khoản gắn với đơn vị đã thôi hoạt động")
+        st.caption("Các tài khoản này không nộp được báo cáo cho các tháng sau khi đơn vị thôi hoạt động. "
+                   "Hãy sửa tài khoản (bên dưới) để gắn với đơn vị kế thừa.")
+        st.dataframe(tables.shown(stale, tables.ENDED_UNIT_ACCOUNTS), hide_index=True, width="stretch")
     name = st.selectbox("Sửa tài khoản", list(accounts["username"]), key="edit_user")
     target = accounts[accounts["username"] == name].iloc[0] if name else None
     if target is not None:

@@ -51,10 +51,14 @@ with st.expander("1. Tải biểu mẫu của đơn vị", expanded=False):
     month = c2.selectbox("Kỳ báo cáo", months, format_func=period_label, key="tpl_month")
     if unit:
         with tempfile.TemporaryDirectory() as tmp:
-            path = write_template(Path(tmp) / "t.xlsx", unit, month)
-            data = path.read_bytes()
-        st.download_button("Tải biểu mẫu (.xlsx)", data, file_name=f"DA06_{unit}_{period_text(month)}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="tpl_download")
+            try:  # a template only for a unit valid in the month (etl.template says why not)
+                data = write_template(Path(tmp) / "t.xlsx", unit, month).read_bytes()
+            except ValueError as e:
+                data = None
+                st.error(plain(str(e)))
+        if data is not None:
+            st.download_button("Tải biểu mẫu (.xlsx)", data, file_name=f"DA06_{unit}_{period_text(month)}.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="tpl_download")
 
 # 2. Upload and check --------------------------------------------------------------------------
 st.subheader("2. Chọn tệp và kiểm tra")

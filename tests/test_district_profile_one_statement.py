@@ -29,18 +29,19 @@ def options(wh):
 
 
 def _month_with_missing_reports(wh) -> dt.date:
-    """The first month in which some district sent no service figures."""
+    """The first month in which some district valid in it sent no service figures."""
     return wh.query(
         """
         with districts as (
-            select unit_code from stg_units
+            select unit_code, valid_from, valid_to from stg_unit_validity
             where unit_level in ('district', 'commune') and parent_code = (select province_code from stg_settings)
         )
         select v.period
         from stg_service_volume as v
-        join districts as d using (unit_code)
+        join districts as d on d.unit_code = v.unit_code and valid_in(d.valid_from, d.valid_to, v.period)
         group by v.period
-        having count(distinct v.unit_code) < (select count(*) from districts)
+        having count(distinct v.unit_code)
+               < (select count(*) from districts as e where valid_in(e.valid_from, e.valid_to, v.period))
         order by v.period
         limit 1
         """

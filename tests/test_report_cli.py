@@ -54,7 +54,7 @@ def test_an_incomplete_month_exits_3_naming_the_missing_units_unless_allowed(sam
 def test_an_unknown_unit_exits_2(sample_db, tmp_path):
     out = _run(sample_db, "--period", "2023-09", "--unit", "XYZ", "--out", str(tmp_path))
     assert out.returncode == 2
-    assert out.stderr == "Lỗi: Mã đơn vị 'XYZ' không có trong danh mục đơn vị (data/reference/units.csv).\n"
+    assert out.stderr == "Lỗi: Mã đơn vị 'XYZ' không có trong danh mục đơn vị (data/reference/admin_units.csv).\n"
 
 
 def test_appendices_ii_and_iii_load_back_through_the_intake_with_the_same_figures(sample_db, tmp_path):

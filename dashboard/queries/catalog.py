@@ -31,7 +31,7 @@ def warehouse_summary(wh: Warehouse) -> dict:
 
 def filter_options(wh: Warehouse) -> dict:
     """What the filters offer: the months with data (any topic), the province's territorial
-    units and the agencies (names in Vietnamese order), the default month (the latest month of
+    units valid in some month of service_volume_monthly (all of them before any data) and the agencies (names in Vietnamese order), the default month (the latest month of
     service_volume_monthly) and the source labels."""
     # four independent queries, at once (see common.together)
     months, units, agencies, s = together(*[(wh.query, sql) for sql in (
@@ -47,6 +47,10 @@ def filter_options(wh: Warehouse) -> dict:
         select u.unit_code, u.unit_name, u.unit_level
         from stg_units as u
         where {PROVINCE_UNITS}
+          -- the units valid in some month the warehouse has figures for (every unit when it has none)
+          and unit_valid_between(u.unit_code,
+                                 (select coalesce(min(period), date '1900-01-01') from service_volume_monthly),
+                                 (select coalesce(max(period), date '2999-12-01') from service_volume_monthly))
         order by u.unit_name collate vi
         """,
         f"""

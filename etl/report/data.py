@@ -101,7 +101,7 @@ def gather(wh, period: dt.date, unit: str | None = None) -> Report:
     prev = add_months(period, -1)
     names = wh.query("select unit_code, unit_name from stg_units where unit_code = ?", [unit])
     if names.empty:
-        raise NoData(f"Mã đơn vị '{unit}' không có trong danh mục đơn vị (data/reference/units.csv).")
+        raise NoData(f"Mã đơn vị '{unit}' không có trong danh mục đơn vị (data/reference/admin_units.csv).")
     unit_name = names.iloc[0]["unit_name"]
 
     services = wh.query(
