@@ -28,7 +28,7 @@ from etl.topics.base import ItemPartOfWhole, PartOfWhole
 
 TYPE_FACTOR = {"thành phố": 2.0, "thị xã": 1.3}
 P_MISSING, P_LATE, P_CORRECTED, N_REJECTED = 0.02, 0.07, 0.03, 3
-COMMUNE_SIZE_SIGMA, FLOW_NOISE_SIGMA = 0.25, 0.05  # a new unit's size within its former units; a month's noise
+COMMUNE_SIZE_SIGMA, FLOW_NOISE_SIGMA = 0.15, 0.05  # a new unit's size within its former units; a month's noise
 
 
 def month_end(m: dt.date) -> dt.date:
@@ -43,6 +43,8 @@ class UnitsOverTime:
     def __init__(self, province: str):
         self.rows = [r for r in read_csv("admin_units.csv") if r["parent_code"] == province]
         self.level = {r["unit_code"]: r["unit_level"] for r in self.rows}
+        # the first month of a unit that began within the data (its stocks start there)
+        self.first = {r["unit_code"]: dt.date.fromisoformat(r["valid_from"]).replace(day=1) for r in self.rows if r["valid_from"]}
         # to_unit -> [(from_unit, weight, effective date)]: only from a unit of these rows that
         # ended the day before (a former commune that shares a new commune's code is not one).
         self.inflow: dict[str, list[tuple[str, float, dt.date]]] = {}
@@ -214,12 +216,14 @@ def reporting_units(model: Model, m: dt.date) -> list[str]:
     """The units that owe a report for the month: the districts and communes valid in it, and the
     agencies valid in it that have tasks."""
     return [u for u in model.units.valid(m, ("district", "commune", "agency"))
-            if model.units.level[u] != "agency" or model.cat.tasks_for(u)]
+            if model.units.level[u] != "agency" or model.cat.tasks_for(u, m)]
 
 
-def plan_files(model: Model) -> list[dict]:
-    """Every sample file to write: unit, month, time, values and what kind of file it is. Only
-    files sent by the sample's as-of date are in it."""
+def plan_files(model: Model, with_values: bool = True) -> list[dict]:
+    """Every sample file to write: unit, month, time, what kind of file it is (`mistake`: None, or
+    a first version 'corrected' later, or one 'rejected') and its values (without them, `values`
+    fills them in: generate does it in its worker processes). Only files sent by the sample's
+    as-of date are in it."""
     s = settings()
     jobs = []
     rejected_left = N_REJECTED
@@ -230,25 +234,37 @@ def plan_files(model: Model) -> list[dict]:
             x = rng.random()
             if m == model.ref:
                 x = 1.0  # everyone reports the official month, on time
+            elif m == model.units.first.get(u):
+                x = max(x, P_MISSING)  # a new unit's first report (its stocks' start) may be late, never missing
             if x < P_MISSING:
                 continue
             late = x < P_MISSING + P_LATE
             when = _submission_time(u, m, s.due_day, s.sample_seed, late, lagging=u in lagging)
-            values = model.values(u, m)
-            if not values:
+            if not model.cat.topics_for(u):
                 continue
             y = rng.random()
             counted = model.units.level[u] != "agency"
             if counted and y < P_CORRECTED:
                 # a first version with a mistake, corrected a few days later
-                jobs.append({"unit": u, "period": m, "when": when - dt.timedelta(days=3), "values": _mistaken(values, "corrected")})
+                jobs.append({"unit": u, "period": m, "when": when - dt.timedelta(days=3), "mistake": "corrected"})
             elif counted and rejected_left and y > 0.995:
                 rejected_left -= 1
-                jobs.append({"unit": u, "period": m, "when": when - dt.timedelta(days=1), "values": _mistaken(values, "rejected")})
-            jobs.append({"unit": u, "period": m, "when": when, "values": values})
+                jobs.append({"unit": u, "period": m, "when": when - dt.timedelta(days=1), "mistake": "rejected"})
+            jobs.append({"unit": u, "period": m, "when": when, "mistake": None})
     if model.as_of:
         jobs = [j for j in jobs if j["when"].date() <= model.as_of]
+    if with_values:
+        for j in jobs:
+            values(model, j)
     return jobs
+
+
+def values(model: Model, job: dict) -> dict:
+    """A planned file's figures (the unit's, with its mistakes for a mistaken version), kept in the job."""
+    if "values" not in job:
+        v = model.values(job["unit"], job["period"])
+        job["values"] = _mistaken(v, job["mistake"]) if job["mistake"] else v
+    return job["values"]
 
 
 def _mistaken(values: dict, kind: str) -> dict:
@@ -260,7 +276,14 @@ def _mistaken(values: dict, kind: str) -> dict:
     return wrong
 
 
+_WORKER_MODEL: Model | None = None  # the model a worker process computes its files' figures with (inherited, or its own)
+
+
 def _write_one(job: dict) -> dict:
+    global _WORKER_MODEL
+    if "values" not in job:
+        _WORKER_MODEL = _WORKER_MODEL or Model()
+        values(_WORKER_MODEL, job)
     m = job["period"]
     name = f"DA06_{job['unit']}_{period_text(m)}.xlsx"
     buf = io.BytesIO()
@@ -278,14 +301,15 @@ def _write_one(job: dict) -> dict:
 def generate(root: Path | None = None, progress: bool | None = None, workers: int | None = None) -> int:
     """Write every sample file into the archive (data/raw/). Existing sample files are replaced;
     submitted (non-sample) files are left alone."""
+    global _WORKER_MODEL
     root = Path(root or raw_dir())
     for man in root.rglob("*.json") if root.exists() else []:
         data = json.loads(man.read_text(encoding="utf-8"))
         if data.get("source") == "sample":
             (man.parent / data["archive_name"]).unlink(missing_ok=True)
             man.unlink()
-    model = Model()
-    jobs = plan_files(model)
+    model = _WORKER_MODEL = Model()
+    jobs = plan_files(model, with_values=False)
     bar = Progress("Sinh dữ liệu mẫu", len(jobs), progress)
     for j in jobs:
         j["root"] = str(root)

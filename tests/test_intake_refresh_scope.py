@@ -16,6 +16,7 @@ import pytest
 
 from etl.load import load_files
 from etl.marts import MART_DELETE_SCOPE, MART_SCOPE, MART_TOPICS, _statement, refresh_marts, scope_where, view_files
+from etl.reference import catalogue
 from tests.helpers import make_workbook, rows
 from tests.test_refresh_incremental import assert_marts_as_full_refresh, materialized
 
@@ -23,10 +24,10 @@ TODAY = dt.date(2025, 6, 20)
 WHY = "Rà soát, loại hồ sơ trùng"  # a cumulative figure below the sample's is accepted when the row explains it
 
 
-def _load(warehouse: Path, tmp_path: Path, specs: list[tuple[str, dt.date, dict]], tag: str) -> list:
+def _load(warehouse: Path, tmp_path: Path, specs: list[tuple[str, dt.date, dict]], tag: str, today: dt.date = TODAY) -> list:
     files = [(make_workbook(tmp_path / f"{tag}{i}.xlsx", unit, period, values), f"{tag}{i}.xlsx")
              for i, (unit, period, values) in enumerate(specs)]
-    results = load_files(files, warehouse=warehouse, archive_root=tmp_path / "raw", today=TODAY)
+    results = load_files(files, warehouse=warehouse, archive_root=tmp_path / "raw", today=today)
     assert [r.status for r in results] == ["accepted"] * len(files), [[str(i) for i in r.errors] for r in results]
     return results
 
@@ -45,28 +46,35 @@ def test_every_mart_has_a_scope_and_its_delete_written_out():
 
 
 def test_a_month_nobody_reported_adds_rows_for_every_unit(warehouse, tmp_path):
-    """January 2025: after the sample's last month, so the month appears in every stock mart for
-    all 27 districts (carried forward), and in task_tracker for every task."""
-    jan = dt.date(2025, 1, 1)
+    """December 2026: after the sample's last month, so the month appears in every stock mart for
+    all 166 communes (carried forward), and in task_tracker for every task."""
+    dec = dt.date(2026, 12, 1)
+    commune, agency = "14758", "38.CA"
+    task = catalogue().tasks_for(agency, dec)[0]
     _load(warehouse, tmp_path, [
-        ("395", jan, {"identity": {"395": {"cccd_records": 900000, "vneid_applications": 500000, "vneid_activated": 400000}},
-                      "cleaning": {"children": {"records_cleaned": 10, "records_total": 20, "note": WHY}},
-                      "services": {"E06-03": {"total_dossiers": 30, "online_dossiers": 20}},
-                      "tasks": {"KH24-22.1": {"status": "done"}}}),
-    ], "jan")
-    assert rows(warehouse, "select count(*) from identity_unit_monthly where period = ?", [jan]) == [(27,)]
-    assert rows(warehouse, "select count(distinct unit_code) from cleaning_unit_monthly where period = ?", [jan]) == [(27,)]
-    assert rows(warehouse, "select count(*) from task_tracker where period = ?", [jan]) == [(120,)]
+        (commune, dec, {"identity": {commune: {"cccd_records": 900000, "vneid_applications": 500000, "vneid_activated": 400000}},
+                        "cleaning": {"children": {"records_cleaned": 10, "records_total": 20, "note": WHY}},
+                        "services": {"E06-03": {"total_dossiers": 30, "online_dossiers": 20}}}),
+        (agency, dec, {"tasks": {task: {"status": "done"}}}),
+    ], "dec", today=dt.date(2027, 1, 5))
+    communes = len(catalogue().units_valid(dec, "commune"))
+    assert communes == 166
+    assert rows(warehouse, "select count(*) from identity_unit_monthly where period = ?", [dec]) == [(communes,)]
+    assert rows(warehouse, "select count(distinct unit_code) from cleaning_unit_monthly where period = ?", [dec]) == [(communes,)]
+    assert rows(warehouse, "select count(*) from task_tracker where period = ?", [dec]) == [(len(catalogue().tasks),)]
     assert_marts_as_full_refresh(warehouse, tmp_path)
 
 
 def test_task_report_months_after_the_last_fills_the_months_between(warehouse, tmp_path):
-    """The sample's task reports end in December 2024; a report for April 2025 makes task_tracker
-    run through January–March 2025 too, for every task (the statuses carried forward)."""
-    _load(warehouse, tmp_path, [("395", dt.date(2025, 4, 1), {"tasks": {"KH24-22.1": {"status": "done"}}})], "apr")
-    months = rows(warehouse, "select period, count(*) from task_tracker where period > date '2024-11-01' group by 1 order by 1")
-    assert months == [(dt.date(2024, 12, 1), 120), (dt.date(2025, 1, 1), 120), (dt.date(2025, 2, 1), 120),
-                      (dt.date(2025, 3, 1), 120), (dt.date(2025, 4, 1), 120)]
+    """The sample's task reports end in November 2026; a report for March 2027 makes task_tracker
+    run through December 2026 – February 2027 too, for every task (the statuses carried forward)."""
+    agency = "38.CA"
+    task = catalogue().tasks_for(agency)[0]
+    _load(warehouse, tmp_path, [(agency, dt.date(2027, 3, 1), {"tasks": {task: {"status": "done"}}})], "mar", today=dt.date(2027, 4, 5))
+    months = rows(warehouse, "select period, count(*) from task_tracker where period > date '2026-10-01' group by 1 order by 1")
+    n = len(catalogue().tasks)
+    assert months == [(dt.date(2026, 11, 1), n), (dt.date(2026, 12, 1), n), (dt.date(2027, 1, 1), n),
+                      (dt.date(2027, 2, 1), n), (dt.date(2027, 3, 1), n)]
     assert_marts_as_full_refresh(warehouse, tmp_path)
 
 
