@@ -256,6 +256,6 @@ RANK_VIEW_LABELS = {"ends": f"{RANK_SHOWN} cao nhất và {RANK_SHOWN} thấp nh
 # The map of units: the colour scale of a rate against a target (red far below, green at or
 # above it), of a rate without one (light to dark, over the rates shown), the point sizes (px, by volume).
 MAP_COLOURS = [[0, "#c62828"], [0.5, "#f2c94c"], [1, "#2e7d32"]]
-MAP_COLOURS_PLAIN = [[0, "#d6e4f0"], [1, "#0b3c5d"]]
-MAP_SIZE_RANGE = (7, 30)
+MAP_COLOURS_PLAIN = [[0, "#9ecae1"], [1, "#0b3c5d"]]  # its lightest still apart from the white rings
+MAP_SIZE_RANGE = (6, 26)
 MAP_HINT = "Bấm vào một điểm để mở hồ sơ của địa phương đó. Cỡ điểm theo {volume}; màu theo {indicator}."
