@@ -1,10 +1,14 @@
-"""Deterministic sample submissions: one workbook per district and agency and month.
+"""Deterministic sample submissions: one workbook per reporting unit and month, for the units
+valid in the month (data/reference/admin_units.csv: districts, then communes after the reform,
+agencies with tasks), sent by the sample's as-of date (config.toml [sample]).
 
 Every file is written in the project's own template and marked "DỮ LIỆU MẪU". Sizes follow
 each district's communes and type, with growth, seasonality, noise, a few late, missing,
-corrected (replaced) and rejected files. For the official month the districts add up exactly
-to the province's official figures (largest-remainder splits), so drilling down never
-contradicts the report. Nothing here names a province: units, services and figures are data.
+corrected (replaced) and rejected files, and lagging communes. For the official month the
+districts add up exactly to the province's official figures (largest-remainder splits), so
+drilling down never contradicts the report. A unit that took over others continues their
+figures by the succession's weights (Model). Nothing here names a province: units, services and
+figures are data.
 """
 from __future__ import annotations
 
