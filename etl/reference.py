@@ -36,6 +36,17 @@ Periods are 'YYYY-MM' text, 'YYYY-MM-DD' or a date (any day of the month).
     cat.tasks_for(code, period=None)  the tasks a unit carries out (in a month: none unless the unit
                                    is valid in it)
 
+    cat.districts(prov) / cat.agencies(prov)  every district / agency that ever was under the province
+
+A row is a dict: unit_code, unit_name, unit_level, unit_type, parent_code ('' for the province),
+valid_from / valid_to (datetime.date or None), former_district_code, lat, lon, area_km2 (float or
+None), communes, code_source (units.csv's, '' where it has none), source.
+
+In the warehouse: dim_unit / dim_unit_succession (the same rows), the public views `units` and
+`unit_succession`, stg_unit_validity (one row per unit and interval), the macros
+valid_in(valid_from, valid_to, period) and unit_valid_between(code, first, last), and
+former_district_monthly (one trend per former district across July 2025).
+
 Tasks: tasks.csv names the responsible unit (responsible_unit_code) or a level
 (responsible_level: 'district' reads "UBND cấp huyện", 'commune' "UBND cấp xã") for a task every
 unit of that level valid in the month carries out; cooperating_unit_codes / cooperating_levels

@@ -202,8 +202,10 @@ def validate(
         issues.append(Issue("error", f"Kỳ báo cáo {period_label(period)} ở tương lai (hôm nay {today:%d/%m/%Y}). Hãy sửa kỳ báo cáo.",
                             *(wb.period_cell or (None, None))))
 
-    # A unit reports only for the months it is valid in (an abolished district, a commune before July 2025).
-    if unit and period and not province_file and cat.validity_problem(unit, period):
+    # A unit reports only for the months it is valid in (an abolished district, a commune before
+    # July 2025); a month already refused above (before the start, in the future) says enough.
+    period_ok = period and not (start and period < start) and period <= dt.date(today.year, today.month, 1)
+    if unit and period_ok and not province_file and cat.validity_problem(unit, period):
         issues.append(Issue("error", cat.validity_problem(unit, period), *(wb.unit_cell or (None, None))))
 
     expected_topics = set(cat.topics_for(unit)) if unit else None

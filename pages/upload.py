@@ -47,9 +47,13 @@ with st.expander("1. Tải biểu mẫu của đơn vị", expanded=False):
     unit = c1.selectbox("Đơn vị", units_df["unit_code"].tolist(),
                         format_func=lambda c: f"{c} — {units_df.set_index('unit_code').loc[c, 'unit_name']}", key="tpl_unit")
     today = dt.date.today()
-    months = [add_months(dt.date(today.year, today.month, 1), -i) for i in range(1, 37)]
+    # the months the unit is valid in (a district to June 2025, a commune from July 2025)
+    months = ui.cached(catalog.valid_months, unit, [add_months(dt.date(today.year, today.month, 1), -i) for i in range(1, 37)]) \
+        if unit else []
     month = c2.selectbox("Kỳ báo cáo", months, format_func=period_label, key="tpl_month")
-    if unit:
+    if unit and month is None:
+        st.info("Đơn vị này không hoạt động trong 36 tháng gần đây: không có biểu mẫu để tải.")
+    elif unit:
         with tempfile.TemporaryDirectory() as tmp:
             try:  # a template only for a unit valid in the month (etl.template says why not)
                 data = write_template(Path(tmp) / "t.xlsx", unit, month).read_bytes()

@@ -90,3 +90,17 @@ def reportable_units(wh: Warehouse, units: list[str] | None) -> pd.DataFrame:
           {"and list_contains(?::varchar[], unit_code)" if units is not None else ""}
         order by unit_level, unit_name collate vi
         """, bound(None if units is None else list(units)))
+
+
+def valid_months(wh: Warehouse, unit: str, months: list) -> list:
+    """The months of `months` (firsts of months) in which the unit is valid (valid_in): the months a
+    template can be made for it. Newest first, as given."""
+    if not months:
+        return []
+    df = wh.query("""
+        select distinct m.period
+        from unnest(?::date[]) as m(period)
+        join stg_unit_validity as v on v.unit_code = ? and valid_in(v.valid_from, v.valid_to, m.period)
+        """, [list(months), unit])
+    ok = {pd.Timestamp(p).date() for p in df["period"]}
+    return [m for m in months if m in ok]

@@ -153,14 +153,15 @@ def gather(wh, period: dt.date, unit: str | None = None) -> Report:
         where i.unit_code = ? and i.period = ?
         order by i.indicator_code
         """, [prev, unit, period])
-    # The units below the report's unit (children, or grandchildren where the children have
-    # their own), each with its parent for grouping.
+    # The units below the report's unit valid in the month (children, or grandchildren where the
+    # children have their own), each with its parent for grouping.
     units = wh.query(
         """
         with below as (
             select u.unit_code, u.unit_name, u.parent_code, u.unit_level
             from stg_units as u
             where u.unit_level not in ('agency', 'province')
+              and unit_valid_between(u.unit_code, ?::date, ?::date)  -- the units that exist in the month
               and (u.parent_code = ? or u.parent_code in (select unit_code from stg_units where parent_code = ?))
         ),
         leaves as (
@@ -182,7 +183,7 @@ def gather(wh, period: dt.date, unit: str | None = None) -> Report:
         left join stg_services as sv on sv.service_code = v.service_code
         group by all
         order by 5 collate vi nulls first, 2 collate vi
-        """, [unit, unit, unit, unit, period])
+        """, [period, period, unit, unit, unit, unit, period])
     groups = list(report_settings().get("appendix_i_groups") or [])
     tasks = wh.query(
         """
