@@ -4,8 +4,9 @@ Sets up the navigation (pages/), the one warehouse connection and the shared fil
 filters live in the query string, so a view can be bookmarked and sent:
 
     ?period=2023-09                  a month            ?period=2023-01..2023-09   a range
-    ?unit=395,396 (or unit=395&unit=396)  districts     ?agency=38.CA              an agency
-    ?combine=1                        two or more districts added up (else compared side by side)
+    ?unit=395,396 (or unit=395&unit=396)  districts or communes     ?agency=38.CA  an agency
+    ?area=395                        a former district (khu vực huyện cũ) and its communes
+    ?combine=1                        two or more units added up (else compared side by side)
 
 Opening such a link shows exactly that view; changing a filter rewrites the link. Page links in
 the menu keep the filters (they are restored from the session when the menu clears the URL).
@@ -16,20 +17,21 @@ import streamlit as st
 
 from accounts import store
 from dashboard import auth, errors, ui
-from dashboard.filters import Filters, parse_params
+from dashboard.filters import APPLIED_KEY, Filters, parse_params, scope, unit_label, with_places
 from dashboard.plain import plain
-from dashboard.queries import catalog
+from dashboard.queries import catalog, places
 from dashboard.state import warehouse
-from etl.definitions import COMPARE_MODE_LABELS, fmt_count, period_label
+from etl.definitions import COMPARE_MODE_LABELS, UNIT_FILTER_LABELS, UNIT_FILTER_PLACEHOLDER, fmt_count, period_label
 from etl.periods import add_months
 
 st.set_page_config(page_title="Đề án 06", page_icon="🪪", layout="wide", initial_sidebar_state="auto")
 errors.install()  # widget callbacks: no traceback either (dashboard/errors.py)
 
-GLOBAL_PARAMS = ("period", "unit", "agency", "combine")
+GLOBAL_PARAMS = ("period", "area", "unit", "agency", "combine")
 MODE_MONTH, MODE_RANGE = "month", "range"
 MODE_LABELS = {MODE_MONTH: "Một tháng", MODE_RANGE: "Nhiều tháng"}
 ALL_AGENCIES = ""
+ALL_AREAS = ""
 
 # The dashboard pages share the sidebar filters; the others have their own controls.
 DASHBOARD = [
@@ -109,6 +111,7 @@ def _apply(f: Filters) -> None:
     ss["f_month"] = f.last
     ss["f_range"] = (f.first, f.last)
     ss["f_units"] = list(f.units)
+    ss["f_area"] = f.area or ALL_AREAS
     ss["f_agency"] = f.agency or ALL_AGENCIES
     ss["f_combine"] = f.combine
 
@@ -149,14 +152,13 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
     url = {k: st.query_params.get_all(k) for k in GLOBAL_PARAMS}
     notices: list[str] = []
     touched = ss.pop("_f_touched", False)
-    if not touched and any(url.values()) and _url_key(url) != ss.get("_f_applied"):
+    if not touched and any(url.values()) and _url_key(url) != ss.get(APPLIED_KEY):
         parsed = parse_params(url, options)
         _apply(parsed.filters)
         notices = parsed.notices
     elif "f_mode" not in ss:
         _reset(options)
 
-    names = dict(options["units"])
     agencies = dict(options["agencies"])
     with st.sidebar:
         st.markdown("### Bộ lọc")
@@ -181,9 +183,25 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
         else:
             first = last = options["default_period"]
             st.markdown(f"Kỳ báo cáo: **{plain(period_label(last))}**")
-        ss["f_units"] = [u for u in ss.get("f_units", []) if u in names]
-        units = st.multiselect("Huyện, thị xã, thành phố", list(names), format_func=names.get, key="f_units",
-                               placeholder="Toàn tỉnh", on_change=_touched)
+        # The units valid in the chosen period, grouped by former district (a commune's label
+        # names it: typing the district's name finds its communes); a former district narrows them.
+        valid = ui.cached(places.valid_places, first, last)
+        areas = dict(options["areas"])
+        if ss.get("f_area") not in areas:
+            ss["f_area"] = ALL_AREAS
+        # An old link to a district for a month after the reform (?unit=395 in 2026) opens its area.
+        gone = [u for u in ss.get("f_units", []) if u not in set(valid["unit_code"])]
+        if len(gone) == 1 and gone[0] in areas and not ss["f_area"] and not touched:
+            ss["f_area"] = gone[0]
+        area = st.selectbox("Khu vực huyện cũ", [ALL_AREAS] + list(areas), key="f_area", on_change=_touched,
+                            format_func=lambda c: areas[c] if c else "Tất cả")
+        offered = valid[valid["former_district_code"] == area] if area else valid
+        labels = {r.unit_code: unit_label(r.unit_name, r.unit_level, r.former_district_name) for r in offered.itertuples()}
+        levels = tuple(sorted(set(offered["unit_level"])))
+        ss["f_units"] = [u for u in ss.get("f_units", []) if u in labels]
+        units = st.multiselect(UNIT_FILTER_LABELS.get(levels, UNIT_FILTER_LABELS[("district",)]), list(labels),
+                               format_func=labels.get, key="f_units", placeholder=UNIT_FILTER_PLACEHOLDER,
+                               on_change=_touched, select_all=False)  # its "Select … matches" is English; the area picks a district's all
         combine = False
         if len(units) > 1:  # several units: compared side by side unless the person adds them up
             ss["f_combine"] = bool(ss.get("f_combine", False))
@@ -197,7 +215,9 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
         st.button("Đặt lại bộ lọc", on_click=_reset_clicked, args=(options,), key="f_reset", width="stretch")
 
     order = [c for c, _ in options["units"]]
-    f = Filters(first, last, tuple(c for c in order if c in set(units)), agency or None, bool(combine))
+    chosen = tuple(c for c in order if c in set(units))
+    f = Filters(first, last, chosen, agency or None, area or None, scope(chosen, area or None, valid),
+                combine=bool(combine) and len(chosen) > 1)
     canonical = f.to_params()
     for k in GLOBAL_PARAMS:
         if k in canonical:
@@ -205,7 +225,7 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
                 st.query_params[k] = canonical[k]
         elif k in st.query_params:
             del st.query_params[k]
-    ss["_f_applied"] = _url_key({k: [v] for k, v in canonical.items()})
+    ss[APPLIED_KEY] = _url_key({k: [v] for k, v in canonical.items()})
     return f, notices
 
 
@@ -233,7 +253,7 @@ def main() -> None:
     if pg.title not in DASHBOARD_TITLES:
         pg.run()
         return
-    options = ui.cached(catalog.filter_options)
+    options = with_places(ui.cached(catalog.filter_options), ui.cached(places.places))
     if not options["periods"]:
         st.warning("Kho dữ liệu chưa có số liệu nào. Hãy nạp báo cáo hoặc chạy `python -m etl sample` rồi "
                    "`python -m etl build`.")

@@ -279,3 +279,76 @@ def reporting_rates(df: pd.DataFrame) -> go.Figure:
                       margin=dict(l=10, r=10, t=40, b=10), separators=",.",
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
     return fig
+
+
+def unit_map(df: pd.DataFrame, value_col: str, size_col: str, value_label: str, size_label: str,
+             key_col: str = "unit_code", name_col: str = "unit_name", target: float | None = None,
+             highlight: str | None = None, height: int = 520) -> go.Figure:
+    """The units as points at their centre coordinates (columns lat, lon), coloured by a rate
+    (0–1: red → amber → green against a target, light → dark without one; white with a grey
+    ring without a figure), sized by a volume (area ∝ count), on a
+    plain background: a Scatter on longitude/latitude axes drawn to scale (a degree of latitude
+    is 1/cos(latitude) times a degree of longitude), so nothing is fetched from a tile server.
+    key_col goes into customdata[0] (a click opens the unit)."""
+    import math
+
+    from etl.definitions import MAP_COLOURS, MAP_COLOURS_PLAIN, MAP_SIZE_RANGE, fmt_count, fmt_rate
+
+    d = df[df["lat"].notna() & df["lon"].notna()].copy()
+    fig = go.Figure()
+    if len(d):
+        vol = pd.to_numeric(d[size_col], errors="coerce").fillna(0).clip(lower=0)
+        small, large = MAP_SIZE_RANGE
+        top = float(vol.max()) or 1.0
+        d["_size"] = [small + (large - small) * math.sqrt(v / top) for v in vol]
+        d["_rate"] = pd.to_numeric(d[value_col], errors="coerce")
+        # small points drawn last (on top), so a large one never hides them
+        d = d.sort_values("_size", ascending=False)
+        d["_volume"] = [fmt_count(v) for v in vol.loc[d.index]]
+        d["_text"] = [fmt_rate(v) for v in d["_rate"]]
+        hover = ("<b>%{customdata[1]}</b><br>" + value_label + ": %{customdata[2]}<br>" + size_label
+                 + ": %{customdata[3]}<extra></extra>")
+        pct = d["_rate"].dropna() * 100
+        if target is None:
+            # no target: light to dark over the rates shown
+            lo, hi = (float(pct.min()), float(pct.max())) if len(pct) else (0.0, 100.0)
+            hi = hi if hi > lo else lo + 1
+        else:
+            lo = max(0.0, min(float(pct.min()), target * 100 - 30)) if len(pct) else 0.0
+            hi = max(target * 100, float(pct.max())) if len(pct) else 100.0
+
+        def points(rows: pd.DataFrame) -> dict:
+            return {"x": rows["lon"], "y": rows["lat"], "mode": "markers", "hovertemplate": hover,
+                    "customdata": list(zip(rows[key_col], rows[name_col], rows["_text"], rows["_volume"]))}
+
+        def outline(rows: pd.DataFrame, colour: str, width: float) -> dict:
+            chosen = [highlight is not None and k == highlight for k in rows[key_col]]
+            return {"color": [INK if c else colour for c in chosen], "width": [3 if c else width for c in chosen]}
+
+        known, unknown = d[d["_rate"].notna()], d[d["_rate"].isna()]
+        if len(known):
+            fig.add_trace(go.Scatter(
+                **points(known), name=value_label, showlegend=False,
+                marker={"size": known["_size"], "color": known["_rate"] * 100, "colorscale": MAP_COLOURS if target is not None else MAP_COLOURS_PLAIN,
+                        "cmin": lo, "cmax": hi, "opacity": 0.9, "line": outline(known, "white", 0.6),
+                        "colorbar": {"title": {"text": "%"}, "ticksuffix": " %", "thickness": 12, "len": 0.8}},
+            ))
+        if len(unknown):
+            # units without the figure: grey rings
+            fig.add_trace(go.Scatter(
+                **points(unknown), name="Chưa có số liệu", showlegend=True,
+                marker={"size": unknown["_size"], "color": "white", "line": outline(unknown, GREY, 2)},
+            ))
+        for r in d[d[key_col] == highlight].itertuples():
+            # the unit the page is about, named beside its point
+            fig.add_annotation(x=r.lon, y=r.lat, text=f"<b>{getattr(r, name_col)}</b>", showarrow=True, arrowhead=0,
+                               ax=30, ay=-30, bgcolor="rgba(255,255,255,0.85)", font={"color": INK, "size": 13})
+    _layout(fig, None, height, showlegend=bool(len(d)) and bool(d["_rate"].isna().any()), dragmode="pan")
+    mid = float(d["lat"].mean()) if len(d) else 0.0
+    pad_x = max(0.05, (float(d["lon"].max() - d["lon"].min()) if len(d) else 1) * 0.04)
+    pad_y = max(0.05, (float(d["lat"].max() - d["lat"].min()) if len(d) else 1) * 0.04)
+    fig.update_xaxes(visible=False, range=[float(d["lon"].min()) - pad_x, float(d["lon"].max()) + pad_x] if len(d) else None)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid)),
+                     range=[float(d["lat"].min()) - pad_y, float(d["lat"].max()) + pad_y] if len(d) else None)
+    fig.update_layout(plot_bgcolor="#f4f6f8", margin={"l": 5, "r": 5, "t": 30, "b": 5}, clickmode="event+select")
+    return fig

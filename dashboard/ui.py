@@ -253,7 +253,8 @@ def _wrap_limit(width) -> int:
     return max(24, int(px / 7.5) * WRAP_LINES - 4)
 
 
-PROFILE_PAGE = "district"  # the unit profile's URL path; its contract: ?unit=<code>&period=<period>
+PROFILE_PAGE = "district"  # the unit profile's URL path; its contract: ?place=<code>&period=<period>
+PROFILE_PARAM = "place"  # the profile's own choice of unit (it leaves the sidebar's filter alone)
 PROFILE_LINK_TEXT = r"#(.+)$"  # the unit's name travels after the '#' of its link, and is what the cell shows
 PROFILE_LINK_HELP = "Bấm tên địa phương để mở hồ sơ của địa phương ở thẻ mới."
 
@@ -264,7 +265,7 @@ def profile_links(codes, names, filters: Filters) -> list:
     from urllib.parse import urlencode
 
     period = filters.period_text()
-    return [None if not isinstance(name, str) else f"{PROFILE_PAGE}?{urlencode({'unit': code, 'period': period})}#{name}"
+    return [None if not isinstance(name, str) else f"{PROFILE_PAGE}?{urlencode({PROFILE_PARAM: code, 'period': period})}#{name}"
             for code, name in zip(codes, names)]
 
 

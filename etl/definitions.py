@@ -299,3 +299,24 @@ CLEAR_LABEL = "Bỏ chọn"  # the button that undoes a drill-down
 PIVOT_SUBJECT_LABELS = {"services": "Dịch vụ công", "cleaning": "Làm sạch dữ liệu"}
 PIVOT_DIM_LABELS = {"services": {"item": "Dịch vụ", "unit": "Địa phương", "month": "Tháng"},
                     "cleaning": {"item": "Bộ dữ liệu", "unit": "Địa phương", "month": "Tháng"}}
+
+# --------------------------------------------------------------------------- units on pages (issue 12)
+# The unit filter's label by the levels it offers (the units valid in the chosen period), and how
+# a former district is offered in it (it stands for its own figures before the reform and for its
+# communes' after).
+UNIT_FILTER_LABELS = {("district",): "Huyện, thị xã, thành phố", ("commune",): "Xã, phường",
+                      ("commune", "district"): "Huyện, thị xã, thành phố; xã, phường"}
+UNIT_FILTER_PLACEHOLDER = "Toàn tỉnh — gõ để tìm"
+FORMER_DISTRICT_LABEL = "Khu vực {name} cũ (cả các xã, phường)"
+FORMER_DISTRICT_SHORT = "khu vực {name} cũ"
+# Rankings and bar charts by unit: above this many units, the top and bottom RANK_SHOWN and a
+# choice to show them all.
+RANK_ALL_MAX = 40
+RANK_SHOWN = 10
+RANK_VIEW_LABELS = {"ends": f"{RANK_SHOWN} cao nhất và {RANK_SHOWN} thấp nhất", "all": "Hiện tất cả"}
+# The map of units: the colour scale of a rate against a target (red far below, green at or
+# above it), of a rate without one (light to dark, over the rates shown), the point sizes (px, by volume).
+MAP_COLOURS = [[0, "#c62828"], [0.5, "#f2c94c"], [1, "#2e7d32"]]
+MAP_COLOURS_PLAIN = [[0, "#9ecae1"], [1, "#0b3c5d"]]  # its lightest still apart from the white rings
+MAP_SIZE_RANGE = (6, 26)
+MAP_HINT = "Bấm vào một điểm để mở hồ sơ của địa phương đó. Cỡ điểm theo {volume}; màu theo {indicator}."

@@ -2,7 +2,7 @@
 progress over time. Stocks: each month's figure is the count at its end."""
 import streamlit as st
 
-from dashboard import phone, side_by_side, ui
+from dashboard import phone, ranked, side_by_side, ui
 from dashboard.queries import cleaning
 from dashboard.queries import compare
 from etl.definitions import CLEANING_TARGET, INDICATORS, fmt_count, fmt_rate, period_label
@@ -79,9 +79,16 @@ else:
     st.subheader(f"Địa phương × bộ dữ liệu, {period_label(f.last)}")
     heat = matrix[matrix["cleaning_ratio"].notna()]
     if len(heat):
+        # many units (the communes): the top and bottom by overall ratio, or all of them
+        rows = ranked.choose(by_district, "cleaning_ratio", "cl-heatmap")
+        if len(rows) < len(by_district):
+            heat = heat[heat["unit_code"].isin(set(rows["unit_code"]))]
+            order = list(rows.sort_values("cleaning_ratio", ascending=False)["unit_name"])
+        else:
+            order = list(dict.fromkeys(heat["unit_name"]))
         with phone.wide_view("cl-heatmap"):
             fig = ui.figure("heatmap", heat, "unit_name", "dataset_name", "cleaning_ratio",
-                                 row_order=list(dict.fromkeys(heat["unit_name"])),
+                                 row_order=order,
                                  col_order=list(dict.fromkeys(heat.sort_values("dataset_order")["dataset_name"])))
             ui.chart(fig, "cl-heatmap", f"Tỷ lệ làm sạch: địa phương × bộ dữ liệu, {period_label(f.last)}")
         phone.cleaning_grid(heat, "cl-heatmap")

@@ -1,27 +1,36 @@
-"""Hồ sơ địa phương: one district across every KPI, against the province and its rank among
-the districts; its online-rate and activation trends and its services."""
+"""Hồ sơ địa phương: one unit of any level (a district before the 2025 reform, a commune or
+ward after it) across every KPI, against the province and its rank among the units; its
+online-rate and activation trends, its services, and where it lies on the map.
+
+The unit is the page's own choice (?place=CODE; a map point's click opens it), so opening a
+profile leaves the sidebar's filter alone; an old link with the filter (?unit=395) still opens
+that unit's profile."""
 import streamlit as st
 
-from dashboard import ui
+from dashboard import maps, ui
+from dashboard.filters import unit_label
 from dashboard.plain import plain
-from dashboard.queries import cleaning, services, unit_profile
+from dashboard.queries import cleaning, places, services, unit_profile
 from etl.definitions import ACTIVATION_TARGET, INDICATORS, fmt_rank, fmt_rate, num, period_label
 
 ctx = ui.context()
 f = ctx.filters
-names = dict(ctx.options["units"])
-codes = list(names)
+valid = ui.cached(places.valid_places, f.first, f.last)
+names = dict(ctx.options["units"]) | dict(zip(valid["unit_code"], valid["unit_name"]))
+labels = {r.unit_code: unit_label(r.unit_name, r.unit_level, r.former_district_name) for r in valid.itertuples()}
+codes = list(labels) or [c for c, _ in ctx.options["units"]]
 hdr = ui.Header("Hồ sơ địa phương", ctx)
 
-
-def _pick() -> None:
-    # Choosing a district here makes it the district filter (and the link).
-    st.session_state["f_units"] = [st.session_state["district_pick"]]
-
-
-if st.session_state.get("district_pick") not in codes or (f.units and st.session_state.get("district_pick") not in f.units):
-    st.session_state["district_pick"] = f.units[0] if f.units else codes[0]
-unit = st.selectbox("Địa phương", codes, format_func=names.get, key="district_pick", on_change=_pick)
+# An old link names the unit in the filter (?unit=395): it is the profile's unit unless the
+# link also names one of its own.
+# (With a former district chosen, its first unit of the period.)
+chosen = [c for c in f.units_or_none or () if c in codes]
+if maps.PROFILE_PARAM not in st.query_params and chosen and st.session_state.get("profile_place") not in chosen:
+    st.session_state["profile_place"] = chosen[0]
+unit = ui.url_choice(maps.PROFILE_PARAM, "profile_place", codes, "Địa phương (gõ để tìm)",
+                     format_func=lambda c: labels.get(c, names.get(c, c)), default=chosen[0] if chosen else codes[0])
+if unit is None:
+    unit = codes[0]
 if len(f.units) > 1:
     st.caption("Bộ lọc đang chọn nhiều địa phương; hồ sơ hiển thị địa phương được chọn ở đây.")
 if f.agency:
@@ -89,5 +98,11 @@ with d:
     ui.table(own_cleaning, [("dataset_name", "Bộ dữ liệu", "long"), ("records_cleaned", "Đã làm sạch", "count"),
                         ("records_total", "Tổng số", "count"), ("cleaning_ratio", "Tỷ lệ", "rate")],
              f"Làm sạch dữ liệu của {names[unit]}", "district-cleaning", static=True)
+
+st.subheader("Trên bản đồ")
+everyone = ui.cached(services.by_district, f.first, f.last, None, None)
+shown.append(everyone)
+maps.unit_map(everyone, "online_rate", "total_dossiers", "Tỷ lệ trực tuyến", "Tổng hồ sơ", "district-map",
+              f"Tỷ lệ trực tuyến theo địa phương, {f.period_label()}", highlight=unit, height=460)
 
 hdr.sources(ui.sources_of(*shown), scope=names[unit])

@@ -2,7 +2,7 @@
 and as cumulative trends. Stocks: each month's figure is the count at its end."""
 import streamlit as st
 
-from dashboard import side_by_side, ui
+from dashboard import maps, ranked, side_by_side, ui
 from dashboard.queries import compare
 from dashboard.queries import identity
 from etl.definitions import ACTIVATION_TARGET, INDICATORS, fmt_count, fmt_points, fmt_rate, fmt_signed_count, period_label
@@ -63,7 +63,8 @@ else:
         st.subheader("Kích hoạt so với chỉ tiêu")
         st.caption(f"Theo địa phương, {period_label(f.last)}")
         if districts["activation_rate"].notna().any():
-            fig = ui.figure("rate_bars", districts, "unit_name", "activation_rate", "unit_code", target=ACTIVATION_TARGET,
+            bars = ranked.choose(districts, "activation_rate", "id-districts")
+            fig = ui.figure("rate_bars", bars, "unit_name", "activation_rate", "unit_code", target=ACTIVATION_TARGET,
                                    count_col="vneid_activated", label_len=30)
             ui.chart(fig, "id-districts", f"Kích hoạt VNeID so với chỉ tiêu theo địa phương, {period_label(f.last)}")
         else:
@@ -77,6 +78,12 @@ else:
         ui.chart(fig, "id-trend", "CCCD và VNeID: số cộng dồn theo tháng")
         fig = ui.figure("rate_trend", trend, [("activation_rate", "Kích hoạt / chỉ tiêu")], target=ACTIVATION_TARGET, height=300)
         ui.chart(fig, "id-rate-trend", "Tỷ lệ kích hoạt VNeID so với chỉ tiêu theo tháng")
+
+    st.subheader(f"Bản đồ kích hoạt VNeID, {period_label(f.last)}")
+    everyone = ui.cached(identity.by_district, f.last, None)
+    shown.append(everyone)
+    maps.unit_map(everyone, "activation_rate", "cccd_records", "Kích hoạt so với chỉ tiêu", "Hồ sơ CCCD", "id-map",
+                  f"Kích hoạt VNeID so với chỉ tiêu theo địa phương, {period_label(f.last)}", target=ACTIVATION_TARGET)
 
     st.subheader(f"Theo địa phương, {period_label(f.last)}")
     ui.table(districts, [

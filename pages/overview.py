@@ -2,7 +2,7 @@
 districts and the services below target."""
 import streamlit as st
 
-from dashboard import side_by_side, ui
+from dashboard import maps, side_by_side, ui
 from dashboard.queries import overview, services, utilities
 from etl.definitions import (INDICATORS, TASKS_STATUS_HELP, TASKS_STATUS_LABELS, fmt_count, fmt_points, fmt_rate,
                              fmt_signed_count, period_label)
@@ -111,5 +111,9 @@ else:
         st.markdown("**5 địa phương thấp nhất**")
         ui.table(ranking[ranking["group"] == "worst"], spec, "5 địa phương thấp nhất", "overview-worst", static=True)
 st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ lệ cao nhất).")
+
+st.subheader("Bản đồ tỷ lệ trực tuyến")
+maps.unit_map(ui.cached(services.by_district, f.first, f.last, None, agency), "online_rate", "total_dossiers",
+              "Tỷ lệ trực tuyến", "Tổng hồ sơ", "overview-map", f"Tỷ lệ trực tuyến theo địa phương, {f.period_label()}")
 
 hdr.sources(ui.sources_of(list(kpis.values()), util, trend, ranking, below))

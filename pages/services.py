@@ -3,7 +3,7 @@ services that pull the rate down; click a service to see its districts, a distri
 services (the choice is also in the link: ?service=E06-02, ?district=395)."""
 import streamlit as st
 
-from dashboard import charts, drill, side_by_side, ui
+from dashboard import charts, drill, maps, ranked, side_by_side, ui
 from dashboard.plain import plain
 from dashboard.queries import compare, services
 from etl.definitions import INDICATORS, SERVICE_GROUP_LABELS, fmt_count, fmt_rate, num
@@ -95,12 +95,19 @@ with right:
         st.caption("Bấm vào một địa phương trong biểu đồ để xem các dịch vụ của địa phương đó.")
 with left:
     if districts["online_rate"].notna().any():
-        fig = ui.figure("rate_bars", districts, "unit_name", "online_rate", "unit_code", target_col="target_rate",
+        bars = ranked.choose(districts, "online_rate", "svc-districts")
+        fig = ui.figure("rate_bars", bars, "unit_name", "online_rate", "unit_code", target_col="target_rate",
                                count_col="total_dossiers", label_len=30, highlight=district)
         ui.chart(fig, "svc-districts", "Tỷ lệ trực tuyến theo địa phương",
                  on_select=drill.from_chart("svc-districts", "svc_district"))
     else:
         ui.empty()
+
+st.subheader("Bản đồ tỷ lệ trực tuyến")
+everyone = ui.cached(services.by_district, f.first, f.last, None, agency)
+shown.append(everyone)
+maps.unit_map(everyone, "online_rate", "total_dossiers", "Tỷ lệ trực tuyến", "Tổng hồ sơ", "svc-map",
+              f"Tỷ lệ trực tuyến theo địa phương, {f.period_label()}", highlight=district)
 
 # ---- by agency and the monthly trend; the services that pull the rate down (a full-width list)
 left, right = st.columns([2, 3])

@@ -40,7 +40,9 @@ def test_page_has_no_sql_and_calls_query_functions(page):
 def test_app_calls_query_functions():
     app = (ROOT / "app.py").read_text(encoding="utf-8")
     called = _calls(app)
-    assert called == {("catalog", "filter_options"), ("catalog", "warehouse_summary")}
+    # the unit filter: every unit over time, and those valid in the chosen period (issue 12)
+    assert called == {("catalog", "filter_options"), ("catalog", "warehouse_summary"),
+                      ("places", "places"), ("places", "valid_places")}
     assert "_cached(" not in app.replace("ui.cached(", "")
 
 

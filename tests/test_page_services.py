@@ -80,7 +80,7 @@ def test_district_names_link_to_their_profile_with_the_period(app_env):
     at = open_page("services", period="2023-09", service="E06-02")
     cells = list(at.dataframe[0].value["Địa phương"])
     codes = dict(sql(app_env, "select unit_name, unit_code from stg_units where unit_level = 'district'"))
-    assert cells == [f"district?unit={codes[n]}&period=2023-09#{n}" for n in unit_names(cells)]
+    assert cells == [f"district?place={codes[n]}&period=2023-09#{n}" for n in unit_names(cells)]
     # shown as the name, a link, pinned while the table scrolls sideways (a phone)
     column = json.loads(at.dataframe[0].proto.columns)["Địa phương"]
     assert column["type_config"] == {"type": "link", "display_text": "#(.+)$"} and column["pinned"] is True
