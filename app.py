@@ -19,6 +19,7 @@ from dashboard.filters import Filters, parse_params
 from dashboard.plain import plain
 from dashboard.queries import catalog
 from dashboard.state import warehouse
+from etl.config import complete_share, reporting_as_of
 from etl.definitions import fmt_count, period_label
 from etl.periods import add_months
 
@@ -224,7 +225,8 @@ def main() -> None:
     if pg.title not in DASHBOARD_TITLES:
         pg.run()
         return
-    options = ui.cached(catalog.filter_options)
+    # the month the dashboards open on: the latest one due and mostly in ([reporting] in config.toml)
+    options = ui.cached(catalog.filter_options, reporting_as_of(), complete_share())
     if not options["periods"]:
         st.warning("Kho dữ liệu chưa có số liệu nào. Hãy nạp báo cáo hoặc chạy `python -m etl sample` rồi "
                    "`python -m etl build`.")

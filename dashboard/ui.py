@@ -16,8 +16,8 @@ from dashboard import auth, export
 from dashboard.filters import Filters, describe
 from dashboard.plain import plain
 from dashboard.state import warehouse
-from etl.definitions import (KPI_STATUS_LABELS, NO_FIGURE, POINTS_UNIT, SERVICE_GROUP_LABELS, SOURCE_NAMES,
-                             TASK_STATUS_WORDS, date_text, datetime_text, fmt_count, fmt_points_number, fmt_rate, period_label)
+from etl.definitions import (KPI_STATUS_LABELS, NO_FIGURE, NOT_REPORTED, POINTS_UNIT, SERVICE_GROUP_LABELS, SOURCE_NAMES,
+                             TASK_STATUS_WORDS, date_text, datetime_text, fmt_count, fmt_coverage, fmt_year_ago, fmt_points_number, fmt_rate, period_label)
 
 CTX_KEY = "da06_ctx"
 # Rows taller than 4rem let st.dataframe wrap long texts: three lines of a task or service name
@@ -143,9 +143,24 @@ class Header:
 
 # --------------------------------------------------------------------------- KPI cards
 
+def kpi_notes(k: dict, fmt_value, fmt_change) -> dict:
+    """What a KPI card says below its status (overview.kpis' dict k): the same months a year
+    before with the change since (written by fmt_value and fmt_change), and how complete the
+    figure is (its topic's reports in, of those expected)."""
+    f = context().filters
+    months = (f.last.year - f.first.year) * 12 + f.last.month - f.first.month + 1
+    year = None
+    if k.get("year_ago") is not None:
+        year = fmt_year_ago(fmt_value(k["year_ago"]), fmt_change(k.get("change_year")))
+    reported, expected = k.get("reported"), k.get("expected")
+    return {"year_ago": year, "coverage": fmt_coverage(reported, expected, months),
+            "complete": not expected or reported == expected}
+
+
 def kpi_card(key: str, label: str, value: str, delta: str | None = None, status: str = "none",
              detail: str = "", delta_color: str = "normal", help: str | None = None,
-             delta_description: str | None = None, status_texts: dict | None = None) -> None:
+             delta_description: str | None = None, status_texts: dict | None = None,
+             notes: dict | None = None) -> None:
     colour = KPI_COLOURS[status]
     text = (status_texts or KPI_STATUS_LABELS)[status]
     if status == "none" and value in ("–", None):
@@ -157,6 +172,29 @@ def kpi_card(key: str, label: str, value: str, delta: str | None = None, status:
         st.metric(label, value, delta, delta_color="off" if flat else delta_color, help=help,
                   delta_description=delta_description, delta_arrow="off" if flat else "auto")
         st.markdown(f":{colour}[● **{text}**]  \n{detail}")
+        if notes:
+            if notes.get("year_ago"):
+                st.caption(notes["year_ago"])
+            if notes.get("coverage"):
+                # an incomplete figure says so in colour: it is not yet the whole province
+                st.markdown(notes["coverage"] if notes["complete"] else f":orange[◐ {notes['coverage']}]")
+
+
+def ranking_note_column(ranking: pd.DataFrame) -> list[tuple]:
+    """The rankings' note column ("Chưa báo cáo") when a listed unit has not reported."""
+    return [("note", "Ghi chú", "text")] if "note" in ranking and ranking["note"].astype(bool).any() else []
+
+
+def coverage_line(k: dict, ranking: pd.DataFrame) -> None:
+    """Above a ranking: how many units reported (overview.kpis' dict k) and which have not."""
+    f = context().filters
+    months = (f.last.year - f.first.year) * 12 + f.last.month - f.first.month + 1
+    text = fmt_coverage(k.get("reported"), k.get("expected"), months)
+    missing = ranking[ranking["note"].astype(bool)]["unit_name"].tolist() if "note" in ranking else []
+    if missing:
+        text += f" · {NOT_REPORTED.lower()} ({fmt_count(len(missing))}): " + ", ".join(missing)
+    if text:
+        st.markdown(plain(text) if not missing else f":orange[◐ {plain(text)}]")
 
 
 # --------------------------------------------------------------------------- tables and charts
