@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from accounts.store import ROLES
-from etl.definitions import (COLUMN_LABELS, NO_VALUE, SUBMISSION_STATUS_LABELS, UNIT_LEVEL_LABELS, clean, date_text,
+from etl.definitions import (COLUMN_LABELS, NO_VALUE, REPORTING_STATUS_LABELS, SUBMISSION_STATUS_LABELS, UNIT_LEVEL_LABELS, clean, date_text,
                              datetime_text, fmt_count, fmt_rate, period_label)
 from etl.topics import TOPICS
 
@@ -55,17 +55,21 @@ def _level(level) -> str:
 # --------------------------------------------------------------------------- reporting
 
 MISSING_UNITS = [("unit_code", "Mã", "text"), ("unit_name", "Đơn vị", "text"), ("unit_level", "Cấp", "text"),
-                 ("topics", "Nội dung chưa nộp", "text"), ("deadline", "Hạn nộp", "date")]
+                 ("topics", "Nội dung chưa nộp", "text"), ("deadline", "Hạn nộp", "date"),
+                 ("status", "Tình trạng", "text")]
 
 
 def missing_units(df: pd.DataFrame) -> pd.DataFrame:
-    """reporting.not_yet_reported with levels and topics in words (MISSING_UNITS)."""
-    return df.assign(topics=df["topics"].map(topics_text), unit_level=df["unit_level"].map(_level))
+    """reporting.not_yet_reported with levels, topics and status (chưa nộp / chưa đến hạn) in
+    words (MISSING_UNITS)."""
+    return df.assign(topics=df["topics"].map(topics_text), unit_level=df["unit_level"].map(_level),
+                     status=df["status"].map(lambda s: REPORTING_STATUS_LABELS.get(s, s)))
 
 
 UNITS_REPORTING = [("unit_code", "Mã", "text"), ("unit_name", "Đơn vị", "text"), ("unit_level", "Cấp", "text"),
                    ("expected", "Phải nộp", "count"), ("received", "Đã nhận", "count"), ("on_time", "Đúng hạn", "count"),
-                   ("late", "Muộn", "count"), ("missing", "Chưa nộp", "count"), ("replaced", "Nộp lại", "count"),
+                   ("late", "Muộn", "count"), ("missing", "Chưa nộp", "count"), ("not_due", "Chưa đến hạn", "count"),
+                   ("replaced", "Nộp lại", "count"),
                    ("reporting_rate", "Tỷ lệ báo cáo", "rate"), ("on_time_rate", "Tỷ lệ đúng hạn", "rate")]
 
 

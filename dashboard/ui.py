@@ -16,7 +16,7 @@ from dashboard import auth, export
 from dashboard.filters import Filters, describe
 from dashboard.plain import plain
 from dashboard.state import warehouse
-from etl.definitions import (KPI_STATUS_LABELS, NO_FIGURE, NOT_REPORTED, POINTS_UNIT, SERVICE_GROUP_LABELS, SOURCE_NAMES,
+from etl.definitions import (KPI_STATUS_LABELS, NO_FIGURE, NOT_REPORTED, REPORTING_STATUS_LABELS, POINTS_UNIT, SERVICE_GROUP_LABELS, SOURCE_NAMES,
                              TASK_STATUS_WORDS, date_text, datetime_text, fmt_count, fmt_coverage, fmt_year_ago, fmt_points_number, fmt_rate, period_label)
 
 CTX_KEY = "da06_ctx"
@@ -178,6 +178,15 @@ def kpi_card(key: str, label: str, value: str, delta: str | None = None, status:
             if notes.get("coverage"):
                 # an incomplete figure says so in colour: it is not yet the whole province
                 st.markdown(notes["coverage"] if notes["complete"] else f":orange[◐ {notes['coverage']}]")
+
+
+def not_due_note(missing: pd.DataFrame, today: dt.date) -> str:
+    """The reporting page's word on reports not yet due (tables.missing_units' rows): '' when none."""
+    rows = missing[missing["status"] == REPORTING_STATUS_LABELS["not_due"]]
+    if rows.empty:
+        return ""
+    return (f"Hôm nay {date_text(today)}: {fmt_count(len(rows))} đơn vị chưa nộp nhưng **chưa đến hạn** "
+            f"(hạn nộp {date_text(rows['deadline'].min())}), không tính là chậm.")
 
 
 def ranking_note_column(ranking: pd.DataFrame) -> list[tuple]:
