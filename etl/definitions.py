@@ -238,6 +238,8 @@ def task_status_label(status) -> str:
 # Whether a unit's report of a month came in on time (reporting_status.status).
 # 'not_due': no report yet, and its deadline has not passed (the date "today": [reporting] as_of).
 REPORTING_STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa nộp", "not_due": "Chưa đến hạn"}
+# "Việc của tôi": a report a unit still owes.
+OWED_STATUS = {"missing": "Quá hạn", "not_due": "Chưa đến hạn"}
 # A unit in a ranking that sent no report for the period: listed, never silently dropped.
 NOT_REPORTED = "Chưa báo cáo"
 # A received file (submission_log.status, and the check before loading).

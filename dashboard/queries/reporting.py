@@ -9,6 +9,7 @@ import pandas as pd
 from dashboard.db import Warehouse
 from dashboard.queries.common import bound
 from etl.config import reporting_as_of
+from etl.periods import add_months
 # missing > late > not yet due > on time: a unit's month takes the worst status of its topics.
 _STATUS_RANK = "case status when 'missing' then 4 when 'late' then 3 when 'not_due' then 2 else 1 end"
 _RANK_STATUS = "case rank when 4 then 'missing' when 3 then 'late' when 2 then 'not_due' else 'on_time' end"
@@ -130,3 +131,42 @@ def not_yet_reported(wh: Warehouse, period: dt.date, topic: str | None = None, l
 
 def _today(as_of: dt.date | None) -> dt.date:
     return as_of if as_of is not None else reporting_as_of()
+
+
+def owed(wh: Warehouse, units, as_of: dt.date, months: int = 3) -> pd.DataFrame:
+    """The reports the units still owe ("Việc của tôi"): for each of the `months` months before
+    the month of `as_of` (not before the reporting calendar's start), each topic a unit is
+    expected to report (reporting_obligations) with no report received, one row per unit and
+    month (`topics`: comma-separated); with the deadline and `status` 'missing' (overdue on `as_of`) or 'not_due'. The calendar here runs to the month
+    just ended even when nobody has reported it yet. Newest month first, units in Vietnamese order."""
+    this_month = dt.date(as_of.year, as_of.month, 1)
+    first = dt.date(this_month.year - (1 if this_month.month <= months else 0),
+                    (this_month.month - months - 1) % 12 + 1, 1)
+    return wh.query("""
+        with s as (select * from stg_settings),
+        months as (
+            select cast(unnest(generate_series(greatest(?::date, (select start_period from s)), ?::date,
+                                               interval 1 month)) as date) as period
+        ),
+        mine as (
+            select o.unit_code, o.topic from reporting_obligations as o
+            where list_contains(?::varchar[], o.unit_code)
+        ),
+        received as (
+            select distinct unit_code, period, topic from stg_submission_topics
+        ),
+        final as (
+            select m.period, o.unit_code, u.unit_name, o.topic,
+                   cast(m.period + interval 1 month + ((select due_day from s) - 1) * interval 1 day as date) as deadline
+            from months as m
+            cross join mine as o
+            join stg_units as u using (unit_code)
+            left join received as r on r.unit_code = o.unit_code and r.period = m.period and r.topic = o.topic
+            where r.unit_code is null
+        )
+        select period, unit_code, unit_name, string_agg(topic, ', ' order by topic) as topics, deadline,
+               case when deadline >= ?::date then 'not_due' else 'missing' end as status
+        from final
+        group by period, unit_code, unit_name, deadline
+        order by period desc, unit_name collate vi
+        """, [first, add_months(this_month, -1), list(units), as_of])
