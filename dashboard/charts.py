@@ -75,13 +75,16 @@ def _pct(s: pd.Series) -> pd.Series:
 
 
 def rate_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | None = None,
-               target: float | None = None, target_label: str = "Chỉ tiêu", height: int = 360) -> go.Figure:
-    """Monthly rate lines (0–1 values shown as %). series: (column, label)."""
+               target: float | None = None, target_label: str = "Chỉ tiêu", height: int = 360,
+               dashed: tuple[str, ...] = ()) -> go.Figure:
+    """Monthly rate lines (0–1 values shown as %). series: (column, label); columns in `dashed`
+    are drawn thin, grey and dashed (a comparison: the same month last year)."""
     fig = go.Figure()
     for i, (col, label) in enumerate(series):
         fig.add_trace(go.Scatter(
             x=df["period"], y=_pct(df[col]), name=label, mode="lines+markers",
-            line={"color": SERIES[i % len(SERIES)], "width": 3}, marker={"size": 7},
+            line={"color": SLATE, "width": 2, "dash": "dash"} if col in dashed else
+            {"color": SERIES[i % len(SERIES)], "width": 3}, marker={"size": 5 if col in dashed else 7},
             hovertemplate=f"{label}<br>{MONTH_HOVER}: %{{y:.1f}} %<extra></extra>", connectgaps=False,
         ))
     if target is not None:

@@ -14,7 +14,7 @@ units, agency = f.units_or_none, f.agency
 hdr = ui.Header("Tổng quan", ctx)
 
 kpis = {k["key"]: k for k in ui.cached(overview.kpis, f.first, f.last, units, agency)}
-trend = ui.cached(services.trend, ctx.trend_first(), f.last, units, agency)
+trend = ui.cached(services.trend_with_year_ago, ctx.trend_first(), f.last, units, agency)
 ranking = ui.cached(overview.ranking, f.first, f.last, units, agency)
 below = ui.cached(services.below_target, f.first, f.last, units, agency)
 
@@ -72,7 +72,8 @@ if units:
 st.subheader("Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
 if trend["online_rate"].notna().any():
     target = kpis["online_rate"]["target"]
-    fig = ui.figure("rate_trend", trend, [("online_rate", "Tỷ lệ trực tuyến")], target=target, height=320)
+    fig = ui.figure("rate_trend", trend, [("online_rate", "Tỷ lệ trực tuyến"), ("online_rate_year_ago", "Cùng kỳ năm trước")],
+                    target=target, height=320, dashed=("online_rate_year_ago",))
     ui.chart(fig, "overview-trend", "Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
 else:
     ui.empty()
