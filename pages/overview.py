@@ -110,3 +110,4 @@ st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ
            "xếp hạng.")
 
 hdr.sources(ui.sources_of(list(kpis.values()), trend, ranking, below))
+hdr.image_downloads(("Xếp hạng địa phương", ranking, spec))  # the overview as one image / PDF page, for slides
