@@ -117,10 +117,15 @@ def test_my_work_lists_the_reports_my_unit_still_owes_with_deadlines(env, monkey
 
 
 def test_preview_shows_names_and_words_and_last_months_figures(env):
+    from etl.reference import catalogue
+    from etl.topics import TOPICS
+
+    task = TOPICS["tasks"].items.codes_for(catalogue(), "395")[0]
     at = _page("thoxuan")
     at.file_uploader[0].set_value([_xlsx(env / "ok.xlsx", "395", {
         "services": {"E06-03": {"total_dossiers": 1200, "online_dossiers": 900}},
-        "cleaning": {"children": {"records_cleaned": 90000, "records_total": 100000}}})]).run()
+        "cleaning": {"children": {"records_cleaned": 90000, "records_total": 100000}},
+        "tasks": {task: {"status": "done"}}})]).run()
     assert not at.exception
     nov = dt.date(2024, 11, 1)
     [(total, online)] = rows(env / "da06.duckdb", """select total_dossiers, online_dossiers from fact_service_volume
@@ -134,6 +139,8 @@ def test_preview_shows_names_and_words_and_last_months_figures(env):
     assert row["Hồ sơ trực tuyến (Tháng 11/2024)"] == f"{online:,}".replace(",", ".")
     cleaning = next(f for f in frames if "Mã bộ dữ liệu" in f.columns)
     assert cleaning.iloc[0]["Tên bộ dữ liệu"] == "Dữ liệu trẻ em"
+    tasks = next(f for f in frames if "Mã nhiệm vụ" in f.columns)
+    assert tasks[tasks["Mã nhiệm vụ"] == task].iloc[0]["Trạng thái"] == "Đã hoàn thành"
     # no code of the template's choices or the catalogue's keys as a column header or a word
     shown = " ".join(str(v) for f in frames for v in list(f.columns) + f.astype(str).values.ravel().tolist())
     for code in ("total_dossiers", "records_cleaned", "done", "in_progress", "people_with_merit"):
