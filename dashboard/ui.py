@@ -188,7 +188,7 @@ def kpi_notes(k: dict, fmt_value, fmt_change) -> dict:
     before with the change since (written by fmt_value and fmt_change), and how complete the
     figure is (its topic's reports in, of those expected)."""
     f = context().filters
-    months = (f.last.year - f.first.year) * 12 + f.last.month - f.first.month + 1
+    months = k.get("coverage_months") or ((f.last.year - f.first.year) * 12 + f.last.month - f.first.month + 1)
     year = None
     if k.get("year_ago") is not None:
         year = fmt_year_ago(fmt_value(k["year_ago"]), fmt_change(k.get("change_year")))

@@ -213,6 +213,9 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
 # topic's reports in, of those expected (reporting_status).
 KPI_TOPICS = {"online_rate": "services", "cccd_records": "identity", "vneid_activation": "identity",
               "cleaning": "cleaning", "tasks": "tasks"}
+# The overview KPIs that add up over the months of a period (flows); the others are stocks, taken
+# at the period's last month, and so is their completeness.
+KPI_FLOWS = ("online_rate",)
 
 # The unit profile's indicators, in the order it lists them.
 PROFILE_INDICATORS = ("online_rate", "total_dossiers", "cccd_records", "vneid_activated", "activation_rate",

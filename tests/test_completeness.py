@@ -81,3 +81,19 @@ def test_default_month_follows_the_complete_share_setting(app_env, monkeypatch):
     [(full,)] = sql(app_env, """select max(period) from (select period from reporting_status group by period
                                 having bool_and(status <> 'missing'))""")
     assert open_page("overview").query_params["period"] == full.strftime("%Y-%m")
+
+
+def test_a_range_counts_reports_for_flows_and_the_last_month_for_stocks(app_env):
+    at = open_page("overview", period="2024-01..2024-12")
+    assert not at.exception
+
+    def counts(first, last, topic):
+        return sql(app_env, """select count(*) filter (where status <> 'missing'), count(*) from reporting_status
+                               where period between ? and ? and topic = ?""", [first, last, topic])[0]
+
+    jan, dec = dt.date(2024, 1, 1), dt.date(2024, 12, 1)
+    lines = [line.removeprefix(":orange[◐ ").removesuffix("]") for line in markdown(at).split("\n")
+             if "Đã báo cáo:" in line]
+    got, want = counts(jan, dec, "services"), counts(dec, dec, "identity")
+    assert lines[0] == f"Đã báo cáo: {vn_count(got[0])}/{vn_count(got[1])} báo cáo (đơn vị × tháng)"  # online rate: a flow
+    assert lines[1] == f"Đã báo cáo: {want[0]}/{want[1]} đơn vị"  # CCCD: a stock, at December

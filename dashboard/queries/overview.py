@@ -10,7 +10,7 @@ import pandas as pd
 from dashboard.db import Warehouse
 from dashboard.queries import cleaning, completeness, identity, services, tasks
 from dashboard.queries.common import sources, together
-from etl.definitions import (ACTIVATION_TARGET, CLEANING_TARGET, DEFAULT_ONLINE_TARGET, KPI_TOPICS, NOT_REPORTED, kpi_status, num,
+from etl.definitions import (ACTIVATION_TARGET, CLEANING_TARGET, DEFAULT_ONLINE_TARGET, KPI_FLOWS, KPI_TOPICS, NOT_REPORTED, kpi_status, num,
                              tasks_status)
 from etl.periods import add_months
 
@@ -19,6 +19,11 @@ def previous_window(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     """The period of the same length just before [first, last]."""
     n = (last.year - first.year) * 12 + last.month - first.month + 1
     return add_months(first, -n), add_months(first, -1)
+
+
+def months(first: dt.date, last: dt.date) -> int:
+    """How many months [first, last] spans."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def _at(df, column: str, month: dt.date):
@@ -31,7 +36,8 @@ def kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) 
     """The leadership KPIs for the period: value, target, the previous value (the same-length
     period before for flows, the month before the period for stocks), the value a year before
     (`year_ago`: the same months a year before), status ('green' | 'amber' | 'red' | 'none') and
-    sources; how complete it is: `reported` of `expected` reports (unit x month) of its `topic`.
+    sources; how complete it is: `reported` of `expected` reports (unit x month) of its `topic`
+    over the period for a flow, in the period's last month for a stock (`coverage_months`).
     Each a dict with key, value, previous, change, year_ago, change_year, target, status,
     sources, topic, reported, expected and the figures behind it."""
     pf, _ = previous_window(first, last)
@@ -44,6 +50,8 @@ def kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) 
         (identity.trend, wh, min(before, yl), last, units),
         (cleaning.trend, wh, min(before, yl), last, units, agency), (tasks.counts, wh, last, agency),
         (tasks.counts, wh, yl, agency), (completeness.by_topic, wh, first, last, units))
+    # stocks are the period's last month's: their completeness is that month's
+    cov_last = cov if first == last else completeness.by_topic(wh, last, last, units)
     both = both.set_index("w")
     cur, prev = both.loc["cur"], both.loc["prev"]
     year = year.set_index("w").loc["cur"]
@@ -104,14 +112,17 @@ def kpis(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) 
         "sources": sources(t["sources"]) if t is not None else "",
     })
     # How complete each figure is: the reports of its topic in, of those expected (units x months).
-    cov = cov.set_index("topic")
+    cov, cov_last = cov.set_index("topic"), cov_last.set_index("topic")
     for k in out:
         k["change"] = (k["value"] - k["previous"]) if k["value"] is not None and k["previous"] is not None else None
         k["change_year"] = (k["value"] - k["year_ago"]) if k["value"] is not None and k["year_ago"] is not None else None
-        topic = KPI_TOPICS[k["key"]]
+        # a KPI without a topic in KPI_TOPICS (or a topic not expected every month) says nothing
+        topic = KPI_TOPICS.get(k["key"])
         k["topic"] = topic
-        k["reported"] = int(cov.loc[topic, "received"]) if topic in cov.index else None
-        k["expected"] = int(cov.loc[topic, "expected"]) if topic in cov.index else None
+        c = cov if k["key"] in KPI_FLOWS else cov_last
+        k["coverage_months"] = months(first, last) if k["key"] in KPI_FLOWS else 1
+        k["reported"] = int(c.loc[topic, "received"]) if topic in c.index else None
+        k["expected"] = int(c.loc[topic, "expected"]) if topic in c.index else None
     return out
 
 
