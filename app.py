@@ -21,6 +21,7 @@ from dashboard.filters import APPLIED_KEY, Filters, parse_params, scope, unit_la
 from dashboard.plain import plain
 from dashboard.queries import catalog, places
 from dashboard.state import warehouse
+from etl.config import complete_share, reporting_as_of
 from etl.definitions import COMPARE_MODE_LABELS, UNIT_FILTER_LABELS, UNIT_FILTER_PLACEHOLDER, fmt_count, period_label
 from etl.periods import add_months
 
@@ -253,7 +254,8 @@ def main() -> None:
     if pg.title not in DASHBOARD_TITLES:
         pg.run()
         return
-    options = with_places(ui.cached(catalog.filter_options), ui.cached(places.places))
+    # the month the dashboards open on: the latest one due and mostly in ([reporting] in config.toml)
+    options = with_places(ui.cached(catalog.filter_options, reporting_as_of(), complete_share()), ui.cached(places.places))
     if not options["periods"]:
         st.warning("Kho dữ liệu chưa có số liệu nào. Hãy nạp báo cáo hoặc chạy `python -m etl sample` rồi "
                    "`python -m etl build`.")

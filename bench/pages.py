@@ -251,11 +251,17 @@ def section_pages(rep, raw, wh: Path, national, quick: bool):
                 f"server CPU {x['server_cpu']:.2f} s)")
 
     blank_text = f"blank page {base['median']:.2f} s (script done {base['script_median']:.2f} s; server CPU {base['server_cpu']:.2f} s)"
+    # The target is re-based on the stack's own floor, measured in this run: the blank page plus
+    # one plotly chart (issue 14). Without the floor (it failed), against the blank page.
+    floor = t.get("blank + chart") if t.get("blank + chart", {}).get("n") else None
+    floor_text = (f"blank page + one plotly chart {floor['median']:.2f} s (blank page alone {base['median']:.2f} s)"
+                  if floor else blank_text)
     for name in PAGES:
         x = t[name]
-        ratio = x["median"] / base["median"]
+        ratio = x["median"] / (floor or base)["median"]
         rep.add("pages (browser, warm)", (f"{name}: until its {x['charts']} charts are drawn" if x['charts'] != 1 else f"{name}: until its chart is drawn"),
-                figures(x), blank_text, f"{ratio:.1f}×", "≤ 1.5× blank", ratio <= 1.5)
+                figures(x), floor_text, f"{ratio:.2f}×", "≤ 1.5× blank + one chart" if floor else "≤ 1.5× blank",
+                ratio <= 1.5)
     floor_names = {"blank + chart": "floor: the blank page plus the overview's trend chart (one plotly chart, nothing else)",
                    "frame /": "floor: the app's frame alone at / (every dashboard page reduced to its title)",
                    "frame /services": "floor: the app's frame alone at a page link (/services)"}

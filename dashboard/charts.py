@@ -75,13 +75,16 @@ def _pct(s: pd.Series) -> pd.Series:
 
 
 def rate_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | None = None,
-               target: float | None = None, target_label: str = "Chỉ tiêu", height: int = 360) -> go.Figure:
-    """Monthly rate lines (0–1 values shown as %). series: (column, label)."""
+               target: float | None = None, target_label: str = "Chỉ tiêu", height: int = 360,
+               dashed: tuple[str, ...] = ()) -> go.Figure:
+    """Monthly rate lines (0–1 values shown as %). series: (column, label); columns in `dashed`
+    are drawn thin, grey and dashed (a comparison: the same month last year)."""
     fig = go.Figure()
     for i, (col, label) in enumerate(series):
         fig.add_trace(go.Scatter(
             x=df["period"], y=_pct(df[col]), name=label, mode="lines+markers",
-            line={"color": SERIES[i % len(SERIES)], "width": 3}, marker={"size": 7},
+            line={"color": SLATE, "width": 2, "dash": "dash"} if col in dashed else
+            {"color": SERIES[i % len(SERIES)], "width": 3}, marker={"size": 5 if col in dashed else 7},
             hovertemplate=f"{label}<br>{MONTH_HOVER}: %{{y:.1f}} %<extra></extra>", connectgaps=False,
         ))
     if target is not None:
@@ -244,20 +247,22 @@ def comparison_bars(labels: list[str], district: list[float | None], province: l
     return fig
 
 
-REPORTING_COLOURS = [[0, GREEN], [0.333, GREEN], [0.333, "#f9a825"], [0.666, "#f9a825"], [0.666, RED], [1, RED]]
-_REPORTING_CODE = {"on_time": 0, "late": 1, "missing": 2}
+REPORTING_COLOURS = [[0, GREEN], [0.25, GREEN], [0.25, "#f9a825"], [0.5, "#f9a825"], [0.5, RED], [0.75, RED],
+                     [0.75, GREY], [1, GREY]]
+_REPORTING_CODE = {"on_time": 0, "late": 1, "missing": 2, "not_due": 3}
 
 
 def reporting_matrix(df: pd.DataFrame, months: list) -> go.Figure:
     """The unit × month matrix of reporting.matrix (units in its order, the given months as
-    columns): green on time, amber late, red missing; ● where a report was replaced."""
+    columns): green on time, amber late, red missing, grey not yet due; ● where a report was
+    replaced."""
     names = list(dict.fromkeys(df["unit_name"]))
     grid = df.pivot(index="unit_name", columns="period", values="status").reindex(index=names, columns=months)
     replaced = (df.pivot(index="unit_name", columns="period", values="replaced").reindex(index=names, columns=months)
                 .fillna(False))
     fig = go.Figure(go.Heatmap(
         z=grid.apply(lambda col: col.map(_REPORTING_CODE)).values, x=[f"{p.month}/{p.year}" for p in months], y=names,
-        zmin=0, zmax=2, colorscale=REPORTING_COLOURS, showscale=False,
+        zmin=0, zmax=3, colorscale=REPORTING_COLOURS, showscale=False,
         text=[["●" if r else "" for r in row] for row in replaced.values], texttemplate="%{text}",
         textfont=dict(color="white", size=12), customdata=grid.apply(lambda col: col.map(REPORTING_STATUS_LABELS)).values,
         hovertemplate="%{y}<br>Tháng %{x}: %{customdata}<extra></extra>", xgap=2, ygap=2))

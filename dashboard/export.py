@@ -135,3 +135,127 @@ def stop_png_server() -> None:
         if _kaleido_started:
             kaleido.stop_sync_server(silence_warnings=True)
             _kaleido_started = False
+
+
+# --------------------------------------------------------------------------- images for the meeting
+
+SAMPLE_MARK = "DỮ LIỆU MẪU"
+_INK, _MUTED, _RED = "#1f2933", "#6b7785", "#c62828"
+
+
+def _esc(text: str) -> str:
+    """Text for a plotly label: its HTML-like tags taken as characters."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _mark(fig, sample: bool) -> None:
+    """The sample-data mark: across the image, faint, and never missed."""
+    if sample:
+        fig.add_annotation(text=SAMPLE_MARK, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                           textangle=-20, font={"size": 72, "color": "rgba(198,40,40,0.16)"})
+
+
+def dressed(fig, title: str, period: str, source: str, sample: bool):
+    """A copy of a chart as a slide takes it: the title with the period under it, the source at
+    the foot, and the "DỮ LIỆU MẪU" mark (title line and across the plot) when the data is sample."""
+    import plotly.graph_objects as go
+
+    g = go.Figure(fig.to_dict())
+    height = (fig.layout.height or 450) + 150
+    sub = _esc(period) + (f'  <span style="color:{_RED}"><b>{SAMPLE_MARK}</b></span>' if sample else "")
+    g.update_layout(title={"text": f"<b>{_esc(title)}</b><br><span style='font-size:14px;color:{_MUTED}'>{sub}</span>",
+                           "x": 0.01, "xanchor": "left", "y": 1 - 18 / height, "yanchor": "top", "yref": "container",
+                           "font": {"size": 18}},
+                    height=height, margin={"t": 110, "b": 80, "l": 20, "r": 20},
+                    paper_bgcolor="white")
+    g.add_annotation(text=f"Nguồn: {_esc(source)}", xref="paper", yref="paper", x=0, y=0, yshift=-55,
+                     xanchor="left", yanchor="top", showarrow=False, font={"size": 12, "color": _MUTED})
+    _mark(g, sample)
+    return g
+
+
+def overview_figure(title: str, period: str, source: str, sample: bool, cards: list[dict], trend=None,
+                    trend_title: str = "", table: tuple[str, pd.DataFrame] | None = None):
+    """The overview on one landscape page for a slide: the KPI cards in a row (cards: label,
+    value, delta, delta_description, status, notes — texts as the page shows them), the trend
+    chart below left, a table (title, frame of texts) below right; the title, period, source and
+    the sample mark as on a chart."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.56, 0.44], horizontal_spacing=0.05,
+                        specs=[[{"type": "xy"}, {"type": "table"}]])
+    if trend is not None:
+        for tr in trend.data:
+            fig.add_trace(tr, row=1, col=1)
+        fig.update_xaxes(trend.layout.xaxis.to_plotly_json(), row=1, col=1)
+        fig.update_yaxes(trend.layout.yaxis.to_plotly_json(), row=1, col=1)
+        for shape in trend.layout.shapes or ():
+            fig.add_shape(shape.to_plotly_json() | {"xref": "x domain", "yref": "y"})
+    if table is not None:
+        name, frame = table
+        fig.add_trace(go.Table(
+            header={"values": [f"<b>{_esc(c)}</b>" for c in frame.columns], "fill_color": "#DCE6F1", "align": "left",
+                    "font": {"size": 13, "color": _INK}},
+            cells={"values": [[_esc(v) for v in frame[c]] for c in frame.columns], "align": "left",
+                   "font": {"size": 12, "color": _INK}, "height": 24, "fill_color": "white",
+                   "line_color": "#d5dae1"}), row=1, col=2)
+        fig.add_annotation(text=f"<b>{_esc(name)}</b>", xref="paper", yref="paper", x=0.56 + 0.05, y=0.70,
+                           xanchor="left", yanchor="bottom", showarrow=False, font={"size": 14, "color": _INK})
+    if trend_title:
+        fig.add_annotation(text=f"<b>{_esc(trend_title)}</b>", xref="paper", yref="paper", x=0, y=0.70,
+                           xanchor="left", yanchor="bottom", showarrow=False, font={"size": 14, "color": _INK})
+    # The charts take the lower part; the cards the band above them.
+    fig.update_layout(yaxis={"domain": [0, 0.64]})
+    if table is not None:
+        fig.data[-1].domain.y = [0, 0.68]
+    n = max(len(cards), 1)
+    gap = 0.012
+    w = (1 - gap * (n - 1)) / n
+    colours = {"green": "#2e7d32", "amber": "#d98c00", "red": _RED, "none": "#9aa5b1"}
+    for i, c in enumerate(cards):
+        x0 = i * (w + gap)
+        fig.add_shape(type="rect", xref="paper", yref="paper", x0=x0, x1=x0 + w, y0=0.77, y1=1.0,
+                      line={"color": "#d5dae1", "width": 1}, fillcolor="white", layer="below")
+        fig.add_shape(type="rect", xref="paper", yref="paper", x0=x0, x1=x0 + 0.004, y0=0.77, y1=1.0,
+                      line={"width": 0}, fillcolor=colours.get(c.get("status"), colours["none"]))
+        fig.add_annotation(text=f"<b>{_esc(c['value'])}</b>", xref="paper", yref="paper", x=x0 + 0.01, y=0.955,
+                           xanchor="left", yanchor="top", showarrow=False, font={"size": 30, "color": _INK})
+        lines = [f"<span style='font-size:14px;color:{_MUTED}'>{_esc(c['label'])}</span>"]
+        fig.add_annotation(text=lines[0], xref="paper", yref="paper", x=x0 + 0.01, y=0.99,
+                           xanchor="left", yanchor="top", showarrow=False)
+        lines = []
+        if c.get("delta"):
+            lines.append(f"<span style='font-size:13px'>{_esc(c['delta'])} {_esc(c.get('delta_description') or '')}</span>")
+        for note in c.get("notes", []):
+            lines.append(f"<span style='font-size:12px;color:{_MUTED}'>{_esc(note)}</span>")
+        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=x0 + 0.01, y=0.885,
+                           xanchor="left", yanchor="top", align="left", showarrow=False, font={"color": _INK})
+    sub = _esc(period) + (f'  <span style="color:{_RED}"><b>{SAMPLE_MARK}</b></span>' if sample else "")
+    fig.update_layout(
+        title={"text": f"<b>{_esc(title)}</b><br><span style='font-size:15px;color:{_MUTED}'>{sub}</span>",
+               "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top", "yref": "container"},
+        width=1600, height=1000, margin={"t": 110, "b": 70, "l": 30, "r": 30}, paper_bgcolor="white",
+        plot_bgcolor="white", separators=",.", showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 0.655, "yanchor": "bottom", "xanchor": "left"},
+        font={"family": "'Source Sans', 'Segoe UI', Roboto, Arial, sans-serif", "size": 13, "color": _INK})
+    fig.add_annotation(text=f"Nguồn: {_esc(source)}", xref="paper", yref="paper", x=0, y=0, yshift=-40,
+                       xanchor="left", yanchor="top", showarrow=False, font={"size": 12, "color": _MUTED})
+    _mark(fig, sample)
+    return fig
+
+
+def figure_bytes(fig, fmt: str = "png", width: int = 1600, height: int = 1000) -> bytes:
+    """A figure as PNG or PDF bytes (kaleido, the process's one browser: see chart_png)."""
+    import warnings
+
+    import kaleido
+
+    global _kaleido_started
+    with _kaleido_lock:
+        if not _kaleido_started:
+            kaleido.start_sync_server(silence_warnings=True)
+            _kaleido_started = True
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fig.to_image(format=fmt, width=width, height=height, scale=2 if fmt == "png" else 1)

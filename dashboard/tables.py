@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from accounts.store import ROLES
-from etl.definitions import (COLUMN_LABELS, NO_VALUE, SUBMISSION_STATUS_LABELS, UNIT_LEVEL_LABELS, clean, date_text,
+from etl.definitions import (COLUMN_LABELS, NO_VALUE, OWED_STATUS, REPORTING_STATUS_LABELS, SUBMISSION_STATUS_LABELS, UNIT_LEVEL_LABELS, clean, date_text,
                              datetime_text, fmt_count, fmt_rate, period_label)
+from etl.reference import catalogue
 from etl.topics import TOPICS
 
 
@@ -55,17 +56,21 @@ def _level(level) -> str:
 # --------------------------------------------------------------------------- reporting
 
 MISSING_UNITS = [("unit_code", "Mã", "text"), ("unit_name", "Đơn vị", "text"), ("unit_level", "Cấp", "text"),
-                 ("topics", "Nội dung chưa nộp", "text"), ("deadline", "Hạn nộp", "date")]
+                 ("topics", "Nội dung chưa nộp", "text"), ("deadline", "Hạn nộp", "date"),
+                 ("status", "Tình trạng", "text")]
 
 
 def missing_units(df: pd.DataFrame) -> pd.DataFrame:
-    """reporting.not_yet_reported with levels and topics in words (MISSING_UNITS)."""
-    return df.assign(topics=df["topics"].map(topics_text), unit_level=df["unit_level"].map(_level))
+    """reporting.not_yet_reported with levels, topics and status (chưa nộp / chưa đến hạn) in
+    words (MISSING_UNITS)."""
+    return df.assign(topics=df["topics"].map(topics_text), unit_level=df["unit_level"].map(_level),
+                     status=df["status"].map(lambda s: REPORTING_STATUS_LABELS.get(s, s)))
 
 
 UNITS_REPORTING = [("unit_code", "Mã", "text"), ("unit_name", "Đơn vị", "text"), ("unit_level", "Cấp", "text"),
                    ("expected", "Phải nộp", "count"), ("received", "Đã nhận", "count"), ("on_time", "Đúng hạn", "count"),
-                   ("late", "Muộn", "count"), ("missing", "Chưa nộp", "count"), ("replaced", "Nộp lại", "count"),
+                   ("late", "Muộn", "count"), ("missing", "Chưa nộp", "count"), ("not_due", "Chưa đến hạn", "count"),
+                   ("replaced", "Nộp lại", "count"),
                    ("reporting_rate", "Tỷ lệ báo cáo", "rate"), ("on_time_rate", "Tỷ lệ đúng hạn", "rate")]
 
 
@@ -76,18 +81,53 @@ def units_reporting(df: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- upload
 
-def upload_preview(rows: list[dict]) -> pd.DataFrame:
-    """What the check read, as the staff typed it: Vietnamese headers, counts with thousands dots,
-    empty cells empty (not 'None')."""
+def upload_preview(rows: list[dict], topic: str | None = None, labels: dict | None = None,
+                   previous: pd.DataFrame | None = None, previous_label: str = "") -> pd.DataFrame:
+    """What the check read, as the staff typed it: Vietnamese headers (the topic's, `labels`:
+    LoadResult.labels, else COLUMN_LABELS), the row's name from the catalogue beside its code,
+    choices in words (Đã hoàn thành, never `done`), counts with thousands dots, empty cells empty
+    (not 'None'). With `previous` (submissions.previous_month: last month's rows of the unit),
+    each count has last month's value beside it, headed "… (<previous_label>)"."""
     def cell(v):
         if clean(v) is None:
             return ""
         return fmt_count(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
     df = pd.DataFrame(rows)
+    names = {**COLUMN_LABELS, **(labels or {})}
+    t = TOPICS.get(topic) if topic else None
+    if t is not None and len(df):
+        code = t.items.code
+        for c in t.columns:
+            if c.kind == "status" and c.key in df:
+                words = {value: labels_[0] for value, labels_ in c.choices}
+                df[c.key] = df[c.key].map(lambda v, w=words: w.get(v, v))
+        if code in df:
+            known = t.items.table(catalogue())
+            name_col = t.items.name
+            if name_col not in df:
+                df.insert(list(df.columns).index(code) + 1, name_col,
+                          df[code].map(lambda v: (known.get(v) or {}).get(name_col, "")))
+                names.setdefault(name_col, next((c.headers[0] for c in t.columns if c.key == name_col), "Tên"))
+        if previous is not None and code in df and code in previous:
+            before = previous.set_index(code)
+            for c in [c for c in t.columns if c.kind == "count" and c.key in df and c.key in before]:
+                col = f"{c.key}__previous"
+                df.insert(list(df.columns).index(c.key) + 1, col, df[code].map(before[c.key].to_dict()))
+                names[col] = f"{names.get(c.key, c.key)} ({previous_label})"
     for c in df.columns:
         df[c] = df[c].astype(object).map(cell)
-    return df.rename(columns=COLUMN_LABELS)
+    return df.rename(columns=names)
+
+
+OWED = [("period", "Kỳ báo cáo", "month"), ("unit_name", "Đơn vị", "text"), ("topics", "Nội dung còn thiếu", "text"),
+        ("deadline", "Hạn nộp", "date"), ("status", "Tình trạng", "text")]
+
+
+def owed(df: pd.DataFrame) -> pd.DataFrame:
+    """reporting.owed with topics and status (quá hạn / chưa đến hạn) in words (OWED)."""
+    return df.assign(topics=df["topics"].map(topics_text),
+                     status=df["status"].map(lambda s: OWED_STATUS.get(s, s)))
 
 
 def replaced_text(ids: list[str], history: pd.DataFrame | None) -> str:

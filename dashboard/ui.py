@@ -16,10 +16,15 @@ from dashboard import auth, export
 from dashboard.filters import Filters, describe
 from dashboard.plain import plain
 from dashboard.state import warehouse
-from etl.definitions import (KPI_STATUS_LABELS, NO_FIGURE, POINTS_UNIT, SERVICE_GROUP_LABELS, SOURCE_NAMES,
-                             TASK_STATUS_WORDS, date_text, datetime_text, fmt_count, fmt_points_number, fmt_rate, period_label)
+from etl.definitions import (KPI_STATUS_LABELS, NO_FIGURE, NOT_REPORTED, REPORTING_STATUS_LABELS, POINTS_UNIT, SERVICE_GROUP_LABELS, SOURCE_NAMES,
+                             TASK_STATUS_WORDS, clean, date_text, datetime_text, fmt_count, fmt_coverage, fmt_year_ago, fmt_points_number, fmt_rate, period_label)
 
 CTX_KEY = "da06_ctx"
+SHOWN_KEY = "da06_shown"  # what this run of a page shows: its cards and charts, for its images
+
+
+def _shown() -> dict:
+    return st.session_state.setdefault(SHOWN_KEY, {"cards": [], "charts": [], "source": "", "sample": False})
 # Rows taller than 4rem let st.dataframe wrap long texts: three lines of a task or service name
 # (longer texts are shortened with "…" on screen, kept whole in the .xlsx).
 WRAP_ROW_HEIGHT = 70
@@ -112,7 +117,12 @@ class Header:
 
     def __init__(self, title: str, ctx: Ctx, note: str | None = None):
         self.ctx = ctx
+        self.title = title
+        # What this run of the page shows, for its images (the cards, the charts, the source):
+        # a new holder each run, which the download callables of this run keep.
+        st.session_state[SHOWN_KEY] = {"cards": [], "charts": [], "source": "", "sample": False}
         st.title(title)
+        self._export = st.empty()
         self._banner = st.empty()
         self._asof = st.empty()
         if note:
@@ -139,24 +149,104 @@ class Header:
         scope = " · ".join(f"{k}: **{plain(v)}**" for k, v in described)
         self._asof.markdown(f"Số liệu đến **{period_label(as_of)}** · Kỳ: **{ctx.filters.period_label()}** · {scope}  \n"
                             f"Nguồn: {'; '.join(parts)}.")
+        shown = _shown()
+        shown["source"] = "; ".join(p if p != "Dữ liệu mẫu" else o["sample_label"] for p in parts)
+        shown["sample"] = "sample" in sources
+
+    def image_downloads(self, table: tuple[str, pd.DataFrame, list[tuple]] | None = None) -> None:
+        """Beside the title: the page as one image (PNG) and as a PDF page, for slides — its KPI
+        cards, first chart and the table (title, frame, spec), with the title, period, source and
+        the sample mark; made on click (kaleido). For those who may export."""
+        if not may_export():
+            return
+        shown, ctx = _shown(), self.ctx
+        title, period = self.title, f"Kỳ: {ctx.filters.period_label()} · " + " · ".join(
+            f"{k}: {v}" for k, v in ctx.describe()[1:])
+        frame = (table[0], table_texts(table[1], table[2])) if table else None
+
+        def make(fmt: str):
+            def build() -> bytes:
+                chart_fig, chart_title = shown["charts"][0] if shown["charts"] else (None, "")
+                fig = export.overview_figure(title, period, shown["source"], shown["sample"], shown["cards"],
+                                             chart_fig, chart_title, frame)
+                return export.figure_bytes(fig, fmt)
+            return build
+
+        stub = _file_stub(title, ctx.filters.period_text())
+        with self._export.container():
+            c1, c2, _ = st.columns([1, 1, 3])
+            c1.download_button("⬇ Ảnh trang (PNG)", data=make("png"), file_name=f"{stub}.png", mime="image/png",
+                               on_click="ignore", key="dl-page-png", width="stretch")
+            c2.download_button("⬇ Trang (PDF)", data=make("pdf"), file_name=f"{stub}.pdf", mime="application/pdf",
+                               on_click="ignore", key="dl-page-pdf", width="stretch")
 
 
 # --------------------------------------------------------------------------- KPI cards
 
+def kpi_notes(k: dict, fmt_value, fmt_change) -> dict:
+    """What a KPI card says below its status (overview.kpis' dict k): the same months a year
+    before with the change since (written by fmt_value and fmt_change), and how complete the
+    figure is (its topic's reports in, of those expected)."""
+    f = context().filters
+    months = k.get("coverage_months") or ((f.last.year - f.first.year) * 12 + f.last.month - f.first.month + 1)
+    year = None
+    if k.get("year_ago") is not None:
+        year = fmt_year_ago(fmt_value(k["year_ago"]), fmt_change(k.get("change_year")))
+    reported, expected = k.get("reported"), k.get("expected")
+    return {"year_ago": year, "coverage": fmt_coverage(reported, expected, months),
+            "complete": not expected or reported == expected}
+
+
 def kpi_card(key: str, label: str, value: str, delta: str | None = None, status: str = "none",
              detail: str = "", delta_color: str = "normal", help: str | None = None,
-             delta_description: str | None = None, status_texts: dict | None = None) -> None:
+             delta_description: str | None = None, status_texts: dict | None = None,
+             notes: dict | None = None) -> None:
     colour = KPI_COLOURS[status]
     text = (status_texts or KPI_STATUS_LABELS)[status]
     if status == "none" and value in ("–", None):
         text = NO_FIGURE
     if delta is None:
         delta_description = None
+    _shown()["cards"].append({"label": label, "value": value, "delta": delta, "delta_description": delta_description,
+                              "status": status, "notes": [n for n in (text, (notes or {}).get("year_ago"),
+                                                                       (notes or {}).get("coverage")) if n]})
     flat = delta is not None and delta.lstrip("+-").startswith("0") and not any(ch in "123456789" for ch in delta)
     with st.container(border=True, key=f"kpi-{status}-{key}"):
         st.metric(label, value, delta, delta_color="off" if flat else delta_color, help=help,
                   delta_description=delta_description, delta_arrow="off" if flat else "auto")
         st.markdown(f":{colour}[● **{text}**]  \n{detail}")
+        if notes:
+            if notes.get("year_ago"):
+                st.caption(notes["year_ago"])
+            if notes.get("coverage"):
+                # an incomplete figure says so in colour: it is not yet the whole province
+                st.markdown(notes["coverage"] if notes["complete"] else f":orange[◐ {notes['coverage']}]")
+
+
+def not_due_note(missing: pd.DataFrame, today: dt.date) -> str:
+    """The reporting page's word on reports not yet due (tables.missing_units' rows): '' when none."""
+    rows = missing[missing["status"] == REPORTING_STATUS_LABELS["not_due"]]
+    if rows.empty:
+        return ""
+    return (f"Hôm nay {date_text(today)}: {fmt_count(len(rows))} đơn vị chưa nộp nhưng **chưa đến hạn** "
+            f"(hạn nộp {date_text(rows['deadline'].min())}), không tính là chậm.")
+
+
+def ranking_note_column(ranking: pd.DataFrame) -> list[tuple]:
+    """The rankings' note column ("Chưa báo cáo") when a listed unit has not reported."""
+    return [("note", "Ghi chú", "text")] if "note" in ranking and ranking["note"].astype(bool).any() else []
+
+
+def coverage_line(k: dict, ranking: pd.DataFrame) -> None:
+    """Above a ranking: how many units reported (overview.kpis' dict k) and which have not."""
+    f = context().filters
+    months = (f.last.year - f.first.year) * 12 + f.last.month - f.first.month + 1
+    text = fmt_coverage(k.get("reported"), k.get("expected"), months)
+    missing = ranking[ranking["note"].astype(bool)]["unit_name"].tolist() if "note" in ranking else []
+    if missing:
+        text += f" · {NOT_REPORTED.lower()} ({fmt_count(len(missing))}): " + ", ".join(missing)
+    if text:
+        st.markdown(plain(text) if not missing else f":orange[◐ {plain(text)}]")
 
 
 # --------------------------------------------------------------------------- tables and charts
@@ -237,6 +327,15 @@ def table_frame(df: pd.DataFrame, spec: list[tuple]) -> tuple[pd.DataFrame, dict
         else:
             kinds[label] = "text"
     return out, kinds, widths
+
+
+def table_texts(df: pd.DataFrame, spec: list[tuple]) -> pd.DataFrame:
+    """df's columns per spec under their labels, every value written as the screen writes it
+    (3.421.346; 33,9 %; '–' for none): a table for an image."""
+    out, kinds, _ = table_frame(df, spec)
+    writers = {"count": fmt_count, "rate": fmt_rate, "points": fmt_points_number}
+    return pd.DataFrame({c: [writers[kinds[c]](v) if kinds[c] in writers else ("" if clean(v) is None else str(v))
+                             for v in out[c]] for c in out.columns})
 
 
 def table_xlsx(df: pd.DataFrame, spec: list[tuple], title: str, filters: list[tuple[str, str]]) -> bytes:
@@ -375,10 +474,15 @@ def figure(builder: str, *args, **kwargs):
     return _figure(builder, args, tuple(sorted(kwargs.items())))
 
 
-def chart_png(fig, title: str) -> bytes:
-    """The PNG a chart's download button gives: the figure with its title written on it."""
+def chart_png(fig, title: str, period: str | None = None, shown: dict | None = None) -> bytes:
+    """The PNG a chart's download button gives: the figure with its title written on it; with
+    the period, also the period, the source and the sample mark (`shown`: the page's holder,
+    filled by Header.sources) — a slide's image that says what it is."""
     import plotly.graph_objects as go
 
+    if period is not None:
+        shown = shown or {}
+        return export.chart_png(export.dressed(fig, title, period, shown.get("source") or "", bool(shown.get("sample"))))
     g = go.Figure(fig.to_dict())
     if not g.layout.title.text:
         g.update_layout(title={"text": title, "x": 0}, margin={"t": 60})
@@ -395,9 +499,12 @@ def chart(fig, key: str, title: str, on_select=None, alt: str | None = None):
     kw = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     event = st.plotly_chart(fig, width="stretch", theme=None, key=f"chart-{key}", config=CHART_CONFIG,
                             alt=alt or title, **kw)
+    shown = _shown()
+    shown["charts"].append((fig, title))
+    period = f"Kỳ: {ctx.filters.period_label()} · " + " · ".join(f"{k}: {v}" for k, v in ctx.describe()[1:])
 
     def make() -> bytes:
-        return chart_png(fig, title)
+        return chart_png(fig, title, period, shown)
 
     if not may_export():
         return event

@@ -1,6 +1,7 @@
 """Paths and settings. The warehouse path can be overridden with DA06_WAREHOUSE."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass
@@ -56,6 +57,26 @@ def settings() -> Settings:
         sample_as_of=c["sample"].get("as_of", ""),
         sample_lagging=int(c["sample"].get("lagging_communes", 0)),
     )
+
+
+def _reporting_section() -> dict:
+    with open(ROOT / "config.toml", "rb") as f:
+        return dict(tomllib.load(f).get("reporting", {}))
+
+
+def reporting_as_of() -> dt.date:
+    """The date "today" for the reporting calendar (what is due, what is not yet due):
+    DA06_AS_OF (YYYY-MM-DD), else [reporting] as_of in config.toml, else the real date. Read on
+    every call: the real date moves."""
+    text = os.environ.get("DA06_AS_OF") or str(_reporting_section().get("as_of", "") or "")
+    return dt.date.fromisoformat(text) if text else dt.date.today()
+
+
+def complete_share() -> float:
+    """[reporting] complete_share: the share of a month's expected reports that must be in for
+    the dashboards to open on that month (DA06_COMPLETE_SHARE overrides; default 0.8)."""
+    text = os.environ.get("DA06_COMPLETE_SHARE") or _reporting_section().get("complete_share", 0.8)
+    return float(text)
 
 
 @lru_cache(maxsize=1)

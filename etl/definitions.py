@@ -108,6 +108,20 @@ def datetime_text(t) -> str:
     return NO_VALUE if t is None else t.strftime("%d/%m/%Y %H:%M")
 
 
+def fmt_coverage(reported, expected, months: int = 1) -> str:
+    """How complete a figure is: 'Đã báo cáo: 26/27 đơn vị' (one month), 'Đã báo cáo: 317/324
+    báo cáo đơn vị × tháng' (several); '' without an expectation."""
+    if clean(expected) is None or not expected:
+        return ""
+    what = "đơn vị" if months == 1 else "báo cáo (đơn vị × tháng)"
+    return f"Đã báo cáo: {format_count(reported)}/{format_count(expected)} {what}"
+
+
+def fmt_year_ago(value_text: str, change_text: str | None) -> str:
+    """'Cùng kỳ năm trước: 78,2 % (+3,1 điểm %)'."""
+    return f"Cùng kỳ năm trước: {value_text}" + (f" ({change_text})" if change_text else "")
+
+
 # --------------------------------------------------------------------------- targets and thresholds
 
 # A KPI is green when its value reaches the target, amber when it is at most AMBER_BAND (10
@@ -246,6 +260,13 @@ UTILITY_GROUPS: tuple[tuple[str, tuple[UtilityCard, ...]], ...] = (
 )
 # The rates a unit ranking may be ordered by, in the order offered.
 UTILITY_RANKINGS = ("hi_success_rate", "facilities_share", "accounts_share", "cashless_share")
+# The submission topic (etl/topics) each overview KPI comes from: its completeness is that
+# topic's reports in, of those expected (reporting_status).
+KPI_TOPICS = {"online_rate": "services", "cccd_records": "identity", "vneid_activation": "identity",
+              "cleaning": "cleaning", "tasks": "tasks"}
+# The overview KPIs that add up over the months of a period (flows); the others are stocks, taken
+# at the period's last month, and so is their completeness.
+KPI_FLOWS = ("online_rate",)
 
 # The unit profile's indicators, in the order it lists them.
 PROFILE_INDICATORS = ("online_rate", "total_dossiers", "cccd_records", "vneid_activated", "activation_rate",
@@ -269,7 +290,12 @@ def task_status_label(status) -> str:
 
 
 # Whether a unit's report of a month came in on time (reporting_status.status).
-REPORTING_STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa nộp"}
+# 'not_due': no report yet, and its deadline has not passed (the date "today": [reporting] as_of).
+REPORTING_STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa nộp", "not_due": "Chưa đến hạn"}
+# "Việc của tôi": a report a unit still owes.
+OWED_STATUS = {"missing": "Quá hạn", "not_due": "Chưa đến hạn"}
+# A unit in a ranking that sent no report for the period: listed, never silently dropped.
+NOT_REPORTED = "Chưa báo cáo"
 # A received file (submission_log.status, and the check before loading).
 SUBMISSION_STATUS_LABELS = {"accepted": "Đã nạp", "superseded": "Đã bị thay thế", "partly_superseded": "Bị thay thế một phần",
                             "rejected": "Bị từ chối", "valid": "Hợp lệ", "duplicate": "Đã có (trùng tệp)"}

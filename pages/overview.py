@@ -15,8 +15,8 @@ hdr = ui.Header("Tổng quan", ctx)
 side_by_side.pooled_here(ctx, "trang Dịch vụ công, CCCD và VNeID, Làm sạch dữ liệu")
 
 kpis = {k["key"]: k for k in ui.cached(overview.kpis, f.first, f.last, units, agency)}
-trend = ui.cached(services.trend, ctx.trend_first(), f.last, units, agency)
-ranking = ui.cached(services.best_worst_districts, f.first, f.last, units, agency)
+trend = ui.cached(services.trend_with_year_ago, ctx.trend_first(), f.last, units, agency)
+ranking = ui.cached(overview.ranking, f.first, f.last, units, agency)
 below = ui.cached(services.below_target, f.first, f.last, units, agency)
 util = ui.cached(utilities.kpi, f.first, f.last, units)
 
@@ -30,7 +30,7 @@ with cols[0]:
         "online", ind.label, fmt_rate(k["value"]),
         fmt_points(k["change"]),
         k["status"], f"Chỉ tiêu: {fmt_rate(k['target'], 0)}  \n{fmt_count(k['online'])} / {fmt_count(k['total'])} hồ sơ",
-        delta_description=compare, help=ind.help,
+        delta_description=compare, help=ind.help, notes=ui.kpi_notes(k, fmt_rate, fmt_points),
     )
 k, ind = kpis["cccd_records"], INDICATORS["cccd_records"]
 with cols[1]:
@@ -38,6 +38,7 @@ with cols[1]:
         "cccd", ind.label, fmt_count(k["value"]),
         fmt_signed_count(k["change"]),
         "none", "Số cộng dồn đến cuối kỳ", delta_description=stock_compare,
+        notes=ui.kpi_notes(k, fmt_count, fmt_signed_count),
     )
 k, ind = kpis["vneid_activation"], INDICATORS["activation_rate"]
 with cols[2]:
@@ -45,7 +46,7 @@ with cols[2]:
         "vneid", ind.label, fmt_rate(k["value"]),
         fmt_points(k["change"]),
         k["status"], f"{fmt_count(k['activated'])} / {fmt_count(k['vneid_target'])} tài khoản chỉ tiêu",
-        delta_description=stock_compare,
+        delta_description=stock_compare, notes=ui.kpi_notes(k, fmt_rate, fmt_points),
     )
 k, ind = kpis["cleaning"], INDICATORS["cleaning_ratio"]
 with cols[3]:
@@ -53,7 +54,7 @@ with cols[3]:
         "cleaning", ind.label, fmt_rate(k["value"]),
         fmt_points(k["change"]),
         k["status"], f"Chỉ tiêu: {fmt_rate(k['target'], 0)}  \n{fmt_count(k['cleaned'])} / {fmt_count(k['total'])} bản ghi",
-        delta_description=stock_compare, help=ind.help,
+        delta_description=stock_compare, help=ind.help, notes=ui.kpi_notes(k, fmt_rate, fmt_points),
     )
 k, ind = kpis["tasks"], INDICATORS["tasks_done"]
 with cols[4]:
@@ -63,6 +64,7 @@ with cols[4]:
         k["status"], f"Quá hạn: **{fmt_count(k['overdue'])}**"
         + (f" (tháng trước {fmt_count(k['overdue_previous'])})" if k.get("overdue_previous") is not None else ""),
         delta_description="so với tháng trước", status_texts=TASKS_STATUS_LABELS, help=TASKS_STATUS_HELP,
+        notes=ui.kpi_notes(k, fmt_count, fmt_signed_count),
     )
 with cols[5]:  # the programme's utilities (stocks); the groups on the page Tiện ích Đề án 06
     ind = INDICATORS["hi_lookups_total"]
@@ -79,7 +81,8 @@ if units:
 st.subheader("Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
 if trend["online_rate"].notna().any():
     target = kpis["online_rate"]["target"]
-    fig = ui.figure("rate_trend", trend, [("online_rate", "Tỷ lệ trực tuyến")], target=target, height=320)
+    fig = ui.figure("rate_trend", trend, [("online_rate", "Tỷ lệ trực tuyến"), ("online_rate_year_ago", "Cùng kỳ năm trước")],
+                    target=target, height=320, dashed=("online_rate_year_ago",))
     ui.chart(fig, "overview-trend", "Tỷ lệ nộp hồ sơ trực tuyến theo tháng")
 else:
     ui.empty()
@@ -98,6 +101,8 @@ else:
 st.subheader("Địa phương có tỷ lệ trực tuyến cao nhất và thấp nhất")
 spec = [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "text"), ("online_rate", "Tỷ lệ", "rate"),
         ("online_dossiers", "Trực tuyến", "count"), ("total_dossiers", "Tổng hồ sơ", "count")]
+spec += ui.ranking_note_column(ranking)
+ui.coverage_line(kpis["online_rate"], ranking)
 if len(ranking) == 0:
     ui.empty()
 elif (ranking["group"] == "all").all():
@@ -110,10 +115,12 @@ else:
     with c2:
         st.markdown("**5 địa phương thấp nhất**")
         ui.table(ranking[ranking["group"] == "worst"], spec, "5 địa phương thấp nhất", "overview-worst", static=True)
-st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ lệ cao nhất).")
+st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ lệ cao nhất); địa phương chưa báo cáo không được "
+           "xếp hạng.")
 
 st.subheader("Bản đồ tỷ lệ trực tuyến")
 maps.unit_map(ui.cached(services.by_district, f.first, f.last, None, agency), "online_rate", "total_dossiers",
               "Tỷ lệ trực tuyến", "Tổng hồ sơ", "overview-map", f"Tỷ lệ trực tuyến theo địa phương, {f.period_label()}")
 
 hdr.sources(ui.sources_of(list(kpis.values()), util, trend, ranking, below))
+hdr.image_downloads(("Xếp hạng địa phương", ranking, spec))  # the overview as one image / PDF page, for slides

@@ -5,7 +5,8 @@ import streamlit as st
 
 from dashboard import phone, tables, ui
 from dashboard.queries import catalog, reporting
-from etl.definitions import (REPORTING_LEVEL_ALL, TOPICS_ALL, UNIT_LEVEL_LABELS, fmt_count, fmt_rate, period_label,
+from etl.config import reporting_as_of
+from etl.definitions import (REPORTING_LEVEL_ALL, REPORTING_STATUS_LABELS, TOPICS_ALL, UNIT_LEVEL_LABELS, fmt_count, fmt_rate, period_label,
                              period_text)
 
 st.title("Tình hình báo cáo")
@@ -30,17 +31,22 @@ chosen = [("Khoảng thời gian", f"{period_label(first)} – {period_label(las
           ("Đơn vị", levels[level])]
 span = f"{period_text(first)}..{period_text(last)}"
 
-by_month = ui.cached(reporting.rates_by_month, first, last, topic, level)
+today = reporting_as_of()  # what is due and what is not yet: [reporting] as_of, default the real date
+by_month = ui.cached(reporting.rates_by_month, first, last, topic, level, today)
 cur = by_month.iloc[-1]
 k1, k2, k3 = st.columns(3)
 k1.metric(f"Tỷ lệ báo cáo — {period_label(last)}", fmt_rate(cur["reporting_rate"]),
           help="Số báo cáo đã nhận / số báo cáo phải nộp")
 k2.metric(f"Tỷ lệ đúng hạn — {period_label(last)}", fmt_rate(cur["on_time_rate"]),
           help="Số báo cáo nộp đúng hạn (trước ngày 16 tháng sau) / số báo cáo phải nộp")
-missing_now = tables.missing_units(ui.cached(reporting.not_yet_reported, last, topic, level))
-k3.metric(f"Đơn vị chưa nộp — {period_label(last)}", fmt_count(len(missing_now)))
+missing_now = tables.missing_units(ui.cached(reporting.not_yet_reported, last, topic, level, today))
+not_due = ui.not_due_note(missing_now, today)
+k3.metric(f"Đơn vị chưa nộp — {period_label(last)}", fmt_count((missing_now["status"] == REPORTING_STATUS_LABELS["missing"]).sum()),
+          help=not_due or "Đơn vị còn thiếu báo cáo đã quá hạn nộp")
 
 st.subheader(f"Chưa nộp báo cáo {period_label(last)}")
+if not_due:
+    st.info(not_due, icon="ℹ️")
 if missing_now.empty:
     st.success("Tất cả đơn vị đã nộp.")
 else:
@@ -49,9 +55,9 @@ else:
                      chosen, period_text(last))
 
 st.subheader("Đơn vị × tháng")
-st.caption("Xanh: đúng hạn · vàng: muộn · đỏ: chưa nộp · ô có dấu ● : đã nộp lại (bản sau thay thế bản trước). "
+st.caption("Xanh: đúng hạn · vàng: muộn · đỏ: chưa nộp (đã quá hạn) · xám: chưa đến hạn · ô có dấu ● : đã nộp lại (bản sau thay thế bản trước). "
            "Mỗi ô gộp các nội dung của đơn vị trong tháng và lấy tình trạng kém nhất.")
-matrix = ui.cached(reporting.matrix, first, last, topic, level)
+matrix = ui.cached(reporting.matrix, first, last, topic, level, today)
 shown_months = [p for p in periods if first <= p <= last]
 with phone.wide_view("rep-matrix"):
     st.plotly_chart(ui.figure("reporting_matrix", matrix, shown_months), width="stretch", key="rep_matrix")
@@ -61,6 +67,6 @@ st.subheader("Tỷ lệ báo cáo theo tháng")
 st.plotly_chart(ui.figure("reporting_rates", by_month), width="stretch", key="rep_chart")
 
 st.subheader("Theo đơn vị (đúng hạn thấp nhất trước)")
-by_unit = tables.units_reporting(ui.cached(reporting.rates_by_unit, first, last, topic, level))
+by_unit = tables.units_reporting(ui.cached(reporting.rates_by_unit, first, last, topic, level, today))
 st.dataframe(tables.shown(by_unit, tables.UNITS_REPORTING), hide_index=True, width="stretch")
 ui.xlsx_download(by_unit, tables.UNITS_REPORTING, "Tình hình báo cáo theo đơn vị", "rep-units", chosen, span)

@@ -11,8 +11,9 @@ import streamlit as st
 from accounts import store
 from dashboard import auth, tables, ui
 from dashboard.plain import plain
-from dashboard.queries import catalog, submissions
-from etl.definitions import SUBMISSION_STATUS_LABELS, fmt_count, period_label, period_text
+from dashboard.queries import catalog, reporting, submissions
+from etl.config import reporting_as_of
+from etl.definitions import SUBMISSION_STATUS_LABELS, date_text, fmt_count, period_label, period_text
 from etl.intake import submit
 from etl.load import safe_extension
 from etl.periods import add_months
@@ -40,6 +41,17 @@ own_units = None if user.role == "admin" else list(user.units)  # an admin may l
 units_df = ui.cached(catalog.reportable_units, own_units)
 st.caption(f"{plain(user.display_name)} — {store.ROLES[user.role]}"
            + (f"; được nộp cho: {', '.join(f'{plain(r.unit_code)} {plain(r.unit_name)}' for r in units_df.itertuples())}" if user.role == "uploader" else "; được nộp cho mọi đơn vị"))
+
+# Việc của tôi: the reports this officer's units still owe -----------------------------------------
+today_ = reporting_as_of()
+st.subheader("Việc của tôi")
+owed = tables.owed(ui.cached(reporting.owed, own_units if own_units is not None else units_df["unit_code"].tolist(), today_))
+if owed.empty:
+    st.markdown(":green[● Các đơn vị của bạn đã nộp đủ báo cáo của 3 tháng gần nhất.]")
+else:
+    st.caption(f"Báo cáo còn thiếu của 3 tháng gần nhất (hôm nay {date_text(today_)}); báo cáo tháng nộp trước ngày 16 "
+               "tháng sau.")
+    st.dataframe(tables.shown(owed, tables.OWED), hide_index=True, width="stretch")
 
 # 1. Template ---------------------------------------------------------------------------------
 with st.expander("1. Tải biểu mẫu của đơn vị", expanded=False):
@@ -116,8 +128,14 @@ if files:
                         + replaced_text(r.replaced, r.unit_code) + ". Bản cũ vẫn được lưu trong nhật ký.")
             for topic, rows in r.preview.items():
                 if rows:
-                    st.caption(f"Đã đọc — {TOPICS[topic].sheet}")
-                    st.dataframe(tables.upload_preview(rows), hide_index=True, width="stretch")
+                    st.caption(f"Đã đọc — {TOPICS[topic].sheet}"
+                               + (f"; bên cạnh mỗi số: số đã nộp {period_label(add_months(r.period, -1)).lower()}"
+                                  if r.unit_code and r.period else ""))
+                    before = (ui.cached(submissions.previous_month, topic, r.unit_code, r.period)
+                              if r.unit_code and r.period else None)
+                    st.dataframe(tables.upload_preview(rows, topic, r.labels, before,
+                                                       period_label(add_months(r.period, -1)) if r.period else ""),
+                                 hide_index=True, width="stretch")
 
     valid = [(s, r) for s, r in zip(staged, checks) if r.status == "valid"]
     if valid and st.button(f"3. Xác nhận nạp {len(valid)} tệp hợp lệ", type="primary", key="confirm_load"):

@@ -92,4 +92,5 @@ def test_units_reporting_exports_rates_as_numbers(env):
     r, x = by_code[raw.iloc[0]["unit_code"]], raw.iloc[0]
     assert r[2].value in ("Cấp huyện", "Sở, ngành")
     assert (r[3].value, r[3].number_format) == (x["expected"], "#,##0")
-    assert r[10].value == pytest.approx(x["on_time_rate"]) and r[10].number_format == "0.0%"
+    rate = header.index("Tỷ lệ đúng hạn")
+    assert r[rate].value == pytest.approx(x["on_time_rate"]) and r[rate].number_format == "0.0%"

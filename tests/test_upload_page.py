@@ -96,3 +96,52 @@ def test_history_names_the_file_that_replaced_a_report(env):
     assert list(replaced["Trạng thái"]) == ["Bị thay thế một phần"]
     assert list(replaced["Thay thế bởi"]) == [f"thay_the.xlsx ({new_at:%d/%m/%Y %H:%M})"]
     assert list(hist[hist["Tệp"] == "thay_the.xlsx"]["Thay thế bởi"]) == [""]
+
+
+def test_my_work_lists_the_reports_my_unit_still_owes_with_deadlines(env, monkeypatch):
+    # "today" 20 February 2025: thoxuan's 395 has sent nothing for January 2025 (due 15/02, overdue);
+    # November and December 2024 are in the sample.
+    monkeypatch.setenv("DA06_AS_OF", "2025-02-20")
+    sent = rows(env / "da06.duckdb", """select distinct period, topic from stg_submission_topics
+                                        where unit_code = '395' and period between '2024-11-01' and '2025-01-01'""")
+    assert {p for p, _ in sent} == {dt.date(2024, 11, 1), dt.date(2024, 12, 1)}
+    at = _page("thoxuan")
+    assert not at.exception
+    owed = at.dataframe[0].value
+    assert owed.to_dict("records") == [{"Kỳ báo cáo": "Tháng 1/2025", "Đơn vị": "Huyện Thọ Xuân",
+                                        "Nội dung còn thiếu": "Làm sạch dữ liệu, CCCD - VNeID, Dịch vụ công, Nhiệm vụ",
+                                        "Hạn nộp": "15/02/2025", "Tình trạng": "Quá hạn"}]
+    # before the deadline the same report is not yet due
+    monkeypatch.setenv("DA06_AS_OF", "2025-02-03")
+    assert _page("thoxuan").dataframe[0].value["Tình trạng"].tolist() == ["Chưa đến hạn"]
+
+
+def test_preview_shows_names_and_words_and_last_months_figures(env):
+    from etl.reference import catalogue
+    from etl.topics import TOPICS
+
+    task = TOPICS["tasks"].items.codes_for(catalogue(), "395")[0]
+    at = _page("thoxuan")
+    at.file_uploader[0].set_value([_xlsx(env / "ok.xlsx", "395", {
+        "services": {"E06-03": {"total_dossiers": 1200, "online_dossiers": 900}},
+        "cleaning": {"children": {"records_cleaned": 90000, "records_total": 100000}},
+        "tasks": {task: {"status": "done"}}})]).run()
+    assert not at.exception
+    nov = dt.date(2024, 11, 1)
+    [(total, online)] = rows(env / "da06.duckdb", """select total_dossiers, online_dossiers from fact_service_volume
+                                                     where unit_code = '395' and period = ? and service_code = 'E06-03'""", [nov])
+    frames = [d.value for d in at.dataframe]
+    services = next(f for f in frames if "Mã dịch vụ" in f.columns)
+    row = services[services["Mã dịch vụ"] == "E06-03"].iloc[0]
+    [(name,)] = rows(env / "da06.duckdb", "select service_name from dim_service where service_code = 'E06-03'")
+    assert row["Tên dịch vụ"] == name
+    assert (row["Tổng số hồ sơ"], row["Tổng số hồ sơ (Tháng 11/2024)"]) == ("1.200", f"{total:,}".replace(",", "."))
+    assert row["Hồ sơ trực tuyến (Tháng 11/2024)"] == f"{online:,}".replace(",", ".")
+    cleaning = next(f for f in frames if "Mã bộ dữ liệu" in f.columns)
+    assert cleaning.iloc[0]["Tên bộ dữ liệu"] == "Dữ liệu trẻ em"
+    tasks = next(f for f in frames if "Mã nhiệm vụ" in f.columns)
+    assert tasks[tasks["Mã nhiệm vụ"] == task].iloc[0]["Trạng thái"] == "Đã hoàn thành"
+    # no code of the template's choices or the catalogue's keys as a column header or a word
+    shown = " ".join(str(v) for f in frames for v in list(f.columns) + f.astype(str).values.ravel().tolist())
+    for code in ("total_dossiers", "records_cleaned", "done", "in_progress", "people_with_merit"):
+        assert code not in shown.split()

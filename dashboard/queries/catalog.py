@@ -2,9 +2,12 @@
 its contents, and the units one may pick for a template or an account."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from dashboard.db import Warehouse
+from dashboard.queries import completeness
 from dashboard.queries.common import PROVINCE, PROVINCE_UNITS, bound, together
 
 
@@ -29,10 +32,13 @@ def warehouse_summary(wh: Warehouse) -> dict:
     return df.iloc[0].to_dict()
 
 
-def filter_options(wh: Warehouse) -> dict:
+def filter_options(wh: Warehouse, as_of: dt.date | None = None, share: float | None = None) -> dict:
     """What the filters offer: the months with data (any topic), the province's territorial
-    units valid in some month of service_volume_monthly (all of them before any data) and the agencies (names in Vietnamese order), the default month (the latest month of
-    service_volume_monthly) and the source labels."""
+    units valid in some month of service_volume_monthly (all of them before any data) and the
+    agencies (names in Vietnamese order), the default month and the source labels.
+    The default month: with `as_of` and `share`, the latest month whose reports are due and at
+    least that share in (completeness.default_month); else, or when none is, the latest month of
+    service_volume_monthly."""
     # four independent queries, at once (see common.together)
     months, units, agencies, s = together(*[(wh.query, sql) for sql in (
         """
@@ -69,6 +75,8 @@ def filter_options(wh: Warehouse) -> dict:
     s = s.iloc[0]
     periods = [pd.Timestamp(p).date() for p in months["period"]]
     default = pd.Timestamp(s["default_period"]).date() if pd.notna(s["default_period"]) else (periods[-1] if periods else None)
+    if as_of is not None and share is not None and periods:
+        default = completeness.default_month(completeness.by_month(wh), periods, as_of, share) or default
     return {
         "periods": periods,
         "default_period": default,

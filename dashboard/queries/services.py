@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashboard.db import Warehouse
 from dashboard.queries.common import PROVINCE, PROVINCE_UNITS, bound, unit_list
+from etl.periods import add_months
 
 # A group's dossiers, online dossiers (each counted where the other is known), online rate,
 # target and sources, over `scoped` (see _scope).
@@ -86,6 +87,18 @@ def trend(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None)
         group by period
         order by period
         """, bound(first, last, unit_list(units), agency))
+
+
+def trend_with_year_ago(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:
+    """trend over [first, last] with the same month a year before beside each month
+    (`online_rate_year_ago`, `total_dossiers_year_ago`, `online_dossiers_year_ago`; NaN when
+    that month has no figures)."""
+    df = trend(wh, add_months(first, -12), last, units, agency)
+    year = df[["period", "online_rate", "total_dossiers", "online_dossiers"]].copy()
+    year["period"] = year["period"] + pd.DateOffset(years=1)
+    year = year.rename(columns={c: f"{c}_year_ago" for c in ("online_rate", "total_dossiers", "online_dossiers")})
+    df = df[df["period"] >= pd.Timestamp(first)].merge(year, on="period", how="left")
+    return df.reset_index(drop=True)
 
 
 def trend_by_group(wh: Warehouse, first: dt.date, last: dt.date, units=None, agency=None) -> pd.DataFrame:

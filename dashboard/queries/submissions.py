@@ -1,10 +1,15 @@
 """The files received: the latest ones, with the files that replaced them."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from dashboard.db import Warehouse
 from dashboard.queries.common import bound
+from etl.periods import add_months
+from etl.topics import TOPICS
+
 
 def history(wh: Warehouse, units: list[str] | None, limit: int = 200) -> pd.DataFrame:
     """The latest received files, for the given units (None = all; an empty list = none), with
@@ -34,3 +39,11 @@ def history(wh: Warehouse, units: list[str] | None, limit: int = 200) -> pd.Data
         left join stg_units as u on u.unit_code = r.unit_code
         order by r.submitted_at desc
         """, bound(None if units is None else list(units), limit))
+
+
+def previous_month(wh: Warehouse, topic: str, unit: str, period: dt.date) -> pd.DataFrame:
+    """What the unit reported for the topic the month before `period`: the rows of the topic's
+    fact table (its registry entry, etl/topics) for that unit and month, as stored."""
+    table = TOPICS[topic].fact.table  # an identifier from the registry, never a value from outside
+    return wh.query(f"select * from {table} where unit_code = ? and period = ?::date",
+                    [unit, add_months(period, -1)])
