@@ -3,6 +3,8 @@ also given as tables (unit pinned, scrolling inside themselves) with the same ce
 one view or the other by the screen's width (tests/browser/test_drill_back.py looks at both)."""
 import datetime as dt
 
+from etl.config import reporting_as_of
+
 from tests.test_page_support import app_env, open_page, sql  # noqa: F401
 
 SEP = dt.date(2023, 9, 1)
@@ -29,9 +31,13 @@ def test_reporting_grid_table_has_every_unit_and_month_newest_first(app_env):
     assert months == sorted(months, key=lambda m: (int(m.split("/")[1]), int(m[1:].split("/")[0])), reverse=True)
     last = months[0]
     period = dt.date(int(last.split("/")[1]), int(last[1:].split("/")[0]), 1)
-    statuses = sql(app_env, """select unit_name, max(case status when 'missing' then 3 when 'late' then 2 else 1 end),
+    # the worst status of the unit's topics; a missing report whose deadline has not passed on the
+    # date "today" (reporting_as_of) is not yet due
+    statuses = sql(app_env, """select unit_name,
+                                      max(case when status = 'missing' and deadline >= ? then 2
+                                               when status = 'missing' then 4 when status = 'late' then 3 else 1 end),
                                       bool_or(replaced)
                                from reporting_status where period = ?
-                               group by unit_name""", [period])
-    words = {1: "Đúng hạn", 2: "Muộn", 3: "Chưa nộp"}
+                               group by unit_name""", [reporting_as_of(), period])
+    words = {1: "Đúng hạn", 2: "Chưa đến hạn", 3: "Muộn", 4: "Chưa nộp"}
     assert dict(zip(grid["Đơn vị"], grid[last])) == {u: words[s] + (" ●" if r else "") for u, s, r in statuses}
