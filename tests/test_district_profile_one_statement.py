@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.db import Warehouse
-from dashboard.queries import catalog, cleaning, common, identity, services, tasks, unit_profile
+from dashboard.queries import catalog, cleaning, common, identity, places, services, tasks, unit_profile
 from etl import definitions
 from etl.config import settings
 from etl.periods import add_months
@@ -72,6 +72,9 @@ def _periods(name: str, wh, options) -> tuple[dt.date, dt.date]:
 
 PERIODS = ("first_month", "latest_month", "month_with_missing_reports", "official_month",
            "last_twelve_months", "all_months", "before_any_data")
+# how many units are valid in each period (units valid in at least one of its months)
+VALID_UNITS = {"first_month": 27, "latest_month": 166, "month_with_missing_reports": 27, "official_month": 27,
+               "last_twelve_months": 166, "all_months": 27 + 166, "before_any_data": 27}
 
 
 def _parts(wh, first: dt.date, last: dt.date) -> tuple:
@@ -137,8 +140,10 @@ def _expected(parts: tuple, unit: str) -> pd.DataFrame:
 def test_profile_of_every_district_is_what_its_parts_give(wh, options, period):
     first, last = _periods(period, wh, options)
     parts = _parts(wh, first, last)
-    units = [code for code, _ in options["units"]]
-    assert len(units) == 27
+    # the units valid in the period: the 27 districts until November 2024 (Đông Sơn ends then), 26
+    # until June 2025, the 166 communes from July 2025
+    units = places.valid_places(wh, first, last)["unit_code"].tolist()
+    assert len(units) == VALID_UNITS[period]
     for unit in units:
         got = unit_profile.profile(wh, first, last, unit)
         pd.testing.assert_frame_equal(got, _expected(parts, unit), check_exact=True, obj=f"{unit} {first}..{last}")
@@ -149,16 +154,26 @@ def test_profile_of_every_district_is_what_its_parts_give(wh, options, period):
         assert got.loc["online_rate", "ranked"] == 0 and got.loc["district_tasks_done", "ranked"] == len(units)
 
 
-def test_profile_of_a_unit_without_any_data(wh, options):
-    last = options["default_period"]
+@pytest.mark.parametrize("period", ["official_month", "latest_month"])
+def test_profile_of_a_unit_without_any_data(wh, options, period):
+    last = _periods(period, wh, options)[1]
     got = unit_profile.profile(wh, last, last, "no-such-unit")
     pd.testing.assert_frame_equal(got, _expected(_parts(wh, last, last), "no-such-unit"), check_exact=True)
     assert got["key"].tolist() == ["online_rate", "total_dossiers", "cccd_records", "vneid_activated",
                                    "activation_rate", "cleaning_ratio", "district_tasks_done"]
     assert got["district"].isna().all() and got["rank"].isna().all()
     assert got["district"].tolist() == [None] * 7 and got["rank"].tolist() == [None] * 7
-    assert got["province"].notna().all() and (got["ranked"] > 0).all()  # the others are still counted
     assert got.loc[6, ["done", "tasks"]].isna().all()
+    figures = got.iloc[:6]
+    assert figures["province"].notna().all() and (figures["ranked"] > 0).all()  # the others are still counted
+    # the tasks given to a level: the districts' in September 2023; the catalogue gives the communes
+    # none, so after the reform no unit carries one and there is no share to give
+    with_tasks = wh.query("""select count(distinct unit_code) from stg_task_units
+                             where unit_level in ('district', 'commune') and valid_in(valid_from, valid_to, ?::date)""",
+                          [last]).iloc[0, 0]
+    assert with_tasks == {"official_month": 27, "latest_month": 0}[period]
+    assert got.loc[6, "ranked"] == with_tasks
+    assert pd.notna(got.loc[6, "province"]) == (with_tasks > 0)
 
 
 @pytest.mark.parametrize("unit", ["38", "38.CA"])
