@@ -28,7 +28,7 @@ with tab_users:
     st.dataframe(tables.shown(shown, tables.ACCOUNTS), hide_index=True, width="stretch")
     ui.xlsx_download(shown, tables.ACCOUNTS, "Tài khoản", "admin-accounts", [("Số tài khoản", str(len(shown)))], today)
     # Accounts bound to a unit that has ended keep no new rights: rebind them to a successor.
-    stale = users.accounts_on_ended_units(con, ui.warehouse(), dt.date.today())
+    stale = users.accounts_on_ended_units(con, ui.cached(catalog.ended_units, dt.date.today()))
     if len(stale):
         st.subheader("Tài khoản gắn với đơn vị đã thôi hoạt động")
         st.caption("Các tài khoản này không nộp được báo cáo cho các tháng sau khi đơn vị thôi hoạt động. "

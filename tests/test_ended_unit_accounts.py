@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from accounts import store
 from dashboard.db import Warehouse
-from dashboard.queries import users
+from dashboard.queries import catalog, users
 from etl.intake import submit
 from tests.conftest import ROOT
 from tests.helpers import make_workbook, rows
@@ -31,7 +31,7 @@ def acc(tmp_path, monkeypatch):
 
 def test_the_accounts_on_ended_units_are_listed_with_their_successors(acc, empty_warehouse):
     wh = Warehouse(empty_warehouse)
-    got = users.accounts_on_ended_units(acc, wh, dt.date(2026, 12, 7))
+    got = users.accounts_on_ended_units(acc, catalog.ended_units(wh, dt.date(2026, 12, 7)))
     assert got.to_dict("records") == [
         {"username": "dongson", "display_name": "Cán bộ Đông Sơn", "role": "uploader", "active": True, "unit_code": "405",
          "unit_name": "Huyện Đông Sơn", "ended_from": dt.date(2024, 12, 1), "successors": "380 - Thành phố Thanh Hóa",
@@ -41,7 +41,7 @@ def test_the_accounts_on_ended_units_are_listed_with_their_successors(acc, empty
          "default_successor": "15505"},
     ]
     # In June 2025 only Đông Sơn had ended.
-    assert list(users.accounts_on_ended_units(acc, wh, dt.date(2025, 6, 15))["unit_code"]) == ["405"]
+    assert list(users.accounts_on_ended_units(acc, catalog.ended_units(wh, dt.date(2025, 6, 15)))["unit_code"]) == ["405"]
 
 
 def test_an_account_on_an_ended_unit_cannot_send_for_it_after_its_end_nor_for_its_successors(acc, empty_warehouse, tmp_path):

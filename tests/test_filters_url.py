@@ -2,27 +2,29 @@
 notice and the default, and the URL is rewritten in canonical form; sample data is flagged."""
 import pytest
 
-from tests.test_page_support import app_env, markdown, open_page  # noqa: F401
+from tests.test_page_support import app_env, default_period, markdown, open_page, period_label  # noqa: F401
 
 BANNER = "**DỮ LIỆU MẪU**"
 
 
 @pytest.mark.parametrize("params, notice", [
-    ({"period": "2023-13"}, "Tham số kỳ báo cáo “2023-13” không hợp lệ (dạng 2023-09 hoặc 2023-01..2023-09); đang hiển thị Tháng 12/2024."),
+    ({"period": "2023-13"}, "Tham số kỳ báo cáo “2023-13” không hợp lệ (dạng 2023-09 hoặc 2023-01..2023-09); đang hiển thị {default}."),
     ({"period": "abc..2023-09"}, "Tham số kỳ báo cáo “abc..2023-09” không hợp lệ"),
     ({"period": "2023-01..2023-05..2023-09"}, "Tham số kỳ báo cáo “2023-01..2023-05..2023-09” không hợp lệ"),
     ({"period": "2023-09.."}, "Tham số kỳ báo cáo “2023-09..” không hợp lệ"),
     ({"unit": "38.CA"}, "Không có đơn vị mã “38.CA”; đã bỏ qua."),
-    ({"period": "2019-01"}, "Không có số liệu cho kỳ “2019-01”; đang hiển thị Tháng 12/2024."),
+    ({"period": "2019-01"}, "Không có số liệu cho kỳ “2019-01”; đang hiển thị {default}."),
     ({"unit": "999"}, "Không có đơn vị mã “999”; đã bỏ qua."),
     ({"agency": "XX"}, "Không có cơ quan mã “XX”; đang hiển thị tất cả cơ quan."),
 ])
 def test_bad_values_give_a_notice_and_the_default(app_env, params, notice):
+    default = default_period(app_env)
+    notice = notice.replace("{default}", period_label(default))
     at = open_page("overview", **params)
     assert not at.exception
     assert any(w.value.startswith(notice) for w in at.warning), [w.value for w in at.warning]
-    assert dict(at.query_params) == {"period": "2024-12"}
-    assert "Số liệu đến **Tháng 12/2024**" in markdown(at)
+    assert dict(at.query_params) == {"period": default}
+    assert f"Số liệu đến **{period_label(default)}**" in markdown(at)
 
 
 @pytest.mark.parametrize("params, canonical", [

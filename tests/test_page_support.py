@@ -19,6 +19,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from etl.config import complete_share, settings
 from tests.conftest import ROOT
 
 SEP = dt.date(2023, 9, 1)
@@ -29,6 +30,9 @@ PAGES = ("overview", "services", "identity", "cleaning", "utilities", "tasks", "
 def app_env(sample_db, tmp_path, monkeypatch):
     monkeypatch.setenv("DA06_WAREHOUSE", str(sample_db))
     monkeypatch.setenv("DA06_ACCOUNTS", str(tmp_path / "accounts.sqlite"))
+    # "today" is the day the sample stands at ([sample] as_of), not the clock: what is due and
+    # the default month must not move with the real date
+    monkeypatch.setenv("DA06_AS_OF", settings().sample_as_of)
     original = PagesManager.__init__
 
     def init(self, *args, **kwargs):
@@ -37,6 +41,26 @@ def app_env(sample_db, tmp_path, monkeypatch):
 
     monkeypatch.setattr(PagesManager, "__init__", init)
     return sample_db
+
+
+def default_period(db) -> str:
+    """The month the dashboards open on, worked out from the warehouse the test built: the latest
+    month whose deadline is before the sample's as-of day and of which at least [reporting]
+    complete_share of the expected reports are in ('YYYY-MM')."""
+    rows = sql(db, """
+        select strftime(period, '%Y-%m') from reporting_status
+        group by period
+        having max(deadline) < ?::date
+           and count(*) filter (where status <> 'missing') >= ? * count(*)
+        order by period desc limit 1
+        """, [settings().sample_as_of, complete_share()])
+    return rows[0][0]
+
+
+def period_label(period: str) -> str:
+    """'2026-10' -> 'Tháng 10/2026'."""
+    year, month = period.split("-")
+    return f"Tháng {int(month)}/{year}"
 
 
 def open_page(page: str, **params) -> AppTest:

@@ -11,6 +11,8 @@ from pathlib import Path
 import docx
 
 from dashboard.db import Warehouse
+from etl.config import settings
+from etl.periods import add_months
 from etl.read import read_workbook
 from etl.reference import catalogue
 from etl.report import IncompleteMonth, gather, write_xlsx
@@ -33,9 +35,11 @@ def test_report_command_writes_the_docx_and_the_appendices(sample_db, tmp_path):
 
 
 def test_a_month_without_data_exits_1_and_writes_nothing(sample_db, tmp_path):
-    out = _run(sample_db, "--period", "2026-10", "--out", str(tmp_path / "out"))
+    # the month after the sample's last ([sample] last_period): no unit has sent it
+    after = add_months(dt.date.fromisoformat(settings().sample_last + "-01"), 1)
+    out = _run(sample_db, "--period", f"{after:%Y-%m}", "--out", str(tmp_path / "out"))
     assert out.returncode == 1
-    assert out.stderr == ("Lỗi: Không có số liệu tháng 10/2026 của Tỉnh Thanh Hóa: chưa đơn vị nào nộp báo cáo tháng này. "
+    assert out.stderr == (f"Lỗi: Không có số liệu tháng {after.month}/{after.year} của Tỉnh Thanh Hóa: chưa đơn vị nào nộp báo cáo tháng này. "
                           "Hãy chọn tháng khác hoặc nạp báo cáo trước (python -m etl load).\n")
     assert not (tmp_path / "out").exists()
 

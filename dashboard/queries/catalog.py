@@ -89,6 +89,27 @@ def filter_options(wh: Warehouse, as_of: dt.date | None = None, share: float | N
     }
 
 
+def ended_units(wh: Warehouse, today: dt.date) -> pd.DataFrame:
+    """The units whose validity ended before `today`, by code: unit_code, unit_name, ended_from
+    (the first day the unit no longer exists), successors ('code - name' listed, the default
+    first, then by share) and default_successor (the one to rebind an account to)."""
+    ended = wh.query("""
+        select u.unit_code, u.unit_name, cast(u.valid_to + interval 1 day as date) as ended_from,
+               string_agg(s.to_unit_code || ' - ' || t.unit_name, '; '
+                          order by s.is_default desc, s.weight desc, s.to_unit_code) as successors,
+               any_value(s.to_unit_code) filter (where s.is_default) as default_successor
+        from stg_units as u
+        left join stg_unit_succession as s
+               on s.from_unit_code = u.unit_code and s.effective_date = u.valid_to + interval 1 day
+        left join stg_units as t on t.unit_code = s.to_unit_code
+        where u.valid_to < ?::date
+        group by u.unit_code, u.unit_name, u.valid_to
+        order by u.unit_code
+        """, bound(today))
+    ended["ended_from"] = [pd.Timestamp(d).date() for d in ended["ended_from"]]
+    return ended
+
+
 def reportable_units(wh: Warehouse, units: list[str] | None) -> pd.DataFrame:
     """Units a person may pick for a template or an account: the given ones (None = every
     district, commune and agency; an empty list = none)."""

@@ -1,5 +1,5 @@
 """The accounts and the audit log, read from the accounts store (accounts/store.py), as tables;
-and the accounts bound to units that have ended (with the warehouse's units and successors).
+and the accounts bound to units that have ended (catalog.ended_units: the warehouse's side).
 
 Not cached by dashboard.ui: the admin page changes these itself, and the cache is keyed by the
 warehouse's version, which an account change leaves as it is."""
@@ -10,7 +10,6 @@ import datetime as dt
 import pandas as pd
 
 from accounts import store
-from dashboard.queries.common import bound
 
 
 def accounts(con) -> pd.DataFrame:
@@ -27,32 +26,19 @@ def audit_log(con, limit: int = 1000, kind: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(store.audit_log(con, limit, kind), columns=["at", "actor", "action", "target", "detail"])
 
 
-def accounts_on_ended_units(con, wh, today: dt.date) -> pd.DataFrame:
-    """Accounts (of the store `con`) bound to a unit of the warehouse `wh` whose validity ended
-    before `today`: they keep no new rights (no file for the unit for a month after its end), so
-    an administrator rebinds them. One row per account and ended unit, by user name and unit:
-    username, display_name, role, active, unit_code, unit_name, ended_from (the first day the
-    unit no longer exists), successors ('code - name' listed, the default first, then by share)
-    and default_successor (the one to rebind to when one is needed)."""
+def accounts_on_ended_units(con, ended: pd.DataFrame) -> pd.DataFrame:
+    """Accounts (of the store `con`) bound to one of the `ended` units (catalog.ended_units: the
+    warehouse's units whose validity ended before a day): they keep no new rights (no file for the
+    unit for a month after its end), so an administrator rebinds them. One row per account and
+    ended unit, by user name and unit: username, display_name, role, active, unit_code, unit_name,
+    ended_from (the first day the unit no longer exists), successors ('code - name' listed, the
+    default first, then by share) and default_successor (the one to rebind to when one is needed)."""
     acc = accounts(con)
     pairs = [(r.username, u) for r in acc.itertuples() for u in r.units]
     columns = ["username", "display_name", "role", "active", "unit_code", "unit_name", "ended_from", "successors",
                "default_successor"]
     if not pairs:
         return pd.DataFrame(columns=columns)
-    ended = wh.query("""
-        select u.unit_code, u.unit_name, cast(u.valid_to + interval 1 day as date) as ended_from,
-               string_agg(s.to_unit_code || ' - ' || t.unit_name, '; '
-                          order by s.is_default desc, s.weight desc, s.to_unit_code) as successors,
-               any_value(s.to_unit_code) filter (where s.is_default) as default_successor
-        from stg_units as u
-        left join stg_unit_succession as s
-               on s.from_unit_code = u.unit_code and s.effective_date = u.valid_to + interval 1 day
-        left join stg_units as t on t.unit_code = s.to_unit_code
-        where list_contains(?::varchar[], u.unit_code) and u.valid_to < ?::date
-        group by u.unit_code, u.unit_name, u.valid_to
-        """, bound(sorted({u for _, u in pairs}), today))
-    ended["ended_from"] = [pd.Timestamp(d).date() for d in ended["ended_from"]]
     out = (pd.DataFrame(pairs, columns=["username", "unit_code"])
            .merge(acc.drop(columns=["units", "is_demo"]), on="username")
            .merge(ended, on="unit_code"))

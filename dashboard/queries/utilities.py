@@ -62,7 +62,8 @@ def trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> pd.DataFr
     the province (its own row of utilities_monthly: the official figure where there is one,
     else the rollup of its units) or the sum of the selected units (utilities_unit_monthly,
     rates sum/sum over the units); with `units_reported` (units that reported the month),
-    `units_expected` (the units in scope), the sources, and each figure's and rate's change from
+    `units_expected` (the units in scope: the selected ones, else those under the province that
+    exist in the month), the sources, and each figure's and rate's change from
     the row before (`<column>_change`, NaN on the first)."""
     if units:
         at_month = f"""
@@ -86,7 +87,7 @@ def trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> pd.DataFr
         reported as (
             select period, count(*) filter (where reported_now) as units_reported from unit_rows group by period
         ),
-        expected as (select len(?::varchar[]) as units_expected)"""
+        expected as (select period, len(?::varchar[]) as units_expected from at_month)"""
         params = bound(unit_list(units), first, last, unit_list(units))
     else:
         # the province's code read once (each read of stg_settings costs as much as the rest)
@@ -109,8 +110,12 @@ def trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> pd.DataFr
         ),
         reported as ({_REPORTED.format(units=f"parent_code = {here}")}
         ),
-        expected as (select count(*) as units_expected from stg_units as u
-                     where {PROVINCE_UNITS.replace(PROVINCE, here)})"""
+        -- the units expected in a month: those under the province that exist in it (validity)
+        expected as (select a.period, count(*) as units_expected
+                     from at_month as a join stg_units as u on {PROVINCE_UNITS.replace(PROVINCE, here)}
+                     where exists (select 1 from dim_unit as v
+                                   where v.unit_code = u.unit_code and valid_in(v.valid_from, v.valid_to, a.period))
+                     group by a.period)"""
         params = bound(first, last, first, last)
     df = wh.query(f"""
         with {at_month}
@@ -118,7 +123,7 @@ def trend(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> pd.DataFr
                coalesce(r.units_reported, 0) as units_reported, e.units_expected
         from at_month as a
         left join reported as r using (period)
-        cross join expected as e
+        left join expected as e using (period)
         order by a.period
         """, params)
     return _changes(df, INDICATOR_CODES + tuple(rate for rate, _, _ in RATES))
