@@ -261,7 +261,9 @@ UTILITY_GROUPS: tuple[tuple[str, tuple[UtilityCard, ...]], ...] = (
 # The rates a unit ranking may be ordered by, in the order offered.
 UTILITY_RANKINGS = ("hi_success_rate", "facilities_share", "accounts_share", "cashless_share")
 # The submission topic (etl/topics) each overview KPI comes from: its completeness is that
-# topic's reports in, of those expected (reporting_status).
+# topic's reports in, of those expected (reporting_status). Not "utilities": that topic is not
+# expected monthly (etl/topics/utilities.py, expected=False), so reporting_status has no rows for
+# it and "reported / expected" would have nothing to count; add it here when it becomes expected.
 KPI_TOPICS = {"online_rate": "services", "cccd_records": "identity", "vneid_activation": "identity",
               "cleaning": "cleaning", "tasks": "tasks"}
 # The overview KPIs that add up over the months of a period (flows); the others are stocks, taken

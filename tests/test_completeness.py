@@ -11,48 +11,54 @@ import pytest
 from tests.helpers import make_workbook, submit
 from tests.test_page_support import app_env, markdown, open_page, sql, vn_count  # noqa: F401
 
-JAN25 = dt.date(2025, 1, 1)
-UNIT = "395"  # Huyện Thọ Xuân
+DEC26 = dt.date(2026, 12, 1)  # the month after the sample's last (November 2026)
+UNIT, UNIT_NAME = "14758", "Phường Hàm Rồng"  # one of the 166 communes/wards reporting since July 2025
 
 
 @pytest.fixture
 def partial(sample_db, tmp_path, monkeypatch, app_env):
-    """The sample warehouse (2023–2024, every month mostly in) and one district's January 2025,
-    received on 3 February 2025, with "today" 5 February 2025 (January is due on the 15th)."""
+    """The sample warehouse (January 2023–November 2026) and one ward's December 2026, received on
+    3 January 2027, with "today" 5 January 2027 (December is due on 15 January)."""
     db = tmp_path / "partial" / "da06.duckdb"
     db.parent.mkdir()
     shutil.copy(sample_db, db)
-    f = make_workbook(tmp_path / "395.xlsx", UNIT, JAN25,
+    f = make_workbook(tmp_path / f"{UNIT}.xlsx", UNIT, DEC26,
                       {"services": {"E06-03": {"total_dossiers": 200, "online_dossiers": 150}}})
-    assert submit(db, tmp_path / "raw", f, dt.datetime(2025, 2, 3, 9)).status == "accepted"
+    assert submit(db, tmp_path / "raw", f, dt.datetime(2027, 1, 3, 9)).status == "accepted"
     monkeypatch.setenv("DA06_WAREHOUSE", str(db))
-    monkeypatch.setenv("DA06_AS_OF", "2025-02-05")
+    monkeypatch.setenv("DA06_AS_OF", "2027-01-05")
     return db
 
 
-def _districts(db) -> list[str]:
+def _units(db) -> list[str]:
     return [n for (n,) in sql(db, """select unit_name from reporting_status
-                                     where period = ? and topic = 'services' order by unit_name collate vi""", [JAN25])]
+                                     where period = ? and topic = 'services' order by unit_name collate vi""", [DEC26])]
 
 
 def test_overview_opens_on_the_last_complete_month_not_on_a_partial_one(partial):
+    # December 2026 is partial (and not yet due); the latest due month with at least
+    # [reporting] complete_share (0,8) of its reports in, computed from the warehouse
+    [(want,)] = sql(partial, """select max(period) from (select period from reporting_status where deadline < ?
+                                group by period having avg(case when status <> 'missing' then 1 else 0 end) >= 0.8)""",
+                    [dt.date(2027, 1, 5)])
     at = open_page("overview")
     assert not at.exception
-    assert at.query_params["period"] == "2024-12"
+    assert at.query_params["period"] == want.strftime("%Y-%m")
 
 
-def test_partial_month_says_one_of_the_districts_reported_and_lists_the_others(partial):
-    at = open_page("overview", period="2025-01")
+def test_partial_month_says_one_of_the_units_reported_and_lists_the_others(partial):
+    at = open_page("overview", period="2026-12")
     assert not at.exception
-    districts = _districts(partial)
+    districts = _units(partial)
+    assert len(districts) == 166
     md = markdown(at)
     assert f":orange[◐ Đã báo cáo: 1/{vn_count(len(districts))} đơn vị]" in md
-    others = [d for d in districts if d != "Huyện Thọ Xuân"]
+    others = [d for d in districts if d != UNIT_NAME]
     assert (f":orange[◐ Đã báo cáo: 1/{len(districts)} đơn vị · chưa báo cáo ({len(others)}): "
             + ", ".join(others) + "]") in md
-    # the ranking: Thọ Xuân ranked 1, every other district listed below it as not reported
+    # the ranking: Hàm Rồng ranked 1, every other ward/commune listed below it as not reported
     table = at.table[-1].value
-    assert table["Địa phương"].tolist() == ["Huyện Thọ Xuân"] + others
+    assert table["Địa phương"].tolist() == [UNIT_NAME] + others
     assert table["Ghi chú"].tolist() == [""] + ["Chưa báo cáo"] * len(others)
 
 
@@ -78,8 +84,8 @@ def test_default_month_follows_the_complete_share_setting(app_env, monkeypatch):
     assert open_page("overview").query_params["period"] == "2024-11"
     # asking for every report in: the latest month with every report in and due
     monkeypatch.setenv("DA06_COMPLETE_SHARE", "1")
-    [(full,)] = sql(app_env, """select max(period) from (select period from reporting_status group by period
-                                having bool_and(status <> 'missing'))""")
+    [(full,)] = sql(app_env, """select max(period) from (select period from reporting_status where deadline < ?
+                                group by period having bool_and(status <> 'missing'))""", [dt.date(2025, 1, 10)])
     assert open_page("overview").query_params["period"] == full.strftime("%Y-%m")
 
 

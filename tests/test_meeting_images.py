@@ -46,8 +46,10 @@ def _texts(fig) -> str:
 def test_chart_image_says_title_period_source_and_sample(app_env):
     at = _overview("phantich", period="2024-12")
     shown = at.session_state[ui.SHOWN_KEY]
-    [(fig, title)] = shown["charts"]
-    assert title == "Tỷ lệ nộp hồ sơ trực tuyến theo tháng"
+    # the trend, then the map of the districts (pages12)
+    assert [t for _, t in shown["charts"]] == ["Tỷ lệ nộp hồ sơ trực tuyến theo tháng",
+                                                "Tỷ lệ trực tuyến theo địa phương, Tháng 12/2024"]
+    fig, title = shown["charts"][0]
     assert shown["sample"] is True
     dressed = export.dressed(fig, title, "Kỳ: Tháng 12/2024", shown["source"], shown["sample"])
     text = _texts(dressed)

@@ -58,7 +58,8 @@ def test_before_the_deadline_a_missing_report_is_not_yet_due(tmp_path, empty_war
                                             "(hạn nộp 15/02/2024), không tính là chậm."]
     # over the page's 12 months (2/2023 – 1/2024): 380's four topics overdue in the 11 months
     # before January, and January's three topics it has not sent yet not due
-    by_unit = page.dataframe[1].value.set_index("Mã")
+    _missing, _phone_grid, by_unit = page.dataframe  # the missing list, the unit × month grid for phones, by unit
+    by_unit = by_unit.value.set_index("Mã")
     assert (by_unit.loc["380", "Chưa nộp"], by_unit.loc["380", "Chưa đến hạn"]) == (4 * 11, 3)
 
 

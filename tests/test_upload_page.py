@@ -99,21 +99,36 @@ def test_history_names_the_file_that_replaced_a_report(env):
 
 
 def test_my_work_lists_the_reports_my_unit_still_owes_with_deadlines(env, monkeypatch):
-    # "today" 20 February 2025: thoxuan's 395 has sent nothing for January 2025 (due 15/02, overdue);
-    # November and December 2024 are in the sample.
-    monkeypatch.setenv("DA06_AS_OF", "2025-02-20")
+    # "today" 20 September 2023: thoxuan's 395 sent nothing for August 2023 (due 15/09, overdue);
+    # June and July 2023 are in the sample.
+    monkeypatch.setenv("DA06_AS_OF", "2023-09-20")
     sent = rows(env / "da06.duckdb", """select distinct period, topic from stg_submission_topics
-                                        where unit_code = '395' and period between '2024-11-01' and '2025-01-01'""")
-    assert {p for p, _ in sent} == {dt.date(2024, 11, 1), dt.date(2024, 12, 1)}
+                                        where unit_code = '395' and period between '2023-06-01' and '2023-08-01'""")
+    assert {p for p, _ in sent} == {dt.date(2023, 6, 1), dt.date(2023, 7, 1)}
     at = _page("thoxuan")
     assert not at.exception
     owed = at.dataframe[0].value
-    assert owed.to_dict("records") == [{"Kỳ báo cáo": "Tháng 1/2025", "Đơn vị": "Huyện Thọ Xuân",
+    assert owed.to_dict("records") == [{"Kỳ báo cáo": "Tháng 8/2023", "Đơn vị": "Huyện Thọ Xuân",
                                         "Nội dung còn thiếu": "Làm sạch dữ liệu, CCCD - VNeID, Dịch vụ công, Nhiệm vụ",
-                                        "Hạn nộp": "15/02/2025", "Tình trạng": "Quá hạn"}]
+                                        "Hạn nộp": "15/09/2023", "Tình trạng": "Quá hạn"}]
     # before the deadline the same report is not yet due
-    monkeypatch.setenv("DA06_AS_OF", "2025-02-03")
+    monkeypatch.setenv("DA06_AS_OF", "2023-09-03")
     assert _page("thoxuan").dataframe[0].value["Tình trạng"].tolist() == ["Chưa đến hạn"]
+
+
+def test_my_work_owes_nothing_for_months_after_my_district_ended(env, monkeypatch):
+    # Huyện Thọ Xuân (395) ended on 30 June 2025 (the communes from July) and sent May and June
+    # 2025: on 20 August 2025 its three months (May, June, July) owe nothing, July being after its end.
+    monkeypatch.setenv("DA06_AS_OF", "2025-08-20")
+    sent = rows(env / "da06.duckdb", """select distinct period from stg_submission_topics
+                                        where unit_code = '395' and period between '2025-05-01' and '2025-07-01'""")
+    assert {p for (p,) in sent} == {dt.date(2025, 5, 1), dt.date(2025, 6, 1)}
+    [(valid_to,)] = rows(env / "da06.duckdb", "select max(valid_to) from stg_unit_validity where unit_code = '395'")
+    assert valid_to == dt.date(2025, 6, 30)
+    at = _page("thoxuan")
+    assert not at.exception
+    assert not at.dataframe or "Kỳ báo cáo" not in at.dataframe[0].value.columns
+    assert ":green[● Các đơn vị của bạn đã nộp đủ báo cáo của 3 tháng gần nhất.]" in [m.value for m in at.markdown]
 
 
 def test_preview_shows_names_and_words_and_last_months_figures(env):

@@ -30,6 +30,6 @@ def test_first_year_has_no_year_before(sample_db):
 def test_overview_trend_draws_the_same_month_last_year(app_env):
     at = open_page("overview", period="2024-06")
     assert not at.exception
-    [chart] = [c for c in at.get("plotly_chart")]
-    names = [t.get("name") for t in json.loads(chart.proto.spec)["data"]]
+    trend, _map = at.get("plotly_chart")  # the trend, then the map of the districts
+    names = [t.get("name") for t in json.loads(trend.proto.spec)["data"]]
     assert names == ["Tỷ lệ trực tuyến", "Cùng kỳ năm trước"]

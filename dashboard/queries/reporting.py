@@ -136,7 +136,8 @@ def _today(as_of: dt.date | None) -> dt.date:
 def owed(wh: Warehouse, units, as_of: dt.date, months: int = 3) -> pd.DataFrame:
     """The reports the units still owe ("Việc của tôi"): for each of the `months` months before
     the month of `as_of` (not before the reporting calendar's start), each topic a unit is
-    expected to report (reporting_obligations) with no report received, one row per unit and
+    expected to report (reporting_obligations) and valid in (an ended unit owes nothing after its
+    end) with no report received, one row per unit and
     month (`topics`: comma-separated); with the deadline and `status` 'missing' (overdue on `as_of`) or 'not_due'. The calendar here runs to the month
     just ended even when nobody has reported it yet. Newest month first, units in Vietnamese order."""
     this_month = dt.date(as_of.year, as_of.month, 1)
@@ -161,6 +162,8 @@ def owed(wh: Warehouse, units, as_of: dt.date, months: int = 3) -> pd.DataFrame:
             from months as m
             cross join mine as o
             join stg_units as u using (unit_code)
+            semi join stg_unit_validity as v  -- owed only in months the unit exists (as reporting_status)
+              on v.unit_code = o.unit_code and valid_in(v.valid_from, v.valid_to, m.period)
             left join received as r on r.unit_code = o.unit_code and r.period = m.period and r.topic = o.topic
             where r.unit_code is null
         )
