@@ -118,9 +118,10 @@ else:
 st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ lệ cao nhất); địa phương chưa báo cáo không được "
            "xếp hạng.")
 
-st.subheader("Bản đồ tỷ lệ trực tuyến")
-maps.unit_map(ui.cached(services.by_district, f.first, f.last, None, agency), "online_rate", "total_dossiers",
-              "Tỷ lệ trực tuyến", "Tổng hồ sơ", "overview-map", f"Tỷ lệ trực tuyến theo địa phương, {f.period_label()}")
+with st.container(key="screen-only-overview-map"):  # the map is for the screen: print keeps one A4 page
+    st.subheader("Bản đồ tỷ lệ trực tuyến")
+    maps.unit_map(ui.cached(services.by_district, f.first, f.last, None, agency), "online_rate", "total_dossiers",
+                  "Tỷ lệ trực tuyến", "Tổng hồ sơ", "overview-map", f"Tỷ lệ trực tuyến theo địa phương, {f.period_label()}")
 
 hdr.sources(ui.sources_of(list(kpis.values()), util, trend, ranking, below))
 hdr.image_downloads(("Xếp hạng địa phương", ranking, spec))  # the overview as one image / PDF page, for slides
