@@ -235,7 +235,9 @@ def main() -> None:
     # st.navigation first, before anything may stop the run: it is what tells Streamlit that
     # app.py owns the routing (see dashboard/serve.py).
     user = auth.current_user()
-    pg = st.navigation(navigation(user, requested_page()))
+    # expanded: every page the role may use is listed; collapsed, Streamlit would hide all but
+    # the first 10 behind an English "View N more" (an administrator has 13 pages)
+    pg = st.navigation(navigation(user, requested_page()), expanded=True)
     with st.sidebar:
         if user:
             st.caption(f"Đang đăng nhập: **{plain(user.display_name)}** ({store.ROLES[user.role]})")

@@ -43,6 +43,7 @@ def _pdf_text(data: bytes, tmp_path) -> str:
 def _pick(page, label: str, option: str) -> None:
     """Choose an option of a select box as a person does: open it, click the option."""
     page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.keyboard.type(option)  # the list is virtual (47 months): type to bring the option into view
     page.get_by_role("option", name=option, exact=True).click()
     s.settle(page)
 
@@ -52,17 +53,21 @@ def test_an_analyst_generates_previews_and_downloads_then_a_viewer_downloads(bro
     try:
         s.login(page, server.url, *ANALYST)
         s.go(page, "Báo cáo tháng", "text=Tạo báo cáo")
+        # the menu opens on the newest month with figures: November 2026, after the reform
+        # (166 communes/wards), still coming in on the sample's day (7/12/2026); the warning
+        # and the .docx title below say which month was generated
         page.get_by_role("button", name="Tạo báo cáo").click()
         page.wait_for_selector("text=Tải báo cáo (.docx)", timeout=s.LOAD_MS)
         s.settle(page)
         assert s.exceptions(page) == []
         body = page.inner_text("body")
         assert "DỮ LIỆU MẪU" in body
-        assert "Tháng 12/2024 chưa đủ báo cáo: 1/27 đơn vị chưa nộp (Huyện Hà Trung)." in body
+        assert ("Tháng 11/2026 chưa đủ báo cáo: 116/166 đơn vị chưa nộp (Phường Đào Duy Từ, Phường Đông Quang, "
+                "Phường Hạc Thành, Phường Hải Bình, Phường Hàm Rồng, …).") in body
         assert "II. Kết quả thực hiện" in body and "hồ sơ CCCD gắn chíp" in body
         s.screenshot(page, "report_1_generated")
         d = docx.Document(io.BytesIO(_download(page, "Tải báo cáo (.docx)")))
-        assert "Kết quả thực hiện Đề án 06 tháng 12/2024 – Tỉnh Thanh Hóa" in [p.text for p in d.paragraphs]
+        assert "Kết quả thực hiện Đề án 06 tháng 11/2026 – Tỉnh Thanh Hóa" in [p.text for p in d.paragraphs]
         wb = openpyxl.load_workbook(io.BytesIO(_download(page, "Tải phụ lục (.xlsx)")))
         assert wb.sheetnames == ["Phụ lục I", "Phụ lục II", "Phụ lục III"]
         if report_pdf.available():  # the PDF is offered only where LibreOffice can make it
@@ -70,7 +75,7 @@ def test_an_analyst_generates_previews_and_downloads_then_a_viewer_downloads(bro
             assert pdf.startswith(b"%PDF")
             if shutil.which("pdftotext"):
                 text = _pdf_text(pdf, tmp_path)
-                assert "Kết quả thực hiện Đề án 06 tháng 12/2024 – Tỉnh Thanh Hóa" in text and "DỮ LIỆU MẪU" in text
+                assert "Kết quả thực hiện Đề án 06 tháng 11/2026 – Tỉnh Thanh Hóa" in text and "DỮ LIỆU MẪU" in text
         else:
             assert page.get_by_role("button", name="Tải bản PDF").count() == 0
         page.get_by_role("tab", name="Phụ lục II", exact=True).click()
