@@ -235,7 +235,9 @@ def main() -> None:
     # st.navigation first, before anything may stop the run: it is what tells Streamlit that
     # app.py owns the routing (see dashboard/serve.py).
     user = auth.current_user()
-    pg = st.navigation(navigation(user, requested_page()))
+    # expanded: every page listed (by default Streamlit shows ten and hides the rest, the
+    # administrator's "Quản trị" among them, behind a "View more")
+    pg = st.navigation(navigation(user, requested_page()), expanded=True)
     with st.sidebar:
         if user:
             st.caption(f"Đang đăng nhập: **{plain(user.display_name)}** ({store.ROLES[user.role]})")
