@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import phone, tables, ui
+from dashboard import phone, ranked, tables, ui
 from dashboard.queries import catalog, reporting
 from etl.config import reporting_as_of
 from etl.definitions import (REPORTING_LEVEL_ALL, REPORTING_STATUS_LABELS, TOPICS_ALL, UNIT_LEVEL_LABELS, fmt_count, fmt_rate, period_label,
@@ -58,6 +58,13 @@ st.subheader("Đơn vị × tháng")
 st.caption("Xanh: đúng hạn · vàng: muộn · đỏ: chưa nộp (đã quá hạn) · xám: chưa đến hạn · ô có dấu ● : đã nộp lại (bản sau thay thế bản trước). "
            "Mỗi ô gộp các nội dung của đơn vị trong tháng và lấy tình trạng kém nhất.")
 matrix = ui.cached(reporting.matrix, first, last, topic, level, today)
+unit_rates = ui.cached(reporting.rates_by_unit, first, last, topic, level, today)
+# many units (the communes and the agencies): the top and bottom by on-time rate, or all of them
+rows = ranked.choose(unit_rates, "on_time_rate", "rep-matrix")
+if len(rows) < len(unit_rates):
+    order = {code: i for i, code in enumerate(rows.sort_values("on_time_rate", ascending=False, kind="stable")["unit_code"])}
+    matrix = (matrix[matrix["unit_code"].isin(set(order))]
+              .sort_values("unit_code", key=lambda c: c.map(order), kind="stable"))
 shown_months = [p for p in periods if first <= p <= last]
 with phone.wide_view("rep-matrix"):
     st.plotly_chart(ui.figure("reporting_matrix", matrix, shown_months), width="stretch", key="rep_matrix")
@@ -67,6 +74,6 @@ st.subheader("Tỷ lệ báo cáo theo tháng")
 st.plotly_chart(ui.figure("reporting_rates", by_month), width="stretch", key="rep_chart")
 
 st.subheader("Theo đơn vị (đúng hạn thấp nhất trước)")
-by_unit = tables.units_reporting(ui.cached(reporting.rates_by_unit, first, last, topic, level, today))
+by_unit = tables.units_reporting(unit_rates)
 st.dataframe(tables.shown(by_unit, tables.UNITS_REPORTING), hide_index=True, width="stretch")
 ui.xlsx_download(by_unit, tables.UNITS_REPORTING, "Tình hình báo cáo theo đơn vị", "rep-units", chosen, span)

@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(s.chromium_missing(), reason=f"{s.CHROMIUM} is missing (Debian's chromium)")]
 
 ADMIN = ("quantri", "quantri-demo")
-CHART = '[data-testid="stPlotlyChart"] .main-svg'
+# a chart shown at this width: a grid's other view (dashboard/phone.py) is in the page but hidden
+CHART = '[data-testid="stPlotlyChart"] .main-svg >> visible=true'
 WIDE, PHONE = 1366, 390
 NARROWER = (1093, 900)
 
@@ -62,12 +63,13 @@ def _context(browser, width: int):
 
 def _touch_the_chrome(page) -> None:
     """Show what Streamlit draws only on a touch: a table's toolbar, a dropdown's options and
-    its "no results", a chart's mode bar."""
-    table = page.locator('[data-testid="stDataFrame"]').first
+    its "no results", a chart's mode bar (the first table and chart shown at this width: a grid's
+    phone table is in the page but hidden on a wide screen)."""
+    table = page.locator('[data-testid="stDataFrame"]').filter(visible=True).first
     if table.count():
         table.hover()
         page.wait_for_timeout(300)
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(visible=True).first
     if chart.count():
         chart.hover()
         page.wait_for_timeout(300)
