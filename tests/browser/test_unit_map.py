@@ -64,9 +64,14 @@ def _offered(page, typed: str) -> list[str]:
     """Everything the unit filter lists once `typed` is typed into it (the list is drawn a
     screenful at a time: scrolled through to its end)."""
     box = page.locator(UNIT_FILTER).locator("input")
-    box.click()
-    box.fill(typed)
-    page.wait_for_timeout(800)
+    for _ in range(3):  # a rerun of the page (the link's filters applied) may close a list just opened
+        box.click()
+        box.fill(typed)
+        page.wait_for_timeout(800)
+        if page.evaluate(_OPTIONS_JS)["size"]:
+            break
+        box.press("Escape")
+        page.wait_for_timeout(1000)
     found: dict[int, str] = {}
     for _ in range(200):
         got = page.evaluate(_OPTIONS_JS)
