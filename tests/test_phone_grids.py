@@ -4,6 +4,7 @@ one view or the other by the screen's width (tests/browser/test_drill_back.py lo
 import datetime as dt
 
 from etl.config import reporting_as_of
+from etl.definitions import RANK_SHOWN
 
 from tests.test_page_support import app_env, open_page, sql  # noqa: F401
 
@@ -25,6 +26,11 @@ def test_cleaning_grid_table_has_each_district_and_datasets_ratio(app_env):
 
 def test_reporting_grid_table_has_every_unit_and_month_newest_first(app_env):
     at = open_page("reporting")
+    assert not at.exception
+    # above 40 units the matrix shows the top and bottom 10; the person asks for them all
+    first = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "Đơn vị" and "Mã" not in d.value.columns)
+    assert len(first) == 2 * RANK_SHOWN
+    at.radio(key="rank-view-rep-matrix").set_value("all").run()
     assert not at.exception
     grid = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "Đơn vị" and "Mã" not in d.value.columns)
     months = [c for c in grid.columns if c != "Đơn vị"]
