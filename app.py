@@ -246,7 +246,7 @@ def main() -> None:
         return
     wh = warehouse()
     if not wh.exists():
-        st.error(f"Chưa có kho dữ liệu ({wh.path}). Hãy chạy: `python -m etl build`.")
+        st.error(f"Chưa có kho dữ liệu ({plain(str(wh.path))}). Hãy chạy: `python -m etl build`.")
         st.stop()
     version = wh.version()
     seen = _last_version()

@@ -546,14 +546,3 @@ def url_choice(param: str, key: str, options: list, label: str, format_func=str,
     return value
 
 
-def drill_to(chart_key: str, target_key: str):
-    """A chart on_select callback: the clicked point's key (customdata[0]) becomes the value of
-    the widget `target_key` (a url_choice selectbox), so clicking a bar drills down."""
-
-    def callback() -> None:
-        event = st.session_state.get(f"chart-{chart_key}") or {}
-        points = (event.get("selection") or {}).get("points") or []
-        if points and points[0].get("customdata"):
-            st.session_state[target_key] = points[0]["customdata"][0]
-
-    return callback
