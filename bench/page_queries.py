@@ -1,12 +1,15 @@
 """Each page's queries, as the page calls them (the functions of dashboard/queries/, through
-dashboard.db.Warehouse, DataFrames included), with the default filters (the latest month, the
-whole province) and with one district selected; median and p95 per function and the sum per
-page, at province and at national scale.
+dashboard.db.Warehouse, DataFrames included), with the filters a person sets: the whole province
+(the default month the app opens on), one unit (a commune valid in that month), a former district
+(khu vực huyện cũ: its communes valid in the month) and, for the side-by-side queries, two units
+compared; median and p95 per function and the sum per page, at province and at national scale.
 
-The app also calls `catalog.filter_options` and `catalog.warehouse_summary` on every dashboard
-page (app.py); they are listed under the page "app" (every page pays them once per warehouse
-version). The reporting page has its own controls (last 12 months, every topic and level) and
-ignores the sidebar filters, so it has one variant only.
+The app calls `catalog.filter_options`, `places.places`, `places.valid_places` and
+`catalog.warehouse_summary` on every dashboard page (app.py); they are listed under the page "app"
+(every page pays them once per warehouse version). The reporting, upload and admin pages have
+their own controls and ignore the sidebar filters (one variant: what they open with; upload as
+an officer of the chosen unit and as an administrator). `users.*` (admin) read the accounts
+database, not the warehouse, and are not timed here.
 """
 from __future__ import annotations
 
@@ -15,49 +18,99 @@ import statistics
 import time
 from pathlib import Path
 
+VARIANTS = ("province", "unit", "area", "2 units")
+
 
 def query_name(fn) -> str:
     """'services.summary' for dashboard.queries.services.summary."""
     return f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
 
 
-def page_calls(options: dict, unit: str | None, reporting_periods: list[dt.date]) -> dict[str, list[tuple]]:
-    """{page: [(function, args without wh)]} as the pages call them for the filters: the latest
-    month, and the whole province (unit None) or one district (unit)."""
-    from dashboard.filters import Filters
-    from dashboard.queries import catalog, cleaning, identity, overview, reporting, services, tasks, unit_profile, utilities
+def filter_choices(wh, options: dict) -> dict:
+    """The filters of each variant, from the warehouse: the default month; the first commune (or
+    unit) valid in it in the filter's order, its former district, and the next unit valid then."""
+    from dashboard.queries import places
 
     last = options["default_period"]
-    f = Filters(last, last, (unit,) if unit else ())
+    valid = places.valid_places(wh, last, last)
+    communes = valid[valid["unit_level"] == "commune"]
+    pool = communes if len(communes) >= 2 else valid
+    unit, second = pool["unit_code"].iloc[0], pool["unit_code"].iloc[1]
+    area = pool["former_district_code"].iloc[0]
+    scope = tuple(valid.loc[valid["former_district_code"] == area, "unit_code"]) if area else ()
+    names = dict(zip(valid["unit_code"], valid["unit_name"]))
+    area_name = pool["former_district_name"].iloc[0]
+    return {"last": last, "unit": unit, "unit_name": names[unit], "second": second, "second_name": names[second],
+            "area": area, "area_name": area_name if isinstance(area_name, str) else area, "scope": scope}
+
+
+def page_calls(options: dict, choice: dict, variant: str, reporting_periods: list[dt.date], today: dt.date,
+               as_of: dt.date, share: float) -> dict[str, list[tuple]]:
+    """{page: [(function, args without wh)]} as the pages call them for one variant of the filters."""
+    from dashboard.filters import Filters
+    from dashboard.queries import (catalog, cleaning, compare, identity, overview, pivot, places, reporting, services,
+                                   submissions, tasks, unit_profile, utilities)
+    from etl.periods import add_months
+
+    last = choice["last"]
+    if variant == "province":
+        f = Filters(last, last)
+    elif variant == "unit":
+        f = Filters(last, last, (choice["unit"],))
+    elif variant == "area":
+        f = Filters(last, last, area=choice["area"], scope=choice["scope"])
+    else:
+        f = Filters(last, last, (choice["unit"], choice["second"]))
     first, units, agency = f.first, f.units_or_none, f.agency
     tf = f.trend_first(options["periods"])
-    pick = unit or options["units"][0][0]  # the district page: the filter's district, else the first
+    if variant == "2 units":  # the side-by-side queries, as services, identity and cleaning call them when f.compares
+        return {"services": [(compare.services_by_unit, (first, last, units, agency)),
+                             (compare.services_by_unit_month, (tf, last, units, agency))],
+                "identity": [(compare.identity_by_unit_month, (tf, last, units))],
+                "cleaning": [(compare.cleaning_by_unit_month, (tf, last, units, agency))]}
+    pick = f.units[0] if f.units else choice["unit"]  # the unit profile: the filter's unit, else the first
     calls = {
-        "app": [(catalog.filter_options, ()), (catalog.warehouse_summary, ())],
-        "overview": [(overview.kpis, (first, last, units, agency)), (services.trend, (tf, last, units, agency)),
-                     (services.best_worst_districts, (first, last, units, agency)),
-                     (services.below_target, (first, last, units, agency)), (utilities.kpi, (first, last, units))],
+        "app": [(catalog.filter_options, (as_of, share)), (places.places, ()), (places.valid_places, (first, last)),
+                (catalog.warehouse_summary, ())],
+        "overview": [(overview.kpis, (first, last, units, agency)), (services.trend_with_year_ago, (tf, last, units, agency)),
+                     (overview.ranking, (first, last, units, agency)), (services.below_target, (first, last, units, agency)),
+                     (utilities.kpi, (first, last, units)), (services.by_district, (first, last, None, agency))],
         "services": [(services.summary, (first, last, units, agency)), (services.by_service, (first, last, units, agency)),
                      (services.by_agency, (first, last, units, agency)), (services.by_district, (first, last, units, agency)),
-                     (services.trend_by_group, (tf, last, units, agency)),
-                     (services.trend, (tf, last, units, agency)),
-                     (services.below_target, (first, last, units, agency))],
-        "identity": [(identity.trend, (tf, last, units)), (identity.by_district, (last, units))],
+                     (services.trend_by_group, (tf, last, units, agency)), (services.trend, (tf, last, units, agency)),
+                     (services.below_target, (first, last, units, agency)),
+                     (services.of_district, (first, last, pick, agency))],
+        "identity": [(identity.trend, (tf, last, units)), (identity.by_district, (last, units)),
+                     (identity.by_district, (last, None))],
         "utilities": [(utilities.trend, (tf, last, units)), (utilities.by_unit, (last, units))],
         "cleaning": [(cleaning.by_dataset, (last, units, agency)), (cleaning.matrix, (last, units, agency)),
                      (cleaning.by_district, (last, units, agency)), (cleaning.trend, (tf, last, units, agency)),
                      (cleaning.trend_by_dataset, (tf, last, units, agency))],
         "tasks": [(tasks.tracker, (last, agency)), (tasks.counts, (last, agency)),
-                  (tasks.counts_by_agency, (last, agency)), (tasks.due_soon, (last, agency))]
-                 + ([(tasks.district_status, (last, units))] if units else []),
-        "district": [(unit_profile.profile, (first, last, pick)), (unit_profile.trend, (tf, last, pick)),
-                     (services.of_district, (first, last, pick)), (cleaning.by_dataset, (last, (pick,)))],
+                  (tasks.counts_by_agency, (last, agency)), (tasks.due_soon, (last, agency)),
+                  (tasks.tracker, (last, agency, ("done", "in_progress")))]
+                 + ([(tasks.district_status, (last, f.units))] if f.units else []),
+        "district": [(places.valid_places, (first, last)), (unit_profile.profile, (first, last, pick)),
+                     (unit_profile.trend, (tf, last, pick)), (services.of_district, (first, last, pick)),
+                     (cleaning.by_dataset, (last, (pick,))), (services.by_district, (first, last, None, None))],
+        "pivot": [(pivot.services, (first, last, units, agency, tuple(pivot.DIMS))),
+                  (pivot.cleaning, (first, last, units, agency, tuple(pivot.DIMS)))],
     }
-    if unit is None and reporting_periods:
+    if variant == "province" and reporting_periods:
         rf, rl = reporting_periods[max(0, len(reporting_periods) - 12)], reporting_periods[-1]
         calls["reporting"] = [(catalog.warehouse_summary, ()), (reporting.periods, ()),
-                              (reporting.rates_by_month, (rf, rl, None, None)), (reporting.not_yet_reported, (rl, None, None)),
-                              (reporting.matrix, (rf, rl, None, None)), (reporting.rates_by_unit, (rf, rl, None, None))]
+                              (reporting.rates_by_month, (rf, rl, None, None, today)),
+                              (reporting.not_yet_reported, (rl, None, None, today)),
+                              (reporting.matrix, (rf, rl, None, None, today)),
+                              (reporting.rates_by_unit, (rf, rl, None, None, today))]
+        own = [choice["unit"]]
+        month0 = dt.date(today.year, today.month, 1)
+        calls["upload"] = [(catalog.reportable_units, (own,)), (reporting.owed, (own, today)),
+                           (catalog.valid_months, (choice["unit"], [add_months(month0, -i) for i in range(1, 37)])),
+                           (submissions.previous_month, ("services", choice["unit"], last)),
+                           (submissions.history, (own, 100)), (submissions.history, (None, 100)),
+                           (catalog.reportable_units, (None,))]
+        calls["admin"] = [(catalog.reportable_units, (None,)), (catalog.ended_units, (today,))]
     return calls
 
 
@@ -66,28 +119,45 @@ def _stats(ts: list[float]) -> dict:
     return {"median": statistics.median(ts), "p95": ts[min(len(ts) - 1, int(round(0.95 * (len(ts) - 1))))], "n": len(ts)}
 
 
-def time_page_queries(path: Path, repeat: int = 15, unit: str | None = None, budget_s: float = 3.0) -> dict:
-    """Times every page's calls on the warehouse at `path`, with the default filters and with
-    one district (`unit`, else the first in the filter's list) selected. Round-robin: each round
-    calls every function once (and the baseline, `select 1` through the same Warehouse, before
-    each), so a burst of load on the shared machine falls on all of them alike. A function
-    leaves the rounds once it has 3 timings and has used `budget_s` seconds (a slow query at
-    national scale would otherwise take the benchmark's whole time). Returns
-    {"unit", "unit_name", "province", "months", "last", "baseline": {median, p95, n},
+def _label(fn, args) -> str:
+    """The function's name, with what tells two calls of it on one page apart."""
+    from dashboard.queries import identity, places, services, submissions, tasks
+
+    name = query_name(fn)
+    if fn is services.by_district and args[2] is None:
+        return name + " (every unit: the map)"
+    if fn is identity.by_district and args[1] is None:
+        return name + " (every unit: the ranking)"
+    if fn is tasks.tracker and len(args) > 2:
+        return name + " (statuses picked)"
+    if fn is submissions.history:
+        return name + (" (administrator)" if args[0] is None else " (one unit)")
+    return name
+
+
+def time_page_queries(path: Path, repeat: int = 15, budget_s: float = 3.0) -> dict:
+    """Times every page's calls on the warehouse at `path`, for each variant of the filters.
+    Round-robin: each round calls every function once (and the baseline, `select 1` through the
+    same Warehouse, before each), so a burst of load on the shared machine falls on all of them
+    alike. A function leaves the rounds once it has 3 timings and has used `budget_s` seconds (a
+    slow query at national scale would otherwise take the benchmark's whole time). Returns
+    {"choice", "province", "months", "baseline": {median, p95, n},
      "rows": [{page, variant, function, median, p95, n, rows, error}]}."""
     from dashboard.db import Warehouse
     from dashboard.queries import catalog, reporting
+    from etl.config import complete_share, reporting_as_of
 
     wh = Warehouse(path)
     try:
-        options = catalog.filter_options(wh)
-        unit = unit or options["units"][0][0]
+        as_of, share = reporting_as_of(), complete_share()
+        options = catalog.filter_options(wh, as_of, share)
+        choice = filter_choices(wh, options)
         rep_periods = reporting.periods(wh)
         jobs = []
-        for variant, u in (("province", None), ("district", unit)):
-            for page, calls in page_calls(options, u, rep_periods).items():
+        for variant in VARIANTS:
+            for page, calls in page_calls(options, choice, variant, rep_periods, as_of, as_of, share).items():
                 for fn, args in calls:
-                    row = {"page": page, "variant": variant, "function": query_name(fn), "rows": None, "error": None,
+                    row = {"page": page, "variant": variant, "function": _label(fn, args), "rows": None, "error": None,
                            "median": float("nan"), "p95": float("nan"), "n": 0}
                     try:
                         res = fn(wh, *args)  # the first call (also the warm-up): it must work
@@ -112,16 +182,15 @@ def time_page_queries(path: Path, repeat: int = 15, unit: str | None = None, bud
             if ts:
                 row.update(_stats(ts))
             rows.append(row)
-        return {"unit": unit, "unit_name": dict(options["units"]).get(unit, unit), "province": options["province_code"],
-                "months": len(options["periods"]), "last": options["default_period"], "baseline": _stats(base),
-                "rows": rows}
+        return {"choice": choice, "province": options["province_code"], "months": len(options["periods"]),
+                "as_of": as_of, "baseline": _stats(base), "rows": rows}
     finally:
         wh.close()
 
 
 def section_page_queries(rep, raw, wh: Path, national: Path | None, quick: bool):
-    """Report rows: per scale, one row per page and function (both filter variants), and the
-    sum per page."""
+    """Report rows: per scale, one row per page and function (its filter variants in one cell),
+    and the sum per page and variant."""
     from bench.timing import ms
 
     print("page queries", flush=True)
@@ -134,9 +203,10 @@ def section_page_queries(rep, raw, wh: Path, national: Path | None, quick: bool)
         by_key: dict[tuple, dict] = {}
         for x in r["rows"]:
             by_key.setdefault((x["page"], x["function"]), {})[x["variant"]] = x
+        worst_all = 0.0
         for (page, function), variants in by_key.items():
             cells, worst, errors = [], 0.0, []
-            for v in ("province", "district"):
+            for v in VARIANTS:
                 x = variants.get(v)
                 if not x:
                     continue
@@ -146,27 +216,32 @@ def section_page_queries(rep, raw, wh: Path, national: Path | None, quick: bool)
                     continue
                 cells.append(f"{v}: median {ms(x['median'])}, p95 {ms(x['p95'])}")
                 worst = max(worst, x["p95"])
+            worst_all = max(worst_all, worst)
             value = " · ".join(cells) + (f" — {'; '.join(errors)}" if errors else "")
             rep.add(section, f"{page}: `{function}`", value, base_text, f"p95 {worst / b['median']:.0f}× baseline" if worst else "",
                     f"p95 < {limit * 1000:.0f} ms", not errors and worst < limit)
-        for v in ("province", "district"):
+        for v in VARIANTS:
             totals = {}
             for x in r["rows"]:
                 if x["variant"] == v and not x["error"]:
                     totals[x["page"]] = totals.get(x["page"], 0.0) + x["median"]
-            rep.add(section, f"all of a page's queries one after the other ({v}; sum of medians)",
-                    ", ".join(f"{p} {ms(t)}" for p, t in totals.items()), "", "", "", None)
+            if totals:
+                rep.add(section, f"all of a page's queries one after the other ({v}; sum of medians)",
+                        ", ".join(f"{p} {ms(t)}" for p, t in totals.items()), "", "", "", None)
+        c = r["choice"]
         rep.notes.append(
-            f"Page queries ({scale}): the functions of dashboard/queries/ each page calls (app.py's "
-            f"`catalog.filter_options` and `catalog.warehouse_summary` under \"app\"), called as the page calls them through "
-            f"dashboard.db.Warehouse (DataFrame included), {3 if quick else 21} timed rounds after one warm-up call "
-            f"(a function leaves the rounds once it has 3 timings and {1 if quick else 3} s used), "
-            f"each round calling every function once, each call after the baseline (`select 1` through the same "
-            f"Warehouse: the cost of a query's round trip at that moment on this shared machine); "
-            f"province {r['province']}, {r['months']} months, latest month {r['last']:%Y-%m}; \"district\" = the "
-            f"filter set to {r['unit_name']} ({r['unit']}). The reporting page ignores the sidebar filters "
-            "(one variant). In the app the results are cached (st.cache_data) per warehouse version: these "
-            "times are paid on the first view of a filter choice after a load.")
+            f"Page queries ({scale}): the functions of dashboard/queries/ each page calls (app.py's under \"app\"), "
+            f"called as the page calls them through dashboard.db.Warehouse (DataFrame included), {3 if quick else 21} "
+            f"timed rounds after one warm-up call (a function leaves the rounds once it has 3 timings and "
+            f"{1 if quick else 3} s used), each round calling every function once, each call after the baseline "
+            f"(`select 1` through the same Warehouse: the cost of a query's round trip at that moment on this shared "
+            f"machine); province {r['province']}, {r['months']} months, the month the app opens on {c['last']:%Y-%m} "
+            f"(as of {r['as_of']:%Y-%m-%d}); \"unit\" = the filter set to {c['unit_name']} ({c['unit']}); \"area\" = the "
+            f"former district {c['area_name']} ({c['area']}), {len(c['scope'])} units valid in the month; \"2 units\" = "
+            f"{c['unit_name']} and {c['second_name']} compared side by side. The reporting, upload and admin pages ignore "
+            "the sidebar filters (one variant). In the app the results are cached (st.cache_data) per warehouse "
+            "version: these times are paid on the first view of a filter choice after a load. Slowest p95 of "
+            f"{scale}: {ms(worst_all)}.")
 
 
 # --------------------------------------------------------------------------- causes, measured in the run
@@ -261,7 +336,7 @@ if __name__ == "__main__":
     from bench.timing import ms
 
     r = time_page_queries(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 7)
-    print(r["province"], r["unit"], r["months"], r["last"])
+    print(r["province"], r["choice"], r["months"], "baseline", ms(r["baseline"]["median"]))
     for x in r["rows"]:
-        print(f"{x['page']:10} {x['variant']:9} {x['function']:28} median {ms(x['median']):>10} p95 {ms(x['p95']):>10} "
+        print(f"{x['page']:10} {x['variant']:9} {x['function']:45} median {ms(x['median']):>10} p95 {ms(x['p95']):>10} "
               f"rows {x['rows']} {x['error'] or ''}")
