@@ -110,9 +110,8 @@ _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
 
-def chart_png(fig, width: int = 1200, height: int | None = None, scale: float = 2) -> bytes:
-    """A plotly figure as PNG bytes. kaleido finds /usr/bin/chromium itself; one browser is
-    kept running for the process (the first image takes a few seconds, later ones ~0.3 s)."""
+def _to_image(fig, fmt: str, width: int, height: int, scale: float) -> bytes:
+    """fig.to_image through the process's one kaleido browser (started on the first image)."""
     import warnings
 
     import kaleido
@@ -124,7 +123,13 @@ def chart_png(fig, width: int = 1200, height: int | None = None, scale: float = 
             _kaleido_started = True
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "kopts ignored when using a server": expected
-            return fig.to_image(format="png", width=width, height=height or fig.layout.height or 500, scale=scale)
+            return fig.to_image(format=fmt, width=width, height=height, scale=scale)
+
+
+def chart_png(fig, width: int = 1200, height: int | None = None, scale: float = 2) -> bytes:
+    """A plotly figure as PNG bytes. kaleido finds /usr/bin/chromium itself; one browser is
+    kept running for the process (the first image takes a few seconds, later ones ~0.3 s)."""
+    return _to_image(fig, "png", width, height or fig.layout.height or 500, scale)
 
 
 def stop_png_server() -> None:
@@ -247,15 +252,4 @@ def overview_figure(title: str, period: str, source: str, sample: bool, cards: l
 
 def figure_bytes(fig, fmt: str = "png", width: int = 1600, height: int = 1000) -> bytes:
     """A figure as PNG or PDF bytes (kaleido, the process's one browser: see chart_png)."""
-    import warnings
-
-    import kaleido
-
-    global _kaleido_started
-    with _kaleido_lock:
-        if not _kaleido_started:
-            kaleido.start_sync_server(silence_warnings=True)
-            _kaleido_started = True
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return fig.to_image(format=fmt, width=width, height=height, scale=2 if fmt == "png" else 1)
+    return _to_image(fig, fmt, width, height, 2 if fmt == "png" else 1)

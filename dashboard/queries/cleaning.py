@@ -19,6 +19,15 @@ CLEANING_COLUMNS = """
         sum_ratio(records_cleaned, records_total) as cleaning_ratio,
         string_agg(distinct source, ',' order by source) as sources"""
 
+
+def ratio_columns(a: str) -> str:
+    """A group's records cleaned and to clean (each where the other is known), the cleaning ratio
+    and the sources, over the cleaning rows aliased `a` (one unit's or a ranking's groups)."""
+    return f"""sum({a}.records_cleaned) filter (where {a}.records_total is not null) as records_cleaned,
+               sum({a}.records_total) filter (where {a}.records_cleaned is not null) as records_total,
+               sum_ratio({a}.records_cleaned, {a}.records_total) as cleaning_ratio,
+               string_agg(distinct {a}.source, ',' order by {a}.source) as sources"""
+
 # The cleaning rows of the selected units (a `?`: the units) or of the province, and of the period
 # (`?`s: its first and last month). Only the branch the units filter needs is in the SQL (see identity).
 _UNIT_ROWS = """
@@ -131,10 +140,7 @@ def by_district(wh: Warehouse, period: dt.date, units=None, agency=None) -> pd.D
     return wh.query(f"""
         with per_unit as (
             select c.unit_code, c.unit_name,
-                   sum(c.records_cleaned) filter (where c.records_total is not null) as records_cleaned,
-                   sum(c.records_total) filter (where c.records_cleaned is not null) as records_total,
-                   sum_ratio(c.records_cleaned, c.records_total) as cleaning_ratio,
-                   string_agg(distinct c.source, ',' order by c.source) as sources
+                   {ratio_columns("c")}
             from cleaning_unit_monthly as c
             join stg_datasets as d using (dataset_code)
             where c.period = ?::date and c.parent_code = {PROVINCE}

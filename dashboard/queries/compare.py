@@ -9,17 +9,21 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.db import Warehouse
+from dashboard.queries.cleaning import ratio_columns
 from dashboard.queries.common import bound, unit_list
 from dashboard.queries.services import RATE_COLUMNS
 
-
-def services_by_unit_month(wh: Warehouse, first: dt.date, last: dt.date, units, agency=None) -> pd.DataFrame:
-    """One row per selected unit and month of the period: dossiers, online dossiers, online
-    rate, the dossier-weighted target and sources. Units in the filter's order (unit_order)."""
-    return wh.query(f"""
-        with chosen as (
+# The selected units in the filter's order (`?`s: the units, twice).
+_CHOSEN = """
+        chosen as (
             select unnest(?::varchar[]) as unit_code, generate_subscripts(?::varchar[], 1) as unit_order
-        ),
+        )"""
+
+
+def _services_scoped(agency) -> str:
+    """_CHOSEN and the selected units' service rows of the period (`?`s: first and last month, the
+    agency where given), each with its service's target and the dossiers that weight it."""
+    return f"""{_CHOSEN},
         scoped as (
             select v.*, c.unit_order, sv.online_rate_target as target,
                    case when v.online_dossiers is not null then v.total_dossiers end as target_weight
@@ -28,7 +32,14 @@ def services_by_unit_month(wh: Warehouse, first: dt.date, last: dt.date, units, 
             join stg_services as sv using (service_code)
             where v.period between ?::date and ?::date
               {"and v.agency_code = ?" if agency else ""}
-        )
+        )"""
+
+
+def services_by_unit_month(wh: Warehouse, first: dt.date, last: dt.date, units, agency=None) -> pd.DataFrame:
+    """One row per selected unit and month of the period: dossiers, online dossiers, online
+    rate, the dossier-weighted target and sources. Units in the filter's order (unit_order)."""
+    return wh.query(f"""
+        with {_services_scoped(agency)}
         select s.period, s.unit_code, u.unit_name, s.unit_order, {RATE_COLUMNS}
         from scoped as s
         join stg_units as u using (unit_code)
@@ -41,18 +52,7 @@ def services_by_unit(wh: Warehouse, first: dt.date, last: dt.date, units, agency
     """One row per selected unit (every one, with or without figures): dossiers, online dossiers,
     online rate and target over the whole period. Units in the filter's order."""
     return wh.query(f"""
-        with chosen as (
-            select unnest(?::varchar[]) as unit_code, generate_subscripts(?::varchar[], 1) as unit_order
-        ),
-        scoped as (
-            select v.*, sv.online_rate_target as target,
-                   case when v.online_dossiers is not null then v.total_dossiers end as target_weight
-            from service_volume_monthly as v
-            join chosen as c using (unit_code)
-            join stg_services as sv using (service_code)
-            where v.period between ?::date and ?::date
-              {"and v.agency_code = ?" if agency else ""}
-        ),
+        with {_services_scoped(agency)},
         per_unit as (
             select unit_code, {RATE_COLUMNS}
             from scoped
@@ -70,10 +70,8 @@ def identity_by_unit_month(wh: Warehouse, first: dt.date, last: dt.date, units) 
     """One row per selected unit and month: CCCD records, VNeID applications, activations and
     target (stocks at the month's end, a unit not reporting the month with its latest figure),
     the activation rate and whether the figure is carried forward. Units in the filter's order."""
-    return wh.query("""
-        with chosen as (
-            select unnest(?::varchar[]) as unit_code, generate_subscripts(?::varchar[], 1) as unit_order
-        )
+    return wh.query(f"""
+        with {_CHOSEN}
         select i.period, i.unit_code, i.unit_name, c.unit_order, i.cccd_records, i.vneid_applications,
                i.vneid_activated, i.vneid_target, ratio(i.vneid_activated, i.vneid_target) as activation_rate,
                i.reported_period, i.carried_forward, i.source as sources
@@ -89,15 +87,10 @@ def cleaning_by_unit_month(wh: Warehouse, first: dt.date, last: dt.date, units, 
     in all), records to clean and the cleaning ratio (stocks at the month's end), for the
     datasets of the agency where given. Units in the filter's order."""
     return wh.query(f"""
-        with chosen as (
-            select unnest(?::varchar[]) as unit_code, generate_subscripts(?::varchar[], 1) as unit_order
-        )
+        with {_CHOSEN}
         select c2.period, c2.unit_code, c2.unit_name, c.unit_order,
                sum(c2.records_cleaned) as records_cleaned_all,
-               sum(c2.records_cleaned) filter (where c2.records_total is not null) as records_cleaned,
-               sum(c2.records_total) filter (where c2.records_cleaned is not null) as records_total,
-               sum_ratio(c2.records_cleaned, c2.records_total) as cleaning_ratio,
-               string_agg(distinct c2.source, ',' order by c2.source) as sources
+               {ratio_columns("c2")}
         from cleaning_unit_monthly as c2
         join chosen as c using (unit_code)
         join stg_datasets as d using (dataset_code)
