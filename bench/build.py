@@ -61,3 +61,35 @@ def time_naive_replay(raw: Path, limit: int | None = None) -> dict:
         seconds = time.perf_counter() - t
         con.close()
     return {"seconds": seconds * len(manifests) / max(1, len(chosen)), "files": len(chosen), "of": len(manifests)}
+
+
+def _run_timed(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the command and its worker processes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode:
+        raise RuntimeError(f"{' '.join(cmd)}: {out.stderr[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def time_setup() -> dict:
+    """The first run's set-up as the README gives it, into a temporary folder: `python -m etl
+    sample` then `python -m etl build` (fresh processes, imports included), each timed; and the
+    baseline, a fresh python that imports what the two commands import and does nothing (the
+    floor of two command starts on this machine at this moment)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DA06_WAREHOUSE": str(Path(tmp) / "da06.duckdb"), "DA06_RAW": str(Path(tmp) / "raw"),
+               "DA06_ACCOUNTS": str(Path(tmp) / "accounts.sqlite")}
+        load_before = os.getloadavg()[0]
+        sample_s, sample_cpu = _run_timed([sys.executable, "-m", "etl", "-q", "sample"], env)
+        files = sum(1 for _ in (Path(tmp) / "raw").rglob("*.xlsx"))
+        build_s, build_cpu = _run_timed([sys.executable, "-m", "etl", "-q", "build"], env)
+        base_s = sum(_run_timed([sys.executable, "-c", "import etl.build, etl.sample, etl.load, accounts.store"], env)[0]
+                     for _ in range(2))
+        load_after = os.getloadavg()[0]
+    return {"sample": sample_s, "sample_cpu": sample_cpu, "build": build_s, "build_cpu": build_cpu, "files": files,
+            "seconds": sample_s + build_s, "cpu": sample_cpu + build_cpu, "baseline": base_s,
+            "load_before": load_before, "load_after": load_after}

@@ -26,14 +26,24 @@ from etl.reference import catalogue
 from etl.template import FIRST_DATA_ROW
 from etl.topics import TOPICS
 
-MONTH = "2024-06"
+MONTH = "2024-06"  # before the 2025 reform: the districts report
+COMMUNE_MONTH = "2026-10"  # after it: the 166 communes report (the sample's last complete month)
 YEAR_UNIT, YEAR = "395", "2024"
 FACTS = tuple(FACT_TABLES.values())
 
 
+def level_files(raw: Path, month: str, level: str) -> list[dict]:
+    """The archive's files of `month` from the units of `level` (district, commune)."""
+    units = {c for c, u in catalogue().units.items() if u["unit_level"] == level}
+    return [m for m in list_archive(raw) if m.get("period") == month and m.get("unit_code") in units]
+
+
 def district_files(raw: Path, month: str = MONTH) -> list[dict]:
-    districts = {c for c, u in catalogue().units.items() if u["unit_level"] == "district"}
-    return [m for m in list_archive(raw) if m.get("period") == month and m.get("unit_code") in districts]
+    return level_files(raw, month, "district")
+
+
+def _units(manifests: list[dict]) -> int:
+    return len({m["unit_code"] for m in manifests})
 
 
 def unit_year_files(raw: Path, unit: str = YEAR_UNIT, year: str = YEAR) -> list[dict]:
@@ -137,8 +147,12 @@ def measure(raw: Path, wh: Path, quick: bool) -> list[dict]:
     """Median wall and CPU seconds (this process, DuckDB's threads included) of each path."""
     repeat = 3 if quick else 7
     out = []
-    for label, manifests in ((f"one month ({MONTH}), all 27 districts", district_files(raw)),
-                             (f"one year ({YEAR}) of one district ({YEAR_UNIT})", unit_year_files(raw))):
+    cases = [(MONTH, "district", "districts"), (COMMUNE_MONTH, "commune", "communes")]
+    jobs = [(f"one month ({month}), all {_units(ms)} {word}", ms) for month, level, word in cases
+            for ms in [level_files(raw, month, level)]]
+    unit_name = catalogue().units[YEAR_UNIT]["unit_name"]
+    jobs.append((f"one year ({YEAR}) of one district ({unit_name}, {YEAR_UNIT})", unit_year_files(raw)))
+    for label, manifests in jobs:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
 
@@ -156,7 +170,7 @@ def measure(raw: Path, wh: Path, quick: bool) -> list[dict]:
 def section_intake(rep, raw: Path, wh: Path, national, quick: bool):
     print("intake", flush=True)
     for r in measure(raw, wh, quick):
-        month = r["label"].startswith("one month")
+        month = r["label"].startswith("one month") and r["files"] < 50  # the 0,5 s ceiling: a month of the districts
         ok = r["naive"] / r["ours"] >= 5 and (r["ours"] < 0.5 if month else True)
         rep.add("intake", f"load {r['label']}: {r['files']} files, validated, archived, one swap",
                 f"{r['ours']:.2f} s (CPU {r['ours_cpu']:.2f} s)",

@@ -23,7 +23,6 @@ from bench.timing import ms
 
 ROOT = Path(__file__).resolve().parent.parent
 PROVINCE_PERIOD = dt.date(2023, 9, 1)  # the official month: complete, every appendix filled
-COMMUNES_166 = 166  # Thanh Hóa's communes and wards since 1 July 2025
 TARGET_S = 3.0
 
 
@@ -200,16 +199,20 @@ def section_report(rep, raw, wh: Path, national, quick: bool):
     else:
         rep.add("report (province)", "the PDF beside the .docx", "LibreOffice not installed (make office)", "", "", "", None)
 
-    months = 6 if quick else 60
-    with tempfile.TemporaryDirectory(dir=Path(wh).parent) as tmp:
-        path = Path(tmp) / "national_166.duckdb"
-        stats = build_national(path, months=months, first_province_communes=COMMUNES_166)
-        from bench.national import FIRST
-        from etl.periods import add_months
+    from bench.national import LAST, MONTHS
 
-        period = add_months(FIRST, months - 1)
-        n = time_generation(path, period, "P01", repeat)
-    rep.add("report (national)", f"one month's report for one province of {n['units']} communes (P01, {period:%m/%Y}, "
+    period = LAST
+    if national is None:
+        tmp = tempfile.TemporaryDirectory(dir=Path(wh).parent)
+        national = Path(tmp.name) / "national.duckdb"
+        stats = build_national(national, months=6 if quick else MONTHS)
+    import duckdb
+
+    with duckdb.connect(str(national), read_only=True) as con:
+        province, months = con.execute("select province_code, (select count(distinct period) from fact_service_volume) "
+                                       "from stg_settings").fetchone()
+    n = time_generation(national, period, province, repeat)
+    rep.add("report (national)", f"one month's report for one province of {n['units']} communes ({province}, {period:%m/%Y}, "
             f"{n['tasks']} tasks) in the national warehouse: {_parts(n)}",
             f"median {ms(n['ours']['median'])}, p95 {ms(n['ours']['p95'])}",
             f"median {ms(n['base']['median'])} (same queries, bare python-docx + openpyxl writes)",
@@ -217,10 +220,10 @@ def section_report(rep, raw, wh: Path, national, quick: bool):
     rep.notes.append(
         f"Report: generated in one process on the page's kind of connection (dashboard.db.Warehouse), ours, the baseline and "
         f"ours' parts round by round, {repeat} rounds after 2 warm-up rounds; the parts' medians need not add up to "
-        "the whole's (each is its own median). The national warehouse for it is bench/national.py's with "
-        f"first_province_communes={COMMUNES_166} (34 provinces, 3.321 communes, {months} months; generated in {stats['seconds']} s); "
-        f"its communes send no task reports, so the month counts as incomplete ({n['missing']} of {n['units']} communes "
-        "missing) and the report lists them in section III, as the page does with a warning. "
+        "the whole's (each is its own median). The national warehouse is bench/national.py's "
+        f"(the real post-reform list: 34 provinces, 3.321 communes; {months} months); "
+        f"in its month {n['missing']} of {n['units']} communes count as missing (the report lists missing units in "
+        "section III, as the page does with a warning). "
         f"The machine's load average (1 min) was {load_before:.1f} when the section began and {os.getloadavg()[0]:.1f} when it "
         f"ended, on {os.cpu_count()} cores: above {os.cpu_count()} other work shares the cores and every wall time here grows "
         "with it (the baselines too, which is why the rows are ratios).")
