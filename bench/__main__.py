@@ -118,8 +118,9 @@ def section_setup(rep: Report):
 
     print("setup", flush=True)
     r = time_setup()
-    rep.add("setup", f"first run: `python -m etl sample` ({r['files']:,} files) + `python -m etl build`, fresh processes, "
-            "into a temporary folder".replace(",", "."),
+    files = f"{r['files']:,}".replace(",", ".")
+    rep.add("setup", f"first run: `python -m etl sample` ({files} files) + `python -m etl build`, fresh processes, "
+            "into a temporary folder",
             f"{r['seconds']:.1f} s (sample {r['sample']:.1f} s + build {r['build']:.1f} s; CPU {r['cpu']:.1f} s)",
             f"{r['baseline']:.1f} s (two fresh pythons importing the commands' modules)",
             f"{r['seconds'] / r['baseline']:.0f}× baseline", "< 60 s on 2 cores", r["seconds"] < 60)
@@ -137,7 +138,8 @@ def section_build(rep: Report, raw: Path, quick: bool):
     b = time_build_command(raw)
     n = time_naive_replay(raw, 60 if quick else 300)
     per_file = b["seconds"] / n["of"] * 1000
-    rep.add("build", f"`python -m etl build`, whole sample ({n['of']:,} files)".replace(",", "."),
+    files = f"{n['of']:,}".replace(",", ".")
+    rep.add("build", f"`python -m etl build`, whole sample ({files} files)",
             f"{b['seconds']:.2f} s ({per_file:.1f} ms a file)",
             f"{n['seconds']:.1f} s (one file at a time, {n['files']} of {n['of']} files timed, scaled)",
             f"{n['seconds'] / b['seconds']:.1f}× faster", "< 8,7 ms a file (10 s for the 1.148 files of 2026-11)",
@@ -194,13 +196,16 @@ def main(argv=None) -> int:
             months = 6 if args.quick else MONTHS
             stats = build_national(work / "national.duckdb", months=months)
             national = work / "national.duckdb"
+            def n(x: int) -> str:  # 3.321: the thousands as the UI writes them
+                return f"{x:,}".replace(",", ".")
+
             rep.notes.append(f"National scale: the real post-reform list (data/reference/national/units_2025.csv): "
-                             f"{stats['provinces']} provinces, {stats['communes']:,} communes; the configured province "
+                             f"{stats['provinces']} provinces, {n(stats['communes'])} communes; the configured province "
                              f"{stats['province_code']} with {stats['province_communes']} communes is the one measured; "
                              f"{months} months ({stats['first']:%Y-%m}..{stats['last']:%Y-%m}) — "
-                             f"{stats['fact_service_volume']:,} service rows, {stats['fact_cleaning']:,} cleaning rows, "
-                             f"{stats['fact_identity']:,} identity rows, {stats['fact_utility']:,} utility rows "
-                             f"(generated in {stats['seconds']} s).".replace(",", "."))
+                             f"{n(stats['fact_service_volume'])} service rows, {n(stats['fact_cleaning'])} cleaning rows, "
+                             f"{n(stats['fact_identity'])} identity rows, {n(stats['fact_utility'])} utility rows "
+                             f"(generated in {stats['seconds']} s).")
         if "views" in sections:
             section_views(rep, wh, national, args.quick)
         for name in ("intake", "page_queries", "page_query_causes", "report", "pages", "concurrency"):
