@@ -7,12 +7,14 @@ create or replace view reporting_obligations as
 with settings as (
     select * from stg_settings
 ),
+-- the province's units: those with a validity interval under it (the validity rows, not
+-- stg_units: its latest-row window costs every reporting_status query a few ms for nothing here)
 obligations as (
     select o.unit_code, o.topic
     from stg_unit_topics as o
     join stg_topics as t using (topic)
-    join stg_units as u using (unit_code)
     where t.expected
-      and u.parent_code = (select province_code from settings)
+      and o.unit_code in (select v.unit_code from stg_unit_validity as v
+                          where v.parent_code = (select province_code from settings))
 )
 select * from obligations
