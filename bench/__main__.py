@@ -168,6 +168,17 @@ def section_views(rep: Report, wh: Path, national: Path | None, quick: bool):
                     f"< {limit * 1000:.0f} ms", r["p95"] < limit)
 
 
+def guarded(rep: Report, name: str, fn, *args) -> None:
+    """A section that fails is a row of the results (its error), and the other sections still run."""
+    try:
+        fn(*args)
+    except Exception as e:  # noqa: BLE001 - reported in the results
+        import traceback
+
+        traceback.print_exc()
+        rep.add(name, "the section failed", f"{type(e).__name__}: {e}"[:300].replace("|", "/").replace("\n", " "), "", "", "", False)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("--quick", action="store_true", help="smaller national warehouse, fewer repeats, fewer sessions (about 2 minutes)")
@@ -182,10 +193,10 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
         work = Path(tmp)
         if "setup" in sections:
-            section_setup(rep)
+            guarded(rep, "setup", section_setup, rep)
         raw, wh = sample_inputs(work)
         if "build" in sections:
-            section_build(rep, raw, args.quick)
+            guarded(rep, "build", section_build, rep, raw, args.quick)
         national = None
         if NEEDS_NATIONAL & set(sections):
             from bench.national import build_national
@@ -196,6 +207,7 @@ def main(argv=None) -> int:
             months = 6 if args.quick else MONTHS
             stats = build_national(work / "national.duckdb", months=months)
             national = work / "national.duckdb"
+
             def n(x: int) -> str:  # 3.321: the thousands as the UI writes them
                 return f"{x:,}".replace(",", ".")
 
@@ -207,10 +219,10 @@ def main(argv=None) -> int:
                              f"{n(stats['fact_identity'])} identity rows, {n(stats['fact_utility'])} utility rows "
                              f"(generated in {stats['seconds']} s).")
         if "views" in sections:
-            section_views(rep, wh, national, args.quick)
+            guarded(rep, "views", section_views, rep, wh, national, args.quick)
         for name in ("intake", "page_queries", "page_query_causes", "report", "pages", "concurrency"):
             if name in sections:
-                globals()[f"section_{name}"](rep, raw, wh, national, args.quick)
+                guarded(rep, name, globals()[f"section_{name}"], rep, raw, wh, national, args.quick)
     if args.only:
         command = "python -m bench" + (" --quick" if args.quick else "") + "".join(f" --only {n}" for n in args.only)
         rep.merge_into(out, args.only, command, time.perf_counter() - t0)
