@@ -39,8 +39,10 @@ def filter_options(wh: Warehouse, as_of: dt.date | None = None, share: float | N
     The default month: with `as_of` and `share`, the latest month whose reports are due and at
     least that share in (completeness.default_month); else, or when none is, the latest month of
     service_volume_monthly."""
-    # four independent queries, at once (see common.together)
-    months, units, agencies, s = together(*[(wh.query, sql) for sql in (
+    # independent queries, at once (see common.together): the four below and, for the default
+    # month, the reporting calendar's completeness
+    complete = as_of is not None and share is not None
+    months, units, agencies, s, *by_month = together(*[(wh.query, sql) for sql in (
         """
         select distinct period from (
             select period from service_volume_monthly
@@ -71,12 +73,12 @@ def filter_options(wh: Warehouse, as_of: dt.date | None = None, share: float | N
         from stg_settings as s
         left join stg_units as u on u.unit_code = s.province_code
         """,
-    )])
+    )], *([(completeness.by_month, wh)] if complete else []))
     s = s.iloc[0]
     periods = [pd.Timestamp(p).date() for p in months["period"]]
     default = pd.Timestamp(s["default_period"]).date() if pd.notna(s["default_period"]) else (periods[-1] if periods else None)
-    if as_of is not None and share is not None and periods:
-        default = completeness.default_month(completeness.by_month(wh), periods, as_of, share) or default
+    if complete and periods:
+        default = completeness.default_month(by_month[0], periods, as_of, share) or default
     return {
         "periods": periods,
         "default_period": default,
