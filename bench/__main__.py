@@ -249,6 +249,8 @@ def section_concurrency(rep: Report, raw: Path, wh: Path, national, quick: bool)
     rep.add("concurrency", "errors (Streamlit exceptions, console errors, time-outs)", str(len(many["errors"])), "", "", "0", not many["errors"])
     rep.add("concurrency", "server peak memory", f"{many['peak_rss_mb']:.0f} MB", f"{single['peak_rss_mb']:.0f} MB (one session)", "", "", None)
     rep.add("concurrency", "the upload during the sessions", "loaded" if many["upload_exit"] == 0 else f"exit {many['upload_exit']}", "", "", "loaded", many["upload_exit"] == 0)
+    if many["upload_exit"]:
+        rep.notes.append("Concurrency, the upload: " + many["upload_output"][-300:].replace("\n", " "))
     if many["errors"]:
         rep.notes.append("Concurrency errors: " + "; ".join(many["errors"][:5]))
 

@@ -59,7 +59,15 @@ def run(warehouse: Path, raw: Path, sessions: int = 20, timeout_ms: int = 120_00
         env = {"DA06_WAREHOUSE": str(wh), "DA06_RAW": str(work / "raw"), "DA06_ACCOUNTS": str(work / "acc.sqlite")}
         # one real workbook to upload: the template of a district for the latest month, filled
         # (a cumulative count above the unit's November figure: a fall would be refused)
+        from accounts import store
         from etl.template import write_template
+
+        # the load is made by an account of the store (etl load --user): an administrator of the copy
+        con = store.connect(Path(env["DA06_ACCOUNTS"]))
+        try:
+            store.create_user(con, "bench", "bench-concurrency-1", "admin", display_name="bench", actor="bench")
+        finally:
+            con.close()
 
         f = write_template(work / "upload.xlsx", "395", dt.date(2024, 12, 1), {"identity": {"395": {"cccd_records": 141234}}})
         with streamlit_server(env=env) as (url, proc):
