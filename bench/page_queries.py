@@ -6,8 +6,8 @@ compared; median and p95 per function and the sum per page, at province and at n
 
 The app calls `catalog.filter_options`, `places.places`, `places.valid_places` and
 `catalog.warehouse_summary` on every dashboard page (app.py); they are listed under the page "app"
-(every page pays them once per warehouse version). The reporting, upload and admin pages have
-their own controls and ignore the sidebar filters (one variant: what they open with; upload as
+(every page pays them once per warehouse version). The reporting, upload, admin and report pages
+have their own controls and ignore the sidebar filters (one variant: what they open with; upload as
 an officer of the chosen unit and as an administrator). `users.*` (admin) read the accounts
 database, not the warehouse, and are not timed here.
 """
@@ -51,6 +51,7 @@ def page_calls(options: dict, choice: dict, variant: str, reporting_periods: lis
     from dashboard.queries import (catalog, cleaning, compare, identity, overview, pivot, places, reporting, services,
                                    submissions, tasks, unit_profile, utilities)
     from etl.periods import add_months
+    from etl.report import service as report_service
 
     last = choice["last"]
     if variant == "province":
@@ -111,6 +112,7 @@ def page_calls(options: dict, choice: dict, variant: str, reporting_periods: lis
                            (submissions.history, (own, 100)), (submissions.history, (None, 100)),
                            (catalog.reportable_units, (None,))]
         calls["admin"] = [(catalog.reportable_units, (None,)), (catalog.ended_units, (today,))]
+        calls["report"] = [(report_service.report_options, ())]  # the report page's choices (etl.report: the report section times the rest)
     return calls
 
 
@@ -238,7 +240,7 @@ def section_page_queries(rep, raw, wh: Path, national: Path | None, quick: bool)
             f"machine); province {r['province']}, {r['months']} months, the month the app opens on {c['last']:%Y-%m} "
             f"(as of {r['as_of']:%Y-%m-%d}); \"unit\" = the filter set to {c['unit_name']} ({c['unit']}); \"area\" = the "
             f"former district {c['area_name']} ({c['area']}), {len(c['scope'])} units valid in the month; \"2 units\" = "
-            f"{c['unit_name']} and {c['second_name']} compared side by side. The reporting, upload and admin pages ignore "
+            f"{c['unit_name']} and {c['second_name']} compared side by side. The reporting, upload, admin and report pages ignore "
             "the sidebar filters (one variant). In the app the results are cached (st.cache_data) per warehouse "
             "version: these times are paid on the first view of a filter choice after a load. Slowest p95 of "
             f"{scale}: {ms(worst_all)}.")
