@@ -21,6 +21,8 @@ RESULTS = HERE / "results.md"  # --quick
 RESULTS_FULL = HERE / "results_full.md"
 WORK = HERE / "work"
 SECTIONS = ("setup", "build", "views", "intake", "page_queries", "page_query_causes", "report", "pages", "concurrency")
+# The sections whose rows the report names otherwise (see merge_into).
+ROW_NAMES = {"page_queries": "page queries", "page_query_causes": "page queries: causes"}
 # The sections that measure the national warehouse too (built once for them).
 NEEDS_NATIONAL = {"views", "page_queries", "page_query_causes", "report"}
 
@@ -74,9 +76,12 @@ class Report:
         sections' rows stay as their run left them); a note says which command made them."""
         if not path.exists():
             return self.write(path, "--quick" in command, seconds)
+        # a section's rows are named as the report shows it ("page queries (province)")
+        shown = [ROW_NAMES.get(s, s) for s in sections]
+
         def ours(line: str) -> bool:
             cells = line.split("|")
-            return len(cells) > 2 and any(cells[1].strip() == s or cells[1].strip().startswith(s + " (") for s in sections)
+            return len(cells) > 2 and any(cells[1].strip() == s or cells[1].strip().startswith(s + " (") for s in shown)
         tag = f"Rows of {', '.join(sections)}: "
         new_rows = ["| " + " | ".join(str(c) for c in r) + " |" for r in self.rows]
         out, placed = [], False
