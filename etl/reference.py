@@ -33,6 +33,7 @@ Periods are 'YYYY-MM' text, 'YYYY-MM-DD' or a date (any day of the month).
     cat.validity_problem(code, period)  None, or the Vietnamese message refusing a file or template
                                    for a unit outside its validity (naming successors / predecessors)
     cat.ended(code, today)         the unit's last valid day if before `today` (an ended unit), else None
+    cat.topics_for(code, period=None) the sheets of the unit's workbook (in the month)
     cat.tasks_for(code, period=None)  the tasks a unit carries out (in a month: none unless the unit
                                    is valid in it; see Tasks below); without a period, every task it
                                    carries at some time
@@ -297,10 +298,11 @@ class Catalogue:
             spans = [s for s in spans if (s[1] is None or s[1] <= end) and (s[2] is None or end <= s[2])]
         return list(dict.fromkeys(s[0] for s in spans))
 
-    def topics_for(self, unit_code: str) -> list[str]:
+    def topics_for(self, unit_code: str, period=None) -> list[str]:
         """Which sheets a unit's monthly workbook carries: the topics whose levels include the
-        unit's (and that give it rows, for a topic reported only where assigned)."""
-        return [key for key, t in TOPICS.items() if t.reported_by(self, unit_code)]
+        unit's (and that give it rows in the month, for a topic reported only where assigned;
+        without a period, rows at some time)."""
+        return [key for key, t in TOPICS.items() if t.reported_by(self, unit_code, period)]
 
 
 def _former_districts(rows: list[dict], succession: list[dict]) -> None:

@@ -157,7 +157,7 @@ class Model:
         """A unit's workbook figures for a month: every topic it reports, by row code."""
         curve = self.curve(unit, m)
         out = {}
-        for key in self.cat.topics_for(unit):
+        for key in self.cat.topics_for(unit, m):
             t = TOPICS[key]
             if not t.sample:
                 continue
@@ -244,7 +244,7 @@ def plan_files(model: Model, with_values: bool = True) -> list[dict]:
                 continue
             late = x < P_MISSING + P_LATE
             when = _submission_time(u, m, s.due_day, s.sample_seed, late, lagging=u in lagging)
-            if not model.cat.topics_for(u):
+            if not model.cat.topics_for(u, m):
                 continue
             y = rng.random()
             counted = model.units.level[u] != "agency"
