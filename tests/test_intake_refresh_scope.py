@@ -94,8 +94,8 @@ def test_a_unit_that_stops_reporting_a_task(warehouse, tmp_path):
                            where f.task_code = ? and f.period <= ? and f.unit_code in (
                                select unit_code from stg_task_units where task_code = ? and valid_in(valid_from, valid_to, ?))""",
              [dropped, jun, dropped, jun])
-    assert rows(warehouse, "select max(period) < ? from fact_task_status where task_code = ? and unit_code = '395'",
-                [jun, dropped]) in ([(True,)], [(None,)])
+    assert rows(warehouse, "select max(period) < ? from fact_task_status where task_code = ? and unit_code = '395' "
+                           "and period <= ?", [jun, dropped, jun]) in ([(True,)], [(None,)])
     assert_marts_as_full_refresh(warehouse, tmp_path)
 
 
