@@ -84,7 +84,9 @@ class Model:
     with Huyện Đông Sơn from 2024-12, each commune of July 2025 with the shares of its former
     districts (the weights: the former communes it absorbed), each share scaled by the commune's
     size and the shares of one district rescaled to add up to 1, so a former district's communes
-    continue its trend. Topics without counts (task statuses) are the unit's own."""
+    continue its trend. Topics without counts (task statuses) follow each task's plan
+    (etl/topics/tasks.py): a department's successor continues its predecessor's, a commune starts
+    the district tasks it took over afresh."""
 
     def __init__(self):
         s = settings()
@@ -218,7 +220,8 @@ def _submission_time(unit: str, m: dt.date, due_day: int, seed: int, late: bool,
 
 def reporting_units(model: Model, m: dt.date) -> list[str]:
     """The units that owe a report for the month: the districts and communes valid in it, and the
-    agencies valid in it that have tasks."""
+    agencies valid in it that carry tasks in it (their own, or those of the departments they
+    succeed)."""
     return [u for u in model.units.valid(m, ("district", "commune", "agency"))
             if model.units.level[u] != "agency" or model.cat.tasks_for(u, m)]
 
