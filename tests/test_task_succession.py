@@ -12,6 +12,8 @@ import io
 import openpyxl
 import pytest
 
+from dashboard.db import Warehouse
+from dashboard.queries import tasks
 from etl.load import load_files
 from etl.reference import catalogue
 from etl.template import write_template
@@ -155,6 +157,14 @@ def test_the_tracker_shows_a_merged_departments_task_with_its_successors_status(
     assert rows(empty_warehouse, "select period, status, status_text from task_status where task_code = 'KH24-5.1' "
                                  "and period >= date '2025-01-01' order by 1") == [
         (dt.date(2025, 1, 1), "in_progress", None), (dt.date(2025, 4, 1), "done", "Đã bố trí kinh phí")]
+    # the Tasks page's agency filter: the successor's tasks of the month, by the unit the documents name
+    wh = Warehouse(empty_warehouse)
+    # (PL1-C-06 and PL1-C-14 carry the official statuses of September 2023; overdue first)
+    assert tasks.tracker(wh, dt.date(2025, 4, 1), "38.STC2025")[["task_code", "responsible_unit_code", "status"]] \
+        .values.tolist() == [["PL1-C-06", "38.STC", "in_progress"], ["KH24-4", "38.STC", "no_report"],
+                             ["KH24-5.1", "38.SKHDT", "done"], ["KH24-5.2", "38.SKHDT", "no_report"],
+                             ["PL1-C-14", "38.SKHDT", "done"]]
+    assert tasks.tracker(wh, dt.date(2025, 2, 1), "38.STC2025").empty
 
 
 def test_a_district_tasks_status_after_july_2025_is_over_the_communes(empty_warehouse, tmp_path):
