@@ -178,15 +178,15 @@ def test_a_district_tasks_status_after_july_2025_is_over_the_communes(empty_ware
     ])
     assert {r.status for r in results} == {"accepted"}
     assert rows(empty_warehouse, """
-        select period, task_code, status, status_period, units_reporting, units_done, units_expected
+        select period, task_code, status, status_period, units_reporting, units_done, units_expected, responsible_unit_name
         from task_tracker where task_code in ('KH24-22.1', 'KH24-22.4') and period >= date '2025-06-01'
         order by period, task_code""") == [
-        (dt.date(2025, 6, 1), "KH24-22.1", "done", dt.date(2025, 6, 1), 26, 26, 26),
-        (dt.date(2025, 6, 1), "KH24-22.4", "done", dt.date(2025, 6, 1), 26, 26, 26),
-        (dt.date(2025, 7, 1), "KH24-22.1", "in_progress", dt.date(2025, 7, 1), 1, 0, 166),
-        (dt.date(2025, 7, 1), "KH24-22.4", "done", dt.date(2025, 6, 1), 26, 26, 0),
-        (dt.date(2025, 8, 1), "KH24-22.1", "in_progress", dt.date(2025, 8, 1), 2, 1, 166),
-        (dt.date(2025, 8, 1), "KH24-22.4", "done", dt.date(2025, 6, 1), 26, 26, 0)]
+        (dt.date(2025, 6, 1), "KH24-22.1", "done", dt.date(2025, 6, 1), 26, 26, 26, "UBND cấp huyện"),
+        (dt.date(2025, 6, 1), "KH24-22.4", "done", dt.date(2025, 6, 1), 26, 26, 26, "UBND cấp huyện"),
+        (dt.date(2025, 7, 1), "KH24-22.1", "in_progress", dt.date(2025, 7, 1), 1, 0, 166, "UBND cấp xã"),
+        (dt.date(2025, 7, 1), "KH24-22.4", "done", dt.date(2025, 6, 1), 26, 26, 0, "UBND cấp huyện"),
+        (dt.date(2025, 8, 1), "KH24-22.1", "in_progress", dt.date(2025, 8, 1), 2, 1, 166, "UBND cấp xã"),
+        (dt.date(2025, 8, 1), "KH24-22.4", "done", dt.date(2025, 6, 1), 26, 26, 0, "UBND cấp huyện")]
 
 
 @pytest.mark.parametrize("unit, month", [("38.STC2025", "2025-03"), (COMMUNE, "2025-07")])

@@ -11,7 +11,8 @@
 -- and a deadline on or before the month's last day; days_overdue counts from the deadline to
 -- the month's last day. days_to_deadline counts from the month's last day to the deadline
 -- (negative once past). responsible_unit_name: the unit's name; for a task of a level
--- (responsible_level, responsible_unit_code NULL), who carries it out ('UBND cấp huyện').
+-- (responsible_level, responsible_unit_code NULL), who carries it out in the month ('UBND cấp
+-- huyện'; 'UBND cấp xã' once the task passed to the communes).
 -- Who carries a task in a month is stg_task_units (the catalogue's one rule, Catalogue.
 -- task_spans): a task named to a unit that ended (Sở Kế hoạch và Đầu tư, March 2025) is carried
 -- by its default successor (Sở Tài chính), and its one row per month shows the latest status
@@ -64,13 +65,14 @@ months as (
 ),
 -- the units carrying each task in each month (the catalogue's assignment, valid in the month)
 carriers as (
-    select m.period, a.task_code, a.unit_code
+    select m.period, a.task_code, a.unit_code, a.unit_level
     from months as m
     join stg_task_units as a on valid_in(a.valid_from, a.valid_to, m.period)
 ),
 carried as (
     select period, task_code, count(*) as units_expected,
-           case when count(*) = 1 then any_value(unit_code) end as carrier_unit_code
+           case when count(*) = 1 then any_value(unit_code) end as carrier_unit_code,
+           case when count(distinct unit_level) = 1 then any_value(unit_level) end as carrier_level
     from carriers
     group by period, task_code
 ),
@@ -147,7 +149,7 @@ final as (
         t.task_name,
         t.source_document,
         t.responsible_unit_code,
-        coalesce(u.unit_name, lv.assignee_label, t.responsible_unit_code) as responsible_unit_name,
+        coalesce(u.unit_name, clv.assignee_label, lv.assignee_label, t.responsible_unit_code) as responsible_unit_name,
         t.deadline,
         t.deadline_text,
         t.recurring,
@@ -172,5 +174,6 @@ final as (
     left join carried as c using (period, task_code)
     left join stg_units as u on u.unit_code = t.responsible_unit_code
     left join stg_unit_levels as lv on lv.unit_level = t.responsible_level
+    left join stg_unit_levels as clv on clv.unit_level = c.carrier_level and t.responsible_level is not null
 )
 select * from final
