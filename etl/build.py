@@ -93,7 +93,8 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         for r in cat.tasks.values()])
     con.executemany("insert into dim_unit_level values (?, ?, ?)",
                     [[k, UNIT_LEVEL_LABELS[k], LEVEL_ASSIGNEE_LABELS[k]] for k in UNIT_LEVEL_LABELS])
-    con.executemany("insert into task_unit values (?, ?)", [[t, u] for u in cat.units for t in cat.tasks_for(u)])
+    con.executemany("insert into task_unit values (?, ?, ?, ?)",
+                    [[t, u, a, b] for (t, u), spans in cat.task_spans().items() for a, b in spans])
     load_topics(con)
 
 

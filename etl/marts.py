@@ -226,7 +226,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tu
       * a month appears in a parent's stock marts when any unit under it reports it, so a
         changed month adds or drops a row for each unit under that parent, unless a unit the
         load did not change reported it (then it was there before and stays);
-      * a task's status in a month is the aggregate of every unit's report of that task, and
+      * a task's status in a month is the aggregate of the reports of that task at or before
+        it (a level's task: each expected unit's latest; who is expected is reference data), and
         task_tracker runs over every month from the first task report to the last: the
         changed tasks are refreshed from the first changed month on, every task in months
         outside the months both before and after the load;

@@ -33,8 +33,11 @@ Periods are 'YYYY-MM' text, 'YYYY-MM-DD' or a date (any day of the month).
     cat.validity_problem(code, period)  None, or the Vietnamese message refusing a file or template
                                    for a unit outside its validity (naming successors / predecessors)
     cat.ended(code, today)         the unit's last valid day if before `today` (an ended unit), else None
+    cat.topics_for(code, period=None) the sheets of the unit's workbook (in the month)
     cat.tasks_for(code, period=None)  the tasks a unit carries out (in a month: none unless the unit
-                                   is valid in it)
+                                   is valid in it; see Tasks below); without a period, every task it
+                                   carries at some time
+    cat.task_spans()               {(task, unit): [(from, to)]} who carries which task when (the rule)
 
     cat.districts(prov) / cat.agencies(prov)  every district / agency that ever was under the province
 
@@ -50,7 +53,21 @@ former_district_monthly (one trend per former district across July 2025).
 Tasks: tasks.csv names the responsible unit (responsible_unit_code) or a level
 (responsible_level: 'district' reads "UBND cấp huyện", 'commune' "UBND cấp xã") for a task every
 unit of that level valid in the month carries out; cooperating_unit_codes / cooperating_levels
-likewise.
+likewise. Who carries a task follows the 2025 reform (Catalogue.task_spans, the one rule; the
+build writes it to the warehouse as task_unit, one row per task, unit and span):
+  * a unit carries the tasks named to it, while it is valid;
+  * a unit carries the tasks named to the units it succeeds by default succession
+    (unit_succession.csv, is_default=1, followed transitively), from the effective date on and
+    while it is valid: Sở Tài chính (38.STC2025) those of Sở Kế hoạch và Đầu tư and the old Sở
+    Tài chính from 2025-03, Sở Nội vụ those of Sở Lao động – Thương binh và Xã hội (its default
+    successor; Sở Y tế, a successor for some sectors only, does not);
+  * a task of a level applies to the units of that level under the province valid in the month;
+    level_succession.csv (from_level, to_level, effective_date, task_rule, source) passes the
+    level's tasks to another level on a date: the from-level carries them until the day before,
+    the to-level from that day — the tasks the rule lets pass. task_rule 'open': a task passes
+    when it is recurring, or its deadline is blank or on/after the change (a one-off task due in
+    2023 does not reopen for the communes); 'all': every task. From 2025-07-01 the district
+    level's tasks pass to the communes (Luật Tổ chức chính quyền địa phương số 72/2025/QH15).
 """
 from __future__ import annotations
 
@@ -88,6 +105,15 @@ def row_valid_in(row: dict, period) -> bool:
     return (row["valid_from"] is None or row["valid_from"] <= end) and (row["valid_to"] is None or row["valid_to"] >= end)
 
 
+def _task_open(task: dict, effective: dt.date) -> bool:
+    """A task still open at a change: recurring, or its deadline blank or on/after the change."""
+    return task.get("recurring") == "true" or not task.get("deadline") or dt.date.fromisoformat(task["deadline"]) >= effective
+
+
+# level_succession.csv task_rule: which of a level's tasks pass to the next level
+TASK_RULES = {"open": _task_open, "all": lambda task, effective: True}
+
+
 @dataclass(frozen=True)
 class Catalogue:
     units: dict[str, dict]
@@ -96,7 +122,9 @@ class Catalogue:
     tasks: dict[str, dict]
     unit_rows: tuple[dict, ...] = ()
     succession: tuple[dict, ...] = ()
+    level_succession: tuple[dict, ...] = ()
     _rows_by_code: dict[str, list[dict]] = field(default_factory=dict, compare=False, repr=False)
+    _task_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self):
         by_code: dict[str, list[dict]] = {}
@@ -199,21 +227,82 @@ class Catalogue:
     def agencies(self, province_code: str) -> list[str]:
         return [c for c, u in self.units.items() if u["unit_level"] == "agency" and u["parent_code"] == province_code]
 
-    def tasks_for(self, unit_code: str, period=None) -> list[str]:
-        """The tasks the unit carries out — the one assignment rule (the build writes it to the
-        warehouse as task_unit for the SQL side): tasks.csv names the unit as responsible, or
-        names its level (responsible_level) for a task every unit of that level carries out. In a
-        month (`period`), only while the unit is valid."""
-        if period is not None and not self.is_valid(unit_code, period):
-            return []
-        level = self.level(unit_code)
-        return [code for code, t in self.tasks.items()
-                if t["responsible_unit_code"] == unit_code or (t.get("responsible_level") and t["responsible_level"] == level)]
+    def task_spans(self) -> dict[tuple[str, str], list[tuple[dt.date | None, dt.date | None]]]:
+        """Who carries which task when — the one assignment rule (see the module's Tasks): for
+        each (task, unit), the spans (inclusive dates, None = open) in which the unit carries the
+        task, each within one of the unit's validity rows. Computed once per catalogue."""
+        if "spans" in self._task_cache:
+            return self._task_cache["spans"]
+        prov = settings().province_code
+        rows = self.unit_rows or tuple(self.units.values())
+        out: dict[tuple[str, str], list] = {}
 
-    def topics_for(self, unit_code: str) -> list[str]:
+        def add(task: str, row: dict, lo, hi) -> None:
+            a = max((d for d in (lo, row["valid_from"]) if d), default=None)
+            b = min((d for d in (hi, row["valid_to"]) if d), default=None)
+            if a is None or b is None or a <= b:
+                spans = out.setdefault((task, row["unit_code"]), [])
+                if (a, b) not in spans:
+                    spans.append((a, b))
+
+        for code, t in self.tasks.items():
+            named = t.get("responsible_unit_code") or ""
+            if named:  # the named unit, then its default successors from their effective dates
+                todo, seen = [(named, None)], set()
+                while todo:
+                    unit, since = todo.pop()
+                    if unit in seen:
+                        continue
+                    seen.add(unit)
+                    for r in self._rows_by_code.get(unit, []):
+                        add(code, r, since, None)
+                    for to, eff, _kind, _w, default in self.successors(unit):
+                        if default:
+                            todo.append((to, max((d for d in (since, eff) if d), default=None)))
+            if t.get("responsible_level"):  # a level, then the levels its tasks pass to
+                todo, seen = [(t["responsible_level"], None)], set()
+                while todo:
+                    level, since = todo.pop()
+                    if level in seen:
+                        continue
+                    seen.add(level)
+                    until = None
+                    for ls in self.level_succession:
+                        if ls["from_level"] == level and (since is None or ls["effective_date"] > since):
+                            until = ls["effective_date"] - dt.timedelta(days=1)
+                            if TASK_RULES[ls["task_rule"]](t, ls["effective_date"]):
+                                todo.append((ls["to_level"], ls["effective_date"]))
+                            break
+                    for r in rows:
+                        if r["unit_level"] == level and r["parent_code"] == prov:
+                            add(code, r, since, until)
+        self._task_cache["spans"] = out
+        by_unit: dict[str, list] = {}
+        for (task, unit), spans in out.items():
+            by_unit.setdefault(unit, []).extend((task, a, b) for a, b in spans)
+        order = {c: i for i, c in enumerate(self.tasks)}
+        for spans in by_unit.values():
+            spans.sort(key=lambda s: order[s[0]])
+        self._task_cache["by_unit"] = by_unit
+        return out
+
+    def tasks_for(self, unit_code: str, period=None) -> list[str]:
+        """The tasks the unit carries out (task_spans, the one rule; the build writes it to the
+        warehouse as task_unit for the SQL side), in the catalogue's order: in a month
+        (`period`), the tasks it carries on the month's last day (none unless the unit is valid
+        then); without a period, every task it carries at some time."""
+        self.task_spans()
+        spans = self._task_cache["by_unit"].get(unit_code, [])
+        if period is not None:
+            end = month_end(period)
+            spans = [s for s in spans if (s[1] is None or s[1] <= end) and (s[2] is None or end <= s[2])]
+        return list(dict.fromkeys(s[0] for s in spans))
+
+    def topics_for(self, unit_code: str, period=None) -> list[str]:
         """Which sheets a unit's monthly workbook carries: the topics whose levels include the
-        unit's (and that give it rows, for a topic reported only where assigned)."""
-        return [key for key, t in TOPICS.items() if t.reported_by(self, unit_code)]
+        unit's (and that give it rows in the month, for a topic reported only where assigned;
+        without a period, rows at some time)."""
+        return [key for key, t in TOPICS.items() if t.reported_by(self, unit_code, period)]
 
 
 def _former_districts(rows: list[dict], succession: list[dict]) -> None:
@@ -282,7 +371,20 @@ def catalogue() -> Catalogue:
     services = {r["service_code"]: r for r in read_csv("services.csv")}
     datasets = {r["dataset_code"]: r for r in read_csv("datasets.csv")}
     tasks = {r["task_code"]: r for r in read_csv("tasks.csv")} if (REFERENCE_DIR / "tasks.csv").exists() else {}
-    return Catalogue(units, services, datasets, tasks, tuple(rows), tuple(succession))
+    return Catalogue(units, services, datasets, tasks, tuple(rows), tuple(succession), level_succession())
+
+
+def level_succession() -> tuple[dict, ...]:
+    """data/reference/level_succession.csv: a level whose tasks pass to another on a date (typed;
+    sorted by date). An unknown task_rule is refused."""
+    if not (REFERENCE_DIR / "level_succession.csv").exists():
+        return ()
+    out = []
+    for r in read_csv("level_succession.csv"):
+        if r["task_rule"] not in TASK_RULES:
+            raise ValueError(f"level_succession.csv: task_rule {r['task_rule']!r} is not one of {sorted(TASK_RULES)}")
+        out.append({**r, "effective_date": _date(r["effective_date"])})
+    return tuple(sorted(out, key=lambda r: r["effective_date"]))
 
 
 def official_rows(topic) -> list[dict[str, str]]:

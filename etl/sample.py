@@ -84,7 +84,9 @@ class Model:
     with Huyện Đông Sơn from 2024-12, each commune of July 2025 with the shares of its former
     districts (the weights: the former communes it absorbed), each share scaled by the commune's
     size and the shares of one district rescaled to add up to 1, so a former district's communes
-    continue its trend. Topics without counts (task statuses) are the unit's own."""
+    continue its trend. Topics without counts (task statuses) follow each task's plan
+    (etl/topics/tasks.py): a department's successor continues its predecessor's, a commune starts
+    the district tasks it took over afresh."""
 
     def __init__(self):
         s = settings()
@@ -157,7 +159,7 @@ class Model:
         """A unit's workbook figures for a month: every topic it reports, by row code."""
         curve = self.curve(unit, m)
         out = {}
-        for key in self.cat.topics_for(unit):
+        for key in self.cat.topics_for(unit, m):
             t = TOPICS[key]
             if not t.sample:
                 continue
@@ -218,7 +220,8 @@ def _submission_time(unit: str, m: dt.date, due_day: int, seed: int, late: bool,
 
 def reporting_units(model: Model, m: dt.date) -> list[str]:
     """The units that owe a report for the month: the districts and communes valid in it, and the
-    agencies valid in it that have tasks."""
+    agencies valid in it that carry tasks in it (their own, or those of the departments they
+    succeed)."""
     return [u for u in model.units.valid(m, ("district", "commune", "agency"))
             if model.units.level[u] != "agency" or model.cat.tasks_for(u, m)]
 
@@ -244,7 +247,7 @@ def plan_files(model: Model, with_values: bool = True) -> list[dict]:
                 continue
             late = x < P_MISSING + P_LATE
             when = _submission_time(u, m, s.due_day, s.sample_seed, late, lagging=u in lagging)
-            if not model.cat.topics_for(u):
+            if not model.cat.topics_for(u, m):
                 continue
             y = rng.random()
             counted = model.units.level[u] != "agency"

@@ -34,12 +34,16 @@ create table dim_unit_level (
     assignee_label varchar not null
 );
 
--- One row per task and unit that carries it out (etl/reference.py Catalogue.tasks_for, the one
--- assignment rule); in a month, only the units valid in it (valid_in).
+-- One row per task, unit that carries it out and span (etl/reference.py Catalogue.task_spans,
+-- the one assignment rule: named units and their default successors, levels and the levels
+-- their tasks pass to); each span lies within one validity row of the unit. In a month, the
+-- unit carries the task where valid_in(valid_from, valid_to, period).
 create table task_unit (
-    task_code varchar not null,
-    unit_code varchar not null,
-    primary key (task_code, unit_code)
+    task_code  varchar not null,
+    unit_code  varchar not null,
+    valid_from date,
+    valid_to   date,
+    unique (task_code, unit_code, valid_from)
 );
 
 -- One row per (from unit, to unit, effective date) between the province's units

@@ -56,12 +56,13 @@ def instructions(topics: list[str]) -> list[str]:
     return lines
 
 
-def _rows_for(topic_key: str, unit_code: str) -> list[tuple[str, dict]]:
-    """The template's rows of a sheet: the codes the unit reports, each with its catalogue row."""
+def _rows_for(topic_key: str, unit_code: str, period: dt.date) -> list[tuple[str, dict]]:
+    """The template's rows of a sheet: the codes the unit reports in the month, each with its
+    catalogue row."""
     cat = catalogue()
     items = TOPICS[topic_key].items
     table = items.table(cat)
-    return [(code, table[code]) for code in items.codes_for(cat, unit_code)]
+    return [(code, table[code]) for code in items.codes_for(cat, unit_code, period)]
 
 
 def write_template(
@@ -102,7 +103,7 @@ def write_template(
     f_name = wb.add_format({"locked": True, "border": 1, "text_wrap": True, "valign": "top"})
     f_sample = wb.add_format({"bold": True, "font_color": "#C00000"})
 
-    topics = cat.topics_for(unit_code)
+    topics = cat.topics_for(unit_code, period)
     lines = instructions(topics)
     ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
     ws.set_column(0, 0, 110)
@@ -114,7 +115,7 @@ def write_template(
     ws.protect()
 
     # The codes each topic sheet may hold, for the drop-down lists of the code columns.
-    code_lists = {t: [code for code, _ in _rows_for(t, unit_code)] for t in topics}
+    code_lists = {t: [code for code, _ in _rows_for(t, unit_code, period)] for t in topics}
     code_ranges = {t: f"='{CATALOGUE_SHEET}'!${chr(65 + j)}$2:${chr(65 + j)}${len(code_lists[t]) + 1}" for j, t in enumerate(topics)}
 
     for topic_key in topics:
@@ -134,7 +135,7 @@ def write_template(
             ws.set_column(j, j, c.width)
             ws.write(HEADER_ROW, j, c.headers[0], f_head)
         ws.set_row(HEADER_ROW, 45)
-        rows = _rows_for(topic_key, unit_code)
+        rows = _rows_for(topic_key, unit_code, period)
         filled = values.get(topic_key, {})
         for i, (code, item) in enumerate(rows):
             r = FIRST_DATA_ROW + i

@@ -208,7 +208,10 @@ def validate(
     if unit and period_ok and not province_file and cat.validity_problem(unit, period):
         issues.append(Issue("error", cat.validity_problem(unit, period), *(wb.unit_cell or (None, None))))
 
-    expected_topics = set(cat.topics_for(unit)) if unit else None
+    # the sheets and rows the unit reports in the month (tasks follow successions); at some time
+    # when the month is refused above
+    when = period if unit and period_ok and not cat.validity_problem(unit, period) else None
+    expected_topics = set(cat.topics_for(unit, when)) if unit else None
     out = Validated(unit, period, wb.is_sample, {}, issues, allowed=not (unit and allowed_units is not None and unit not in allowed_units))
     seen: dict[str, dict[str, tuple[str, str, int]]] = {}  # topic -> code -> (sheet, cell, row)
     blank_status: dict[tuple[str, str], list[str]] = {}  # (sheet, topic) -> cells of a choice left blank
@@ -234,7 +237,7 @@ def validate(
             names = "; ".join(" hoặc ".join(f"'{topic.column(a).headers[0]}'" for a in alts) for alts in missing)
             issues.append(Issue("error", f"Thiếu cột {names}. Hãy dùng biểu mẫu của hệ thống và không xóa cột.", sheet.sheet_name))
             continue
-        recs = _rows(topic, sheet, cat, unit, issues, seen.setdefault(topic.key, {}), blank_status)
+        recs = _rows(topic, sheet, cat, unit, when, issues, seen.setdefault(topic.key, {}), blank_status)
         recs = _sheet_rules(topic, sheet.sheet_name, cat, recs, issues)
         issues.extend(_check_totals(topic, sheet, recs))
         if recs:
@@ -349,7 +352,7 @@ def _has_figures(topic, row) -> bool:
     return any(row.cells.get(c.key, (None,))[0] not in (None, "") for c in topic.columns if c.kind in ("count", "rate", "status"))
 
 
-def _rows(topic: Topic, sheet, cat: Catalogue, unit: str | None, issues: list[Issue],
+def _rows(topic: Topic, sheet, cat: Catalogue, unit: str | None, period: dt.date | None, issues: list[Issue],
           seen: dict[str, tuple[str, str, int]], blank_status: dict[tuple[str, str], list[str]]) -> list[dict]:
     """The sheet's rows as records: each identified by its code or name in the topic's catalogue,
     its cells typed, the topic's row rules applied. A record carries '_row', '_sheet', '_refs'
@@ -359,7 +362,7 @@ def _rows(topic: Topic, sheet, cat: Catalogue, unit: str | None, issues: list[Is
     id_key = topic.items.code
     name_key = next(c.key for c in topic.columns if c.kind == "name")
     sname = sheet.sheet_name
-    allowed = set(topic.items.for_unit(cat, unit)) if topic.items.for_unit and unit else None
+    allowed = set(topic.items.for_unit(cat, unit, period)) if topic.items.for_unit and unit else None
     records = []
     for row in sheet.rows:
         rec: dict = {"_row": row.excel_row, "_sheet": sname, "_refs": {k: ref for k, (_, ref) in row.cells.items()}}

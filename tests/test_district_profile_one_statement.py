@@ -166,12 +166,12 @@ def test_profile_of_a_unit_without_any_data(wh, options, period):
     assert got.loc[6, ["done", "tasks"]].isna().all()
     figures = got.iloc[:6]
     assert figures["province"].notna().all() and (figures["ranked"] > 0).all()  # the others are still counted
-    # the tasks given to a level: the districts' in September 2023; the catalogue gives the communes
-    # none, so after the reform no unit carries one and there is no share to give
+    # the tasks given to a level: the districts' in September 2023; after the reform the communes
+    # carry the district tasks still open (level_succession.csv), so all 166 have a share
     with_tasks = wh.query("""select count(distinct unit_code) from stg_task_units
                              where unit_level in ('district', 'commune') and valid_in(valid_from, valid_to, ?::date)""",
                           [last]).iloc[0, 0]
-    assert with_tasks == {"official_month": 27, "latest_month": 0}[period]
+    assert with_tasks == {"official_month": 27, "latest_month": 166}[period]
     assert got.loc[6, "ranked"] == with_tasks
     assert pd.notna(got.loc[6, "province"]) == (with_tasks > 0)
 

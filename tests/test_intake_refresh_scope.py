@@ -80,7 +80,8 @@ def test_task_report_months_after_the_last_fills_the_months_between(warehouse, t
 
 def test_a_unit_that_stops_reporting_a_task(warehouse, tmp_path):
     """A replacement for June 2024 that reports another task than the file it replaces: the task
-    it no longer reports changes too (fewer units reporting it that month, and after)."""
+    it no longer reports changes too (the unit's status of it is its earlier report, if any: a
+    level's task counts the expected units with a report at or before the month)."""
     jun = dt.date(2024, 6, 1)
     before = rows(warehouse, "select task_code from fact_task_status where unit_code = '395' and period = ? order by 1", [jun])
     assert len(before) > 1
@@ -89,7 +90,12 @@ def test_a_unit_that_stops_reporting_a_task(warehouse, tmp_path):
     assert rows(warehouse, "select task_code from fact_task_status where unit_code = '395' and period = ?", [jun]) == [(kept,)]
     dropped = before[1][0]
     assert rows(warehouse, "select units_reporting from task_tracker where task_code = ? and period = ?", [dropped, jun]) == \
-        rows(warehouse, "select count(*) from fact_task_status where task_code = ? and period = ?", [dropped, jun])
+        rows(warehouse, """select count(distinct f.unit_code) from fact_task_status as f
+                           where f.task_code = ? and f.period <= ? and f.unit_code in (
+                               select unit_code from stg_task_units where task_code = ? and valid_in(valid_from, valid_to, ?))""",
+             [dropped, jun, dropped, jun])
+    assert rows(warehouse, "select max(period) < ? from fact_task_status where task_code = ? and unit_code = '395' "
+                           "and period <= ?", [jun, dropped, jun]) in ([(True,)], [(None,)])
     assert_marts_as_full_refresh(warehouse, tmp_path)
 
 

@@ -1,5 +1,6 @@
 """Tasks: the task tracker (each task's status as of a month, read from the task_tracker mart),
-counts by status and responsible unit, what falls due next; and each district's own status on
+counts by status and responsible unit, what falls due next (an agency's: the tasks it is named
+for or carries in the month, a successor's those of the departments it took over); and each district's own status on
 the tasks given to every district (`unit_task_status`, the one place it is worked out)."""
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def tracker(wh: Warehouse, period: dt.date, agency=None, statuses=None) -> pd.Da
                source_document, source as sources
         from task_tracker
         where period = ?::date
-          {"and responsible_unit_code = ?" if agency else ""}
+          {"and ? in (responsible_unit_code, carrier_unit_code)" if agency else ""}
           {f"and ({wanted})" if wanted else ""}
         order by is_overdue desc, days_overdue desc nulls last, task_group, try_cast(task_number as integer) nulls last, task_code
         """, bound(period, agency, named))
@@ -87,7 +88,7 @@ def counts(wh: Warehouse, period: dt.date, agency=None) -> pd.DataFrame:
         select period,{_COUNTS}
         from task_tracker
         where period between ?::date and ?::date
-          {"and responsible_unit_code = ?" if agency else ""}
+          {"and ? in (responsible_unit_code, carrier_unit_code)" if agency else ""}
         group by period
         order by period
         """, bound(add_months(period, -1), period, agency))
@@ -101,7 +102,7 @@ def counts_by_agency(wh: Warehouse, period: dt.date, agency=None) -> pd.DataFram
                count(*) filter (where status <> 'done') as not_done
         from task_tracker
         where period = ?::date
-          {"and responsible_unit_code = ?" if agency else ""}
+          {"and ? in (responsible_unit_code, carrier_unit_code)" if agency else ""}
         group by responsible_unit_code, responsible_unit_name
         order by responsible_unit_name collate vi
         """, bound(period, agency))
@@ -116,7 +117,7 @@ def due_soon(wh: Warehouse, period: dt.date, agency=None) -> pd.DataFrame:
                days_to_deadline, source_document, source as sources
         from task_tracker
         where period = ?::date
-          {"and responsible_unit_code = ?" if agency else ""}
+          {"and ? in (responsible_unit_code, carrier_unit_code)" if agency else ""}
           and status <> 'done' and deadline > ?::date and deadline <= ?::date
         order by deadline, task_code
         """, bound(period, agency, _month_end(period), _month_end(add_months(period, 1))))

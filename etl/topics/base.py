@@ -48,17 +48,18 @@ class Column:
 class Items:
     """Where a topic's rows come from. `table(cat)` is every code the topic knows (code -> the
     catalogue row, which holds the name under `name` and the locked 'label' columns under their
-    keys); `for_unit(cat, unit)` the codes one unit reports (the template's rows; None: all);
+    keys); `for_unit(cat, unit, period)` the codes one unit reports (the template's rows; None:
+    all) — in the month `period`, or at some time when it is None;
     `not_for_unit` the message for a known code the unit does not report ({code}, {unit})."""
     code: str
     name: str
     table: Callable[[Any], Mapping[str, Mapping]]
-    for_unit: Callable[[Any, str], list[str]] | None = None
+    for_unit: Callable[[Any, str, Any], list[str]] | None = None
     not_for_unit: str = ""
     notes: str | None = None  # a catalogue column of remarks kept with the official figures (official_note)
 
-    def codes_for(self, cat, unit: str) -> list[str]:
-        return list(self.for_unit(cat, unit)) if self.for_unit else list(self.table(cat))
+    def codes_for(self, cat, unit: str, period=None) -> list[str]:
+        return list(self.for_unit(cat, unit, period)) if self.for_unit else list(self.table(cat))
 
 
 @dataclass(frozen=True)
@@ -299,11 +300,13 @@ class Topic:
         """The fact table's figures (what a row must have one of to be stored)."""
         return tuple(c for c in self.fact.names if c not in ("period", "unit_code", "source", "submission_id", self.items.code))
 
-    def reported_by(self, cat, unit: str) -> bool:
+    def reported_by(self, cat, unit: str, period=None) -> bool:
+        """Whether the unit reports the topic: in the month `period` (its sheet in the month's
+        template), or at some time when it is None (the warehouse's unit_topic)."""
         level = cat.level(unit)
         if self.levels is not None and level not in self.levels:
             return False
-        return not self.assigned_only or bool(self.items.codes_for(cat, unit))
+        return not self.assigned_only or bool(self.items.codes_for(cat, unit, period))
 
     def measures(self, cat) -> list[Measure]:
         """Every stored figure with its name and nature (computed once per catalogue)."""

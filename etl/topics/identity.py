@@ -55,7 +55,7 @@ TOPIC = Topic(
                unit_label="tài khoản", stock=True),
         Column("note", ("Ghi chú", "Giải trình", "Lý do"), "text", width=30),
     ),
-    items=Items("unit_code", "unit_name", lambda cat: cat.units, for_unit=lambda cat, unit: [unit],
+    items=Items("unit_code", "unit_name", lambda cat: cat.units, for_unit=lambda cat, unit, period=None: [unit],
                 not_for_unit="Dòng ghi đơn vị {code} nhưng tệp là báo cáo của đơn vị {unit}. Mỗi đơn vị nộp tệp riêng."),
     fact=Fact("fact_identity", (
         ("period", "date not null"), ("unit_code", "varchar not null"),

@@ -45,11 +45,31 @@ def _plan(model, official: dict[str, str], unit: str, task_code: str) -> tuple[i
     return start, done
 
 
+def _taken_over(model, unit: str, code: str) -> tuple[int, int]:
+    """(start k, done k) of a level's task that passed to the unit's level (the communes from
+    July 2025): the unit starts on it in its first month or a few months later and most finish
+    within a year; some not within the sample."""
+    r = rng("task-taken-over", model.seed, unit, code)
+    first = model.units.first.get(unit)
+    k0 = model.k(first) if first else 0
+    start = k0 + (0 if r.random() < 0.6 else int(r.integers(1, 4)))
+    done = start + int(r.integers(1, 12)) if r.random() < 0.85 else 99
+    return start, done
+
+
 def _values(model, official: dict, unit: str, m) -> dict[str, dict]:
+    """The unit's status of each task it carries in the month: a task named to a unit follows
+    that unit's plan, so a successor (by default succession) continues its predecessor's; a task
+    of a level follows the unit's own plan, started afresh when the task passed to its level."""
     k = model.k(m)
+    level = model.cat.unit(unit, m)["unit_level"]
     out = {}
-    for code in model.cat.tasks_for(unit):
-        start, done = _plan(model, official, unit, code)
+    for code in model.cat.tasks_for(unit, m):
+        t = model.cat.tasks[code]
+        if t["responsible_level"] and t["responsible_level"] != level:
+            start, done = _taken_over(model, unit, code)
+        else:
+            start, done = _plan(model, official, t["responsible_unit_code"] or unit, code)
         st = "done" if k >= done else ("in_progress" if k >= start else "not_started")
         text = {"done": "Đã hoàn thành", "in_progress": "Đang triển khai thực hiện", "not_started": "Chưa triển khai"}[st]
         out[code] = {"status": st, "status_text": text + " (dữ liệu mẫu)"}
@@ -70,7 +90,7 @@ TOPIC = Topic(
                choices=tuple((k, STATUS_ALIASES[k]) for k in STATUS_LABELS)),
         Column("status_text", ("Kết quả thực hiện", "Kết quả", "Ghi chú"), "text", width=40),
     ),
-    items=Items("task_code", "task_name", lambda cat: cat.tasks, for_unit=lambda cat, unit: cat.tasks_for(unit),
+    items=Items("task_code", "task_name", lambda cat: cat.tasks, for_unit=lambda cat, unit, period=None: cat.tasks_for(unit, period),
                 not_for_unit="Nhiệm vụ {code} không giao cho đơn vị {unit}. Hãy xóa dòng này hoặc dùng biểu mẫu của đơn vị.",
                 notes="notes"),
     fact=Fact("fact_task_status", (

@@ -2,7 +2,8 @@
 -- Public view. Each month expects the units valid in it (valid_in: 27 districts, 26 after Huyện
 -- Đông Sơn's merger on 1/12/2024, the communes from July 2025; the agencies of the month).
 -- Districts and communes report services, identity and cleaning (and tasks when the catalogue
--- gives districts tasks); agencies report the tasks they are responsible for. Months run from
+-- gives them tasks: the districts', passed to the communes from July 2025); agencies report the
+-- tasks they are responsible for or took over from the departments they succeed. Months run from
 -- the configured start to the configured end, else to the latest month anyone reported. A
 -- month's report is due on the configured day of the next month (default the 15th: "trước
 -- ngày 16"). status: 'on_time' | 'late' (judged on the first accepted file) | 'missing';
