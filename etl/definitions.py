@@ -206,7 +206,8 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
     Indicator("cleaning_ratio", "Tỷ lệ làm sạch dữ liệu", "Làm sạch dữ liệu", "rate", CLEANING_TARGET,
               "Bản ghi đã làm sạch / tổng bản ghi, trên các bộ dữ liệu có tổng số."),
     Indicator("tasks_done", "Nhiệm vụ hoàn thành", "Nhiệm vụ hoàn thành", "count"),
-    Indicator("district_tasks_done", "Nhiệm vụ cấp huyện đã hoàn thành", "Nhiệm vụ cấp huyện đã hoàn thành", "rate"),
+    Indicator("district_tasks_done", "Nhiệm vụ của đơn vị đã hoàn thành", "Nhiệm vụ đã hoàn thành", "rate",
+              help="Nhiệm vụ đơn vị thực hiện trong tháng (giao cho đơn vị hoặc cho cấp của đơn vị) đã hoàn thành / tổng số."),
     # The programme's utilities (the utilities topic; codes as in etl/topics/utilities.py).
     Indicator("hi_lookups_total", "Lượt tra cứu thông tin thẻ BHYT bằng CCCD", "Lượt tra cứu BHYT bằng CCCD", "count",
               help="Lũy kế đến cuối tháng."),
