@@ -358,13 +358,25 @@ PROFILE_LINK_TEXT = r"#(.+)$"  # the unit's name travels after the '#' of its li
 PROFILE_LINK_HELP = "Bấm tên địa phương để mở hồ sơ của địa phương ở thẻ mới."
 
 
-def profile_links(codes, names, filters: Filters) -> list:
-    """Each unit's profile link (relative, so a base path is kept): its code and the period in
-    the query, its name after '#' for the cell to show."""
+def profile_url(code: str, filters: Filters) -> str:
+    """A unit's profile address (relative, so a base path is kept): its code and the period in
+    the query — the sidebar's other filters are not carried, and the page opening it keeps its own."""
     from urllib.parse import urlencode
 
-    period = filters.period_text()
-    return [None if not isinstance(name, str) else f"{PROFILE_PAGE}?{urlencode({PROFILE_PARAM: code, 'period': period})}#{name}"
+    return f"{PROFILE_PAGE}?{urlencode({PROFILE_PARAM: code, 'period': filters.period_text()})}"
+
+
+def profile_links(codes, names, filters: Filters) -> list:
+    """Each unit's profile link for a LinkColumn: its profile_url, its name after '#' for the
+    cell to show."""
+    return [None if not isinstance(name, str) else f"{profile_url(code, filters)}#{name}"
+            for code, name in zip(codes, names)]
+
+
+def profile_markdown(codes, names, filters: Filters) -> list:
+    """Each unit's name as a markdown link to its profile, for a static table (st.table renders
+    its cells as markdown and opens a link in a new tab): the name shown as plain text."""
+    return [name if not isinstance(name, str) else f"[{plain(name)}]({profile_url(code, filters)})"
             for code, name in zip(codes, names)]
 
 
@@ -408,14 +420,21 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
             if kind == "long":
                 limit = _wrap_limit(widths.get(label))
                 shown[label] = shown[label].map(lambda v, n=limit: short(v, n) if isinstance(v, str) else v)
-    links = [label for _, label, kind, _ in spec if kind == "unit"] if not static else []
+    links = [label for _, label, kind, _ in spec if kind == "unit"]
     if links and len(out) and "unit_code" in df.columns:
         # A unit's name is a link to its profile (a new tab: this view's filters stay as they are).
         shown = shown.copy() if shown is out else shown
+        link = profile_markdown if static else profile_links
         for label in links:
-            shown[label] = profile_links(df["unit_code"].to_numpy(), out[label].to_numpy(), ctx.filters)
+            shown[label] = link(df["unit_code"].to_numpy(), out[label].to_numpy(), ctx.filters)
     else:
         links = []
+    if static and len(out):
+        # st.table renders every cell as markdown: a text from a cell is shown as written.
+        shown = shown.copy() if shown is out else shown
+        for _, label, kind, _ in spec:
+            if label not in numeric and label not in links:
+                shown[label] = shown[label].map(lambda v: plain(v) if isinstance(v, str) else v)
     styled = shown.style.format(fmt, na_rep="–") if len(shown) else shown
     if static:
         if len(out):

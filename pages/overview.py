@@ -99,7 +99,7 @@ else:
     st.success("Tất cả dịch vụ có hồ sơ đều đạt chỉ tiêu.")
 
 st.subheader("Địa phương có tỷ lệ trực tuyến cao nhất và thấp nhất")
-spec = [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "text"), ("online_rate", "Tỷ lệ", "rate"),
+spec = [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "unit"), ("online_rate", "Tỷ lệ", "rate"),
         ("online_dossiers", "Trực tuyến", "count"), ("total_dossiers", "Tổng hồ sơ", "count")]
 spec += ui.ranking_note_column(ranking)
 ui.coverage_line(kpis["online_rate"], ranking)
@@ -116,7 +116,7 @@ else:
         st.markdown("**5 địa phương thấp nhất**")
         ui.table(ranking[ranking["group"] == "worst"], spec, "5 địa phương thấp nhất", "overview-worst", static=True)
 st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ lệ cao nhất); địa phương chưa báo cáo không được "
-           "xếp hạng.")
+           "xếp hạng. " + ui.PROFILE_LINK_HELP)
 
 with st.container(key="screen-only-overview-map"):  # the map is for the screen: print keeps one A4 page
     st.subheader("Bản đồ tỷ lệ trực tuyến")
