@@ -219,8 +219,13 @@ def kpi_card(key: str, label: str, value: str, delta: str | None = None, status:
             if notes.get("year_ago"):
                 st.caption(notes["year_ago"])
             if notes.get("coverage"):
-                # an incomplete figure says so in colour: it is not yet the whole province
-                st.markdown(notes["coverage"] if notes["complete"] else f":orange[◐ {notes['coverage']}]")
+                st.markdown(coverage_markdown(notes["coverage"], notes["complete"]))
+
+
+def coverage_markdown(coverage: str, complete: bool) -> str:
+    """How complete a figure is (etl.definitions.fmt_coverage's text), as markdown: an incomplete
+    figure says so in colour — it is not yet the whole province."""
+    return coverage if complete else f":orange[◐ {coverage}]"
 
 
 def not_due_note(missing: pd.DataFrame, today: dt.date) -> str:

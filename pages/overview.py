@@ -72,6 +72,7 @@ with cols[5]:  # the programme's utilities (stocks); the groups on the page Ti�
         "utilities", ind.label, fmt_count(util["value"]), fmt_signed_count(util["change"]), "none",
         f"Thành công: {fmt_rate(util['hi_success_rate'])}  \nChi trả không dùng tiền mặt: "
         f"{fmt_count(util['ss_cashless_paid'])}", delta_description=stock_compare, help=ind.help,
+        notes=ui.kpi_notes(util, fmt_count, fmt_signed_count),
     )
 if agency:
     st.caption("CCCD, VNeID và tiện ích: bộ lọc cơ quan chủ trì không áp dụng.")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.queries import utilities
-from etl.definitions import (INDICATORS, UTILITY_GROUPS, UTILITY_RANKINGS, fmt_count, fmt_points, fmt_rate,
+from etl.definitions import (INDICATORS, UTILITY_GROUPS, UTILITY_RANKINGS, fmt_count, fmt_coverage, fmt_points, fmt_rate,
                              fmt_signed_count, period_label)
 
 ctx = ui.context()
@@ -27,8 +27,9 @@ if len(now) == 0:
     ui.empty()
 else:
     r = now.iloc[0]
-    st.caption(f"{month}: {fmt_count(r['units_reported'])}/{fmt_count(r['units_expected'])} địa phương đã báo cáo "
-               "trong tháng.")
+    # how complete the month's figures are, as the overview's cards say it
+    st.markdown(ui.coverage_markdown(f"{month} · {fmt_coverage(r['units_reported'], r['units_expected'])}",
+                                     r["units_reported"] == r["units_expected"]))
     for group, cards in UTILITY_GROUPS:
         st.subheader(group)
         for col, card in zip(st.columns(len(cards)), cards):
