@@ -37,25 +37,10 @@ def _lowest_district(server) -> tuple[str, str]:
         limit 1""", [f"{first}-01", f"{last}-01"])[0]
 
 
-def _clean(page, outside, watch, where: str) -> None:
-    seen = s.english_seen(page)
-    assert not s.traceback_shown(page), where
-    assert seen["phrases"] == [], (where, seen["phrases"])
-    assert seen["like"] == [], (where, seen["like"])
-    assert outside == [], (where, outside)
-    assert watch.errors == [], (where, watch.errors)
-
-
 @pytest.mark.parametrize("width", [1366, 390])
 def test_a_unit_name_in_the_ranking_opens_its_profile_in_a_new_tab(browser, ro_server, width):
     code, name = _lowest_district(ro_server)
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
-    ctx.set_default_timeout(s.LOAD_MS)
-    s.record_english(ctx)
-    page = ctx.new_page()
-    watch = s.Watch(page)
-    outside = s.record_requests(page, ro_server.url)
-    try:
+    with s.watched_page(browser, ro_server.url, width) as (page, watch, outside):
         s.open_page(page, ro_server.url + f"/?period={PERIOD}", RANKING_LINK)
         before = page.url
         assert _params(page) == {"period": PERIOD}
@@ -65,7 +50,7 @@ def test_a_unit_name_in_the_ranking_opens_its_profile_in_a_new_tab(browser, ro_s
         link.scroll_into_view_if_needed()
         s.screenshot(page, f"overview_ranking_links_{width}")
 
-        with ctx.expect_page() as opened:
+        with page.context.expect_page() as opened:
             link.click()
         profile = opened.value
         profile_watch = s.Watch(profile)
@@ -77,7 +62,7 @@ def test_a_unit_name_in_the_ranking_opens_its_profile_in_a_new_tab(browser, ro_s
         assert _params(profile) == {"place": code, "period": PERIOD}
         assert profile.locator(PROFILE_BOX).first.input_value() == name
         assert profile.get_by_text(f"{name} so với").count() >= 1
-        _clean(profile, profile_outside, profile_watch, f"profile at {width}")
+        s.assert_clean(profile, profile_outside, profile_watch, f"profile at {width}")
         s.screenshot(profile, f"overview_ranking_profile_{width}")
 
         # the overview is as it was: same address, same period, no unit chosen in its filter
@@ -85,6 +70,4 @@ def test_a_unit_name_in_the_ranking_opens_its_profile_in_a_new_tab(browser, ro_s
         assert page.url == before
         assert _params(page) == {"period": PERIOD}
         assert page.locator('[data-testid="stSidebar"]').inner_text() == period_shown
-        _clean(page, outside, watch, f"overview at {width}")
-    finally:
-        ctx.close()
+        s.assert_clean(page, outside, watch, f"overview at {width}")
