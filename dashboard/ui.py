@@ -181,6 +181,22 @@ class Header:
                                on_click="ignore", key="dl-page-pdf", width="stretch")
 
 
+def page(title: str, note: str | None = None, agency_note: str | None = None) -> tuple[Ctx, Filters, Header]:
+    """A dashboard page's start: the context app.py handed it, its filters and its Header (the
+    title, the note under it); agency_note: what the page says when the sidebar's agency filter,
+    which does not apply to it, is set."""
+    ctx = context()
+    hdr = Header(title, ctx, note)
+    if agency_note and ctx.filters.agency:
+        st.caption(agency_note)
+    return ctx, ctx.filters, hdr
+
+
+def last_month(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a monthly frame (its `period` column) at the filters' last month."""
+    return df[df["period"].dt.date == context().filters.last]
+
+
 # --------------------------------------------------------------------------- KPI cards
 
 def kpi_notes(k: dict, fmt_value, fmt_change) -> dict:

@@ -6,21 +6,15 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.queries import utilities
-from etl.definitions import (INDICATORS, UTILITY_GROUPS, UTILITY_RANKINGS, fmt_count, fmt_coverage, fmt_points, fmt_rate,
-                             fmt_signed_count, period_label)
+from etl.definitions import (INDICATORS, STOCK_NOTE, UTILITY_GROUPS, UTILITY_RANKINGS, fmt_count, fmt_coverage, fmt_points,
+                             fmt_rate, fmt_signed_count, period_label)
 
-ctx = ui.context()
-f = ctx.filters
-units = f.units_or_none
-hdr = ui.Header("Tiện ích Đề án 06", ctx,
-                "Số cộng dồn: mỗi tháng là số đến cuối tháng, không cộng các tháng với nhau. "
-                "Địa phương chưa báo cáo trong tháng được tính theo số gần nhất đã báo cáo.")
-if f.agency:
-    st.caption("Bộ lọc cơ quan chủ trì không áp dụng cho các nhóm tiện ích.")
+ctx, f, hdr = ui.page("Tiện ích Đề án 06", STOCK_NOTE,
+                      agency_note="Bộ lọc cơ quan chủ trì không áp dụng cho các nhóm tiện ích.")
 
-trend = ui.cached(utilities.trend, ctx.trend_first(), f.last, units)
-by_unit = ui.cached(utilities.by_unit, f.last, units)
-now = trend[trend["period"].dt.date == f.last]
+trend = ui.cached(utilities.trend, ctx.trend_first(), f.last, f.units_or_none)
+by_unit = ui.cached(utilities.by_unit, f.last, f.units_or_none)
+now = ui.last_month(trend)
 month = period_label(f.last)
 
 if len(now) == 0:
