@@ -181,6 +181,22 @@ class Header:
                                on_click="ignore", key="dl-page-pdf", width="stretch")
 
 
+def page(title: str, note: str | None = None, agency_note: str | None = None) -> tuple[Ctx, Filters, Header]:
+    """A dashboard page's start: the context app.py handed it, its filters and its Header (the
+    title, the note under it); agency_note: what the page says when the sidebar's agency filter,
+    which does not apply to it, is set."""
+    ctx = context()
+    hdr = Header(title, ctx, note)
+    if agency_note and ctx.filters.agency:
+        st.caption(agency_note)
+    return ctx, ctx.filters, hdr
+
+
+def last_month(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a monthly frame (its `period` column) at the filters' last month."""
+    return df[df["period"].dt.date == context().filters.last]
+
+
 # --------------------------------------------------------------------------- KPI cards
 
 def kpi_notes(k: dict, fmt_value, fmt_change) -> dict:
@@ -219,8 +235,13 @@ def kpi_card(key: str, label: str, value: str, delta: str | None = None, status:
             if notes.get("year_ago"):
                 st.caption(notes["year_ago"])
             if notes.get("coverage"):
-                # an incomplete figure says so in colour: it is not yet the whole province
-                st.markdown(notes["coverage"] if notes["complete"] else f":orange[◐ {notes['coverage']}]")
+                st.markdown(coverage_markdown(notes["coverage"], notes["complete"]))
+
+
+def coverage_markdown(coverage: str, complete: bool) -> str:
+    """How complete a figure is (etl.definitions.fmt_coverage's text), as markdown: an incomplete
+    figure says so in colour — it is not yet the whole province."""
+    return coverage if complete else f":orange[◐ {coverage}]"
 
 
 def not_due_note(missing: pd.DataFrame, today: dt.date) -> str:
@@ -358,13 +379,25 @@ PROFILE_LINK_TEXT = r"#(.+)$"  # the unit's name travels after the '#' of its li
 PROFILE_LINK_HELP = "Bấm tên địa phương để mở hồ sơ của địa phương ở thẻ mới."
 
 
-def profile_links(codes, names, filters: Filters) -> list:
-    """Each unit's profile link (relative, so a base path is kept): its code and the period in
-    the query, its name after '#' for the cell to show."""
+def profile_url(code: str, filters: Filters) -> str:
+    """A unit's profile address (relative, so a base path is kept): its code and the period in
+    the query — the sidebar's other filters are not carried, and the page opening it keeps its own."""
     from urllib.parse import urlencode
 
-    period = filters.period_text()
-    return [None if not isinstance(name, str) else f"{PROFILE_PAGE}?{urlencode({PROFILE_PARAM: code, 'period': period})}#{name}"
+    return f"{PROFILE_PAGE}?{urlencode({PROFILE_PARAM: code, 'period': filters.period_text()})}"
+
+
+def profile_links(codes, names, filters: Filters) -> list:
+    """Each unit's profile link for a LinkColumn: its profile_url, its name after '#' for the
+    cell to show."""
+    return [None if not isinstance(name, str) else f"{profile_url(code, filters)}#{name}"
+            for code, name in zip(codes, names)]
+
+
+def profile_markdown(codes, names, filters: Filters) -> list:
+    """Each unit's name as a markdown link to its profile, for a static table (st.table renders
+    its cells as markdown and opens a link in a new tab): the name shown as plain text."""
+    return [name if not isinstance(name, str) else f"[{plain(name)}]({profile_url(code, filters)})"
             for code, name in zip(codes, names)]
 
 
@@ -408,14 +441,21 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
             if kind == "long":
                 limit = _wrap_limit(widths.get(label))
                 shown[label] = shown[label].map(lambda v, n=limit: short(v, n) if isinstance(v, str) else v)
-    links = [label for _, label, kind, _ in spec if kind == "unit"] if not static else []
+    links = [label for _, label, kind, _ in spec if kind == "unit"]
     if links and len(out) and "unit_code" in df.columns:
         # A unit's name is a link to its profile (a new tab: this view's filters stay as they are).
         shown = shown.copy() if shown is out else shown
+        link = profile_markdown if static else profile_links
         for label in links:
-            shown[label] = profile_links(df["unit_code"].to_numpy(), out[label].to_numpy(), ctx.filters)
+            shown[label] = link(df["unit_code"].to_numpy(), out[label].to_numpy(), ctx.filters)
     else:
         links = []
+    if static and len(out):
+        # st.table renders every cell as markdown: a text from a cell is shown as written.
+        shown = shown.copy() if shown is out else shown
+        for _, label, kind, _ in spec:
+            if label not in numeric and label not in links:
+                shown[label] = shown[label].map(lambda v: plain(v) if isinstance(v, str) else v)
     styled = shown.style.format(fmt, na_rep="–") if len(shown) else shown
     if static:
         if len(out):

@@ -276,6 +276,11 @@ PROFILE_INDICATORS = ("online_rate", "total_dossiers", "cccd_records", "vneid_ac
                       "cleaning_ratio", "district_tasks_done")
 
 
+# What the pages of stocks (CCCD and VNeID, the utilities) say under their title.
+STOCK_NOTE = ("Số cộng dồn: mỗi tháng là số đến cuối tháng, không cộng các tháng với nhau. "
+              "Địa phương chưa báo cáo trong tháng được tính theo số gần nhất đã báo cáo.")
+
+
 # --------------------------------------------------------------------------- status words
 
 # A task's status: the template's drop-down and the official report's wording (etl.topics

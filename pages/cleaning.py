@@ -7,12 +7,9 @@ from dashboard.queries import cleaning
 from dashboard.queries import compare
 from etl.definitions import CLEANING_TARGET, INDICATORS, fmt_count, fmt_rate, period_label
 
-ctx = ui.context()
-f = ctx.filters
+ctx, f, hdr = ui.page("Làm sạch dữ liệu", "Tỷ lệ = bản ghi đã làm sạch / tổng bản ghi cần làm sạch; bộ dữ liệu không có "
+                      "tổng số chỉ tính số đã làm. Số cộng dồn đến cuối tháng.")
 units, agency = f.units_or_none, f.agency
-hdr = ui.Header("Làm sạch dữ liệu", ctx,
-                "Tỷ lệ = bản ghi đã làm sạch / tổng bản ghi cần làm sạch; bộ dữ liệu không có tổng số chỉ tính số đã làm. "
-                "Số cộng dồn đến cuối tháng.")
 
 datasets = ui.cached(cleaning.by_dataset, f.last, units, agency)
 matrix = ui.cached(cleaning.matrix, f.last, units, agency)
@@ -21,7 +18,7 @@ trend = ui.cached(cleaning.trend, ctx.trend_first(), f.last, units, agency)
 trend_ds = ui.cached(cleaning.trend_by_dataset, ctx.trend_first(), f.last, units, agency)
 shown = [datasets, matrix, by_district, trend, trend_ds]
 
-now = trend[trend["period"].dt.date == f.last]
+now = ui.last_month(trend)
 if len(now) == 0:
     ui.empty()
 else:

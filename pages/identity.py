@@ -5,20 +5,16 @@ import streamlit as st
 from dashboard import maps, ranked, side_by_side, ui
 from dashboard.queries import compare
 from dashboard.queries import identity
-from etl.definitions import ACTIVATION_TARGET, INDICATORS, fmt_count, fmt_points, fmt_rate, fmt_signed_count, period_label
+from etl.definitions import (ACTIVATION_TARGET, INDICATORS, STOCK_NOTE, fmt_count, fmt_points, fmt_rate, fmt_signed_count,
+                             period_label)
 
-ctx = ui.context()
-f = ctx.filters
+ctx, f, hdr = ui.page("CCCD gắn chip và tài khoản định danh điện tử (VNeID)", STOCK_NOTE,
+                      agency_note="Bộ lọc cơ quan chủ trì không áp dụng cho CCCD/VNeID.")
 units = f.units_or_none
-hdr = ui.Header("CCCD gắn chip và tài khoản định danh điện tử (VNeID)", ctx,
-                "Số cộng dồn: mỗi tháng là số đến cuối tháng, không cộng các tháng với nhau. "
-                "Địa phương chưa báo cáo trong tháng được tính theo số gần nhất đã báo cáo.")
-if f.agency:
-    st.caption("Bộ lọc cơ quan chủ trì không áp dụng cho CCCD/VNeID.")
 
 trend = ui.cached(identity.trend, ctx.trend_first(), f.last, units)
 districts = ui.cached(identity.by_district, f.last, units)
-now = trend[trend["period"].dt.date == f.last]
+now = ui.last_month(trend)
 shown = [trend, districts]
 
 if f.compares:

@@ -72,6 +72,7 @@ with cols[5]:  # the programme's utilities (stocks); the groups on the page Ti�
         "utilities", ind.label, fmt_count(util["value"]), fmt_signed_count(util["change"]), "none",
         f"Thành công: {fmt_rate(util['hi_success_rate'])}  \nChi trả không dùng tiền mặt: "
         f"{fmt_count(util['ss_cashless_paid'])}", delta_description=stock_compare, help=ind.help,
+        notes=ui.kpi_notes(util, fmt_count, fmt_signed_count),
     )
 if agency:
     st.caption("CCCD, VNeID và tiện ích: bộ lọc cơ quan chủ trì không áp dụng.")
@@ -99,7 +100,7 @@ else:
     st.success("Tất cả dịch vụ có hồ sơ đều đạt chỉ tiêu.")
 
 st.subheader("Địa phương có tỷ lệ trực tuyến cao nhất và thấp nhất")
-spec = [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "text"), ("online_rate", "Tỷ lệ", "rate"),
+spec = [("rank", "Hạng", "count"), ("unit_name", "Địa phương", "unit"), ("online_rate", "Tỷ lệ", "rate"),
         ("online_dossiers", "Trực tuyến", "count"), ("total_dossiers", "Tổng hồ sơ", "count")]
 spec += ui.ranking_note_column(ranking)
 ui.coverage_line(kpis["online_rate"], ranking)
@@ -116,7 +117,7 @@ else:
         st.markdown("**5 địa phương thấp nhất**")
         ui.table(ranking[ranking["group"] == "worst"], spec, "5 địa phương thấp nhất", "overview-worst", static=True)
 st.caption("Hạng: trong các địa phương có hồ sơ trong kỳ (1 = tỷ lệ cao nhất); địa phương chưa báo cáo không được "
-           "xếp hạng.")
+           "xếp hạng. " + ui.PROFILE_LINK_HELP)
 
 with st.container(key="screen-only-overview-map"):  # the map is for the screen: print keeps one A4 page
     st.subheader("Bản đồ tỷ lệ trực tuyến")

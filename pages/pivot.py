@@ -8,12 +8,9 @@ from dashboard import ui
 from dashboard.queries import pivot
 from etl.definitions import PIVOT_DIM_LABELS, PIVOT_SUBJECT_LABELS, fmt_count, period_label
 
-ctx = ui.context()
-f = ctx.filters
+_, f, hdr = ui.page("Bảng tổng hợp", "Mỗi dòng là một tổ hợp của các chiều đã chọn; bấm tiêu đề cột để sắp xếp. Tỷ lệ "
+                    "= tổng tử số / tổng mẫu số của các dòng gộp lại, không lấy trung bình các tỷ lệ.")
 units, agency = f.units_or_none, f.agency
-hdr = ui.Header("Bảng tổng hợp", ctx,
-                "Mỗi dòng là một tổ hợp của các chiều đã chọn; bấm tiêu đề cột để sắp xếp. Tỷ lệ = tổng tử số / tổng "
-                "mẫu số của các dòng gộp lại, không lấy trung bình các tỷ lệ.")
 
 c1, c2 = st.columns([1, 2])
 subject = c1.radio("Nội dung", list(PIVOT_SUBJECT_LABELS), format_func=PIVOT_SUBJECT_LABELS.get, key="pv_subject",

@@ -6,29 +6,24 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.queries import utilities
-from etl.definitions import (INDICATORS, UTILITY_GROUPS, UTILITY_RANKINGS, fmt_count, fmt_points, fmt_rate,
-                             fmt_signed_count, period_label)
+from etl.definitions import (INDICATORS, STOCK_NOTE, UTILITY_GROUPS, UTILITY_RANKINGS, fmt_count, fmt_coverage, fmt_points,
+                             fmt_rate, fmt_signed_count, period_label)
 
-ctx = ui.context()
-f = ctx.filters
-units = f.units_or_none
-hdr = ui.Header("Tiện ích Đề án 06", ctx,
-                "Số cộng dồn: mỗi tháng là số đến cuối tháng, không cộng các tháng với nhau. "
-                "Địa phương chưa báo cáo trong tháng được tính theo số gần nhất đã báo cáo.")
-if f.agency:
-    st.caption("Bộ lọc cơ quan chủ trì không áp dụng cho các nhóm tiện ích.")
+ctx, f, hdr = ui.page("Tiện ích Đề án 06", STOCK_NOTE,
+                      agency_note="Bộ lọc cơ quan chủ trì không áp dụng cho các nhóm tiện ích.")
 
-trend = ui.cached(utilities.trend, ctx.trend_first(), f.last, units)
-by_unit = ui.cached(utilities.by_unit, f.last, units)
-now = trend[trend["period"].dt.date == f.last]
+trend = ui.cached(utilities.trend, ctx.trend_first(), f.last, f.units_or_none)
+by_unit = ui.cached(utilities.by_unit, f.last, f.units_or_none)
+now = ui.last_month(trend)
 month = period_label(f.last)
 
 if len(now) == 0:
     ui.empty()
 else:
     r = now.iloc[0]
-    st.caption(f"{month}: {fmt_count(r['units_reported'])}/{fmt_count(r['units_expected'])} địa phương đã báo cáo "
-               "trong tháng.")
+    # how complete the month's figures are, as the overview's cards say it
+    st.markdown(ui.coverage_markdown(f"{month} · {fmt_coverage(r['units_reported'], r['units_expected'])}",
+                                     r["units_reported"] == r["units_expected"]))
     for group, cards in UTILITY_GROUPS:
         st.subheader(group)
         for col, card in zip(st.columns(len(cards)), cards):

@@ -2,7 +2,6 @@
 from streamlit.testing.v1 import AppTest
 
 from dashboard.plain import plain
-
 from etl.config import settings
 from tests.conftest import ROOT
 from tests.test_page_support import default_period

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_page_support import app_env, markdown, metrics, open_page, sql, vn_count, vn_rate  # noqa: F401
+from tests.test_page_support import app_env, linked_units, markdown, metrics, open_page, sql, vn_count, vn_rate  # noqa: F401
 
 REF = ROOT / "data" / "reference"
 
@@ -94,18 +94,20 @@ def test_a_range_adds_flows_and_takes_stocks_at_its_last_month(app_env, unit):
     assert "Kỳ: **Tháng 1/2023 – Tháng 9/2023**" in md
 
 
-def test_best_and_worst_five_districts(app_env):
+def test_best_and_worst_five_districts_link_to_their_profiles(app_env):
     at = open_page("overview", period="2023-09")
-    rates = sql(app_env, """select unit_name, sum(online_dossiers) filter (where total_dossiers is not null)
+    rates = sql(app_env, """select unit_name, unit_code, sum(online_dossiers) filter (where total_dossiers is not null)
                                    / sum(total_dossiers) filter (where online_dossiers is not null) as r
                             from service_volume_monthly where unit_level = 'district' and period = '2023-09-01'
-                            group by unit_name order by r desc""")
+                            group by unit_name, unit_code order by r desc""")
     best = at.table[1].value
     worst = at.table[2].value
-    assert list(best["Địa phương"]) == [n for n, _ in rates[:5]]
+    # each name a link to the unit's profile for the same month (only the unit and the period)
+    assert linked_units(best["Địa phương"]) == [(n, f"district?place={c}&period=2023-09") for n, c, _ in rates[:5]]
     assert list(best["Hạng"]) == [1, 2, 3, 4, 5]
-    assert list(worst["Địa phương"]) == [n for n, _ in rates[::-1][:5]]
+    assert linked_units(worst["Địa phương"]) == [(n, f"district?place={c}&period=2023-09") for n, c, _ in rates[::-1][:5]]
     assert list(worst["Hạng"]) == [27, 26, 25, 24, 23]
+    assert any(c.value.endswith("Bấm tên địa phương để mở hồ sơ của địa phương ở thẻ mới.") for c in at.caption)
 
 
 def test_services_below_target_are_listed(app_env):

@@ -103,3 +103,15 @@ def unit_names(cells) -> list[str]:
     """The unit names a table shows in a column of profile links ("district?unit=395&…#Huyện Thọ
     Xuân" shows "Huyện Thọ Xuân")."""
     return [c.rsplit("#", 1)[-1] if isinstance(c, str) else c for c in cells]
+
+
+def linked_units(cells) -> list[tuple[str, str] | str]:
+    """A static table's column of units as (name shown, address linked): st.table renders a cell
+    "[Huyện Thọ Xuân](district?place=395&period=2023-09)" as a link; a cell without a link as itself."""
+    import re
+
+    out = []
+    for c in cells:
+        m = re.fullmatch(r"\[(.*)\]\(([^()\s]*)\)", c) if isinstance(c, str) else None
+        out.append((m.group(1), m.group(2)) if m else c)
+    return out

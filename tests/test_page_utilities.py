@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from accounts import store
+from dashboard.ui import SHOWN_KEY
 from tests.conftest import ROOT
 from tests.test_page_support import app_env, markdown, metrics, open_page, sql, vn_count, vn_rate  # noqa: F401
 
@@ -60,22 +61,28 @@ def test_province_september_2023_shows_the_official_figures(app_env):
     assert "Số liệu chính thức: Báo cáo tháng 9/2023" in md and "Số liệu đến **Tháng 9/2023**" in md
 
 
-# August 2023: 27 districts; October 2026: the 166 communes (the districts had ended), some lagging.
-@pytest.mark.parametrize("month", [AUG, dt.date(2026, 10, 1)])
-def test_province_month_says_how_many_units_reported_it(app_env, month):
-    at = open_page("utilities", period=f"{month:%Y-%m}")
-    # expected: the units under the province that exist in the month (validity), not every unit ever
-    reported, expected = sql(app_env, """
+def _reported_expected(db, month: dt.date) -> tuple[int, int]:
+    """Units that reported a utility figure for the month, and the units expected: those under
+    the province that exist in the month (validity), not every unit ever."""
+    return sql(db, """
         select (select count(distinct f.unit_code) from fact_utility as f join stg_units as u using (unit_code)
                 where f.period = ? and u.unit_level in ('district', 'commune')),
                (select count(*) from stg_units as u
                 where u.unit_level in ('district', 'commune') and u.parent_code = (select province_code from stg_settings)
                   and exists (select 1 from dim_unit as v
                               where v.unit_code = u.unit_code and valid_in(v.valid_from, v.valid_to, ?::date)))""",
-                             [month, month])[0]
-    assert reported < expected  # the sample leaves units out those months
+               [month, month])[0]
+
+
+# August 2023: 27 districts; October 2026: the 166 communes (the districts had ended), some lagging.
+@pytest.mark.parametrize("month, written", [(AUG, "26/27"), (dt.date(2026, 10, 1), "157/166")])
+def test_province_month_says_how_many_units_reported_it(app_env, month, written):
+    at = open_page("utilities", period=f"{month:%Y-%m}")
+    reported, expected = _reported_expected(app_env, month)
+    assert f"{reported}/{expected}" == written  # the sample leaves units out those months
     label = f"Tháng {month.month}/{month.year}"
-    assert f"{label}: {vn_count(reported)}/{vn_count(expected)} địa phương đã báo cáo trong tháng." in [c.value for c in at.caption]
+    # as the overview's cards say it: in colour, the month not being whole
+    assert f":orange[◐ {label} · Đã báo cáo: {vn_count(reported)}/{vn_count(expected)} đơn vị]" in markdown(at)
     months = at.dataframe[1].value
     row = months[months["Tháng"] == label].iloc[0]
     assert (row["Địa phương báo cáo"], row["Tổng số địa phương"]) == (reported, expected)
@@ -134,6 +141,36 @@ def test_overview_card_shows_the_official_look_ups_and_rates(app_env):
     assert metrics(at)["Lượt tra cứu BHYT bằng CCCD"] == vn_count(o["hi_lookups_total"]) == "5.339.392"
     success = vn_rate(o["hi_lookups_success"] / o["hi_lookups_total"])
     assert f"Thành công: {success}  \nChi trả không dùng tiền mặt: {vn_count(o['ss_cashless_paid'])}" in markdown(at)
+
+
+def test_a_month_every_unit_reported_says_so_without_colour(app_env):
+    at = open_page("utilities", period="2023-09")
+    reported, expected = _reported_expected(app_env, SEP)
+    assert reported == expected == 27
+    assert "Tháng 9/2023 · Đã báo cáo: 27/27 đơn vị" in [m.value for m in at.markdown]
+
+
+def _province_look_ups(db, month: dt.date) -> int | None:
+    got = sql(db, """select sum(value) from utilities_monthly where unit_code = (select province_code from stg_settings)
+                     and period = ? and indicator_code = 'hi_lookups_total'""", [month])[0][0]
+    return None if got is None else int(got)
+
+
+@pytest.mark.parametrize("period, written", [("2023-08", ":orange[◐ Đã báo cáo: 26/27 đơn vị]"),
+                                             ("2023-09", "Đã báo cáo: 27/27 đơn vị"),
+                                             ("2026-10", ":orange[◐ Đã báo cáo: 157/166 đơn vị]")])
+def test_overview_card_says_how_complete_its_month_is_and_the_same_month_last_year(app_env, period, written):
+    at = open_page("overview", period=period)
+    month = dt.date.fromisoformat(f"{period}-01")
+    reported, expected = _reported_expected(app_env, month)
+    coverage = f"Đã báo cáo: {vn_count(reported)}/{vn_count(expected)} đơn vị"
+    assert written in (coverage, f":orange[◐ {coverage}]")
+    assert written in markdown(at)
+    # the card's own notes (what it shows below its status, and what its image carries)
+    card = next(c for c in at.session_state[SHOWN_KEY]["cards"] if c["label"] == "Lượt tra cứu BHYT bằng CCCD")
+    now, ago = _province_look_ups(app_env, month), _province_look_ups(app_env, month.replace(year=month.year - 1))
+    year = [] if ago is None else [f"Cùng kỳ năm trước: {vn_count(ago)} (+{vn_count(now - ago)})"]
+    assert card["notes"] == ["Không có chỉ tiêu", *year, coverage]
 
 
 def test_overview_card_of_a_district_over_a_range_is_its_last_month(app_env):

@@ -177,17 +177,23 @@ def kpi(wh: Warehouse, first: dt.date, last: dt.date, units=None) -> dict:
     """The overview's utilities card for the period: every indicator and rate at the period's
     last month (`value`: the health-insurance look-ups by CCCD), the look-ups at the month before
     the period (`previous`) and the change (stocks: the end of the period against the end of the
-    month before it), the units reported/expected in the last month and the sources. Figures are
-    None where the warehouse has none."""
-    before = add_months(first, -1)
-    df = trend(wh, before, last, units)
+    month before it), the look-ups at the same month a year before (`year_ago`, `change_year`),
+    how complete it is — the units reported/expected in the last month (`units_reported`,
+    `units_expected`; as `reported`, `expected` and `coverage_months` = 1, as overview.kpis
+    writes it for the other cards) — and the sources. Figures are None where the warehouse has none."""
+    before, year = add_months(first, -1), add_months(last, -12)
+    df = trend(wh, min(before, year), last, units)
     at = {d.date(): row for d, row in zip(df["period"], df.to_dict("records"))}
-    cur, prev = at.get(last), at.get(before)
+    cur, prev, ago = at.get(last), at.get(before), at.get(year)
     out = {c: num(cur[c]) if cur else None for c in INDICATOR_CODES + tuple(rate for rate, _, _ in RATES)}
     out.update(key="utilities", value=out["hi_lookups_total"],
                previous=num(prev["hi_lookups_total"]) if prev else None,
+               year_ago=num(ago["hi_lookups_total"]) if ago else None,
                units_reported=num(cur["units_reported"]) if cur else None,
                units_expected=num(cur["units_expected"]) if cur else None,
                sources=cur["sources"] if cur else "")
+    out.update(reported=out["units_reported"], expected=out["units_expected"], coverage_months=1)
     out["change"] = out["value"] - out["previous"] if out["value"] is not None and out["previous"] is not None else None
+    out["change_year"] = (out["value"] - out["year_ago"]
+                          if out["value"] is not None and out["year_ago"] is not None else None)
     return out

@@ -386,6 +386,39 @@ def record_requests(page, base: str) -> list[str]:
     return outside
 
 
+def new_context(browser, width: int, height: int = 900):
+    """A browser context `width` px wide, in Vietnamese, that records Streamlit's English from
+    the first byte of each of its pages (english_seen)."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    ctx.set_default_timeout(LOAD_MS)
+    record_english(ctx)
+    return ctx
+
+
+@contextlib.contextmanager
+def watched_page(browser, base: str, width: int, height: int = 900):
+    """A tab of its own new_context that also records its console errors (Watch) and its
+    requests to a host other than the app's (base: its URL): yields (page, watch, outside);
+    the context is closed after."""
+    ctx = new_context(browser, width, height)
+    try:
+        page = ctx.new_page()
+        yield page, Watch(page), record_requests(page, base)
+    finally:
+        ctx.close()
+
+
+def assert_clean(page, outside: list[str], watch: Watch, where: str) -> None:
+    """Nothing a person must not see, nothing the page must not do: no traceback, none of
+    Streamlit's English, no request to another host, no console or page error."""
+    seen = english_seen(page)
+    assert not traceback_shown(page), where
+    assert seen["phrases"] == [], (where, seen["phrases"])
+    assert seen["like"] == [], (where, seen["like"])
+    assert outside == [], (where, outside)
+    assert watch.errors == [], (where, watch.errors)
+
+
 def traceback_shown(page) -> bool:
     body = page.inner_text("body")
     return "Traceback" in body or "File \"" in body or page.locator('[data-testid="stException"]').count() > 0

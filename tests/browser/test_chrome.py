@@ -55,10 +55,7 @@ def server(browser, sample_db, tmp_path_factory):
 
 
 def _context(browser, width: int):
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
-    ctx.set_default_timeout(s.LOAD_MS)
-    s.record_english(ctx)
-    return ctx
+    return s.new_context(browser, width)
 
 
 def _touch_the_chrome(page) -> None:
@@ -88,15 +85,6 @@ def _touch_the_chrome(page) -> None:
     s.settle(page)
 
 
-def _assert_clean(page, outside: list[str], watch, where: str) -> None:
-    seen = s.english_seen(page)
-    assert not s.traceback_shown(page), where
-    assert seen["phrases"] == [], (where, seen["phrases"])
-    assert seen["like"] == [], (where, seen["like"])
-    assert outside == [], (where, outside)
-    assert watch.errors == [], (where, watch.errors)
-
-
 @pytest.mark.parametrize("name,path,expect,admin,cards", PAGES, ids=[p[0] for p in PAGES])
 def test_page_in_vietnamese_private_and_holding_its_layout(browser, server, name, path, expect, admin, cards):
     for width in (WIDE, PHONE):
@@ -110,7 +98,7 @@ def test_page_in_vietnamese_private_and_holding_its_layout(browser, server, name
             s.open_page(page, server.url + path, expect)
             if width == WIDE:
                 _touch_the_chrome(page)
-            _assert_clean(page, outside, watch, f"{name} at {width} px")
+            s.assert_clean(page, outside, watch, f"{name} at {width} px")
             widths = (WIDE, *NARROWER) if width == WIDE else (PHONE,)
             for w in widths:
                 if w != width:
@@ -125,7 +113,7 @@ def test_page_in_vietnamese_private_and_holding_its_layout(browser, server, name
                     lefts = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetric"]')]
                         .map(m => Math.round(m.getBoundingClientRect().left))""")
                     assert lefts and len(set(lefts)) == 1, f"{name}: the cards do not stack on a phone ({lefts})"
-            _assert_clean(page, outside, watch, f"{name} at {width} px, after resizing")
+            s.assert_clean(page, outside, watch, f"{name} at {width} px, after resizing")
         finally:
             ctx.close()
 
@@ -141,7 +129,7 @@ def test_an_unknown_address_says_so_in_vietnamese(browser, server):
         page.wait_for_timeout(500)
         s.screenshot(page, "chrome_unknown_address")
         assert "Page not found" not in page.inner_text("body")
-        _assert_clean(page, outside, watch, "unknown address")
+        s.assert_clean(page, outside, watch, "unknown address")
     finally:
         ctx.close()
 

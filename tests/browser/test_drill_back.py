@@ -19,24 +19,8 @@ SERVICE_BOX = '.st-key-svc_service'
 CLEAR = '.st-key-svc_service_clear button'
 
 
-def _context(browser, width: int):
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
-    ctx.set_default_timeout(s.LOAD_MS)
-    s.record_english(ctx)
-    return ctx
-
-
 def _param(page, name: str) -> str | None:
     return parse_qs(urlsplit(page.url).query).get(name, [None])[0]
-
-
-def _clean(page, outside, watch, where: str) -> None:
-    seen = s.english_seen(page)
-    assert not s.traceback_shown(page), where
-    assert seen["phrases"] == [], (where, seen["phrases"])
-    assert seen["like"] == [], (where, seen["like"])
-    assert outside == [], (where, outside)
-    assert watch.errors == [], (where, watch.errors)
 
 
 def _chosen_service(page) -> str:
@@ -47,13 +31,9 @@ def _chosen_service(page) -> str:
 
 @pytest.mark.parametrize("width", [WIDE, PHONE])
 def test_drill_on_a_bar_then_back_then_clear(browser, ro_server, width):
-    ctx = _context(browser, width)
-    page = ctx.new_page()
-    watch = s.Watch(page)
-    outside = s.record_requests(page, ro_server.url)
-    try:
+    with s.watched_page(browser, ro_server.url, width) as (page, watch, outside):
         s.open_page(page, ro_server.url + "/services?period=2023-09", '.st-key-chart-svc-services .main-svg')
-        _clean(page, outside, watch, f"services at {width}")
+        s.assert_clean(page, outside, watch, f"services at {width}")
         assert _param(page, "service") is None
         before = page.url
 
@@ -66,7 +46,7 @@ def test_drill_on_a_bar_then_back_then_clear(browser, ro_server, width):
         drilled = _param(page, "service")
         assert drilled and drilled in _chosen_service(page)
         assert page.locator('.st-key-dl-xlsx-svc-service-districts, [data-testid="stDataFrame"]').count() > 0
-        _clean(page, outside, watch, f"drilled at {width}")
+        s.assert_clean(page, outside, watch, f"drilled at {width}")
         s.screenshot(page, f"drill_services_{width}")
 
         # the browser's Back: the view before the drill
@@ -76,7 +56,7 @@ def test_drill_on_a_bar_then_back_then_clear(browser, ro_server, width):
         assert page.url == before
         assert drilled not in _chosen_service(page)
         assert page.locator(CLEAR).is_disabled()
-        _clean(page, outside, watch, f"back at {width}")
+        s.assert_clean(page, outside, watch, f"back at {width}")
 
         # choose in the box, then "Bỏ chọn"
         field = page.locator(SERVICE_BOX + ' input')
@@ -94,23 +74,17 @@ def test_drill_on_a_bar_then_back_then_clear(browser, ro_server, width):
         s.settle(page)
         assert page.locator(CLEAR).is_disabled()
         assert _param(page, "period") == "2023-09"
-        _clean(page, outside, watch, f"cleared at {width}")
-    finally:
-        ctx.close()
+        s.assert_clean(page, outside, watch, f"cleared at {width}")
 
 
 @pytest.mark.parametrize("width", [WIDE, PHONE])
 def test_two_districts_side_by_side_then_combined(browser, ro_server, width):
-    ctx = _context(browser, width)
-    page = ctx.new_page()
-    watch = s.Watch(page)
-    outside = s.record_requests(page, ro_server.url)
-    try:
+    with s.watched_page(browser, ro_server.url, width) as (page, watch, outside):
         s.open_page(page, ro_server.url + "/services?period=2023-01..2023-09&unit=395,396",
                     '.st-key-chart-svc-compare-trend .main-svg')
         assert page.locator('.st-key-chart-svc-compare-trend .scatterlayer .trace').count() == 2  # a line per district
         assert page.locator('[data-testid="stMetric"]').count() == 0  # no pooled cards
-        _clean(page, outside, watch, f"compare at {width}")
+        s.assert_clean(page, outside, watch, f"compare at {width}")
         s.screenshot(page, f"compare_services_{width}")
         if width == PHONE:
             page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
@@ -120,18 +94,12 @@ def test_two_districts_side_by_side_then_combined(browser, ro_server, width):
         s.settle(page)
         assert page.locator('[data-testid="stMetric"]').count() == 3
         assert page.get_by_text("cộng gộp 2 địa phương", exact=False).count() > 0
-        _clean(page, outside, watch, f"combined at {width}")
-    finally:
-        ctx.close()
+        s.assert_clean(page, outside, watch, f"combined at {width}")
 
 
 @pytest.mark.parametrize("path,key", [("/cleaning?period=2023-09", "cl-heatmap"), ("/reporting", "rep-matrix")])
 def test_grids_are_tables_with_the_unit_pinned_on_a_phone(browser, ro_server, path, key):
-    ctx = _context(browser, PHONE)
-    page = ctx.new_page()
-    watch = s.Watch(page)
-    outside = s.record_requests(page, ro_server.url)
-    try:
+    with s.watched_page(browser, ro_server.url, PHONE) as (page, watch, outside):
         s.open_page(page, ro_server.url + path, "h1")
         phone_view, wide_view = page.locator(f'.st-key-phone-view-{key}'), page.locator(f'.st-key-wide-view-{key}')
         phone_view.scroll_into_view_if_needed()
@@ -141,11 +109,9 @@ def test_grids_are_tables_with_the_unit_pinned_on_a_phone(browser, ro_server, pa
         box = grid.bounding_box()
         assert box["width"] <= PHONE  # the table scrolls inside itself, the page does not
         assert page.evaluate(s.SIDEWAYS_JS) <= 1
-        _clean(page, outside, watch, f"{path} at {PHONE}")
+        s.assert_clean(page, outside, watch, f"{path} at {PHONE}")
         s.screenshot(page, f"phone_grid_{key}")
         page.set_viewport_size({"width": WIDE, "height": 900})
         page.wait_for_timeout(500)
         s.settle(page)
         assert wide_view.is_visible() and not phone_view.is_visible()
-    finally:
-        ctx.close()
