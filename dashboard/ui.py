@@ -401,6 +401,11 @@ def profile_markdown(codes, names, filters: Filters) -> list:
             for code, name in zip(codes, names)]
 
 
+def _no_break(text):
+    """A formatted figure with its spaces made no-break ('91,1 %' stays on one line)."""
+    return text.replace(" ", "\u00a0") if isinstance(text, str) else text
+
+
 def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
           height: int | None = None, caption: str | None = None, static: bool = False, wrap: bool = False,
           export_spec: list[tuple] | None = None) -> pd.DataFrame:
@@ -456,6 +461,10 @@ def table(df: pd.DataFrame, spec: list[tuple], title: str, key: str,
         for _, label, kind, _ in spec:
             if label not in numeric and label not in links:
                 shown[label] = shown[label].map(lambda v: plain(v) if isinstance(v, str) else v)
+    if static:
+        # st.table ignores the cells' no-wrap style: a number and its unit are held together by a
+        # no-break space ("91,1 %" never splits over two lines in a narrow column).
+        fmt = {label: (lambda v, f=f: _no_break(f(v))) for label, f in fmt.items()}
     styled = shown.style.format(fmt, na_rep="–") if len(shown) else shown
     if static:
         if len(out):
