@@ -37,8 +37,9 @@ def test_reporting_periods_are_the_months_of_reporting_status(wh):
 @pytest.mark.parametrize("units", [None, ("395",), ("395", "380")])
 def test_district_task_status_is_each_districts_latest_report(wh, units):
     """A task given to a level applies, each month, to the province's units of that level valid in
-    it (README, Tasks): the 27 districts, 26 from December 2024; the catalogue gives no task to the
-    communes, so from July 2025 no unit has one."""
+    it (README, Tasks): the 27 districts, 26 from December 2024; from July 2025 the communes carry
+    the district tasks still open (level_succession.csv) — the assignment the build wrote
+    (stg_task_units, checked against the catalogue in test_task_succession)."""
     periods = catalog.filter_options(wh)["periods"]
     sizes = []
     for period in (periods[0], periods[len(periods) // 2], periods[-1]):
@@ -55,9 +56,11 @@ def test_district_task_status_is_each_districts_latest_report(wh, units):
                    (select r.status from stg_task_reports as r
                     where r.unit_code = d.unit_code and r.task_code = t.task_code and r.period <= ?
                     order by r.period desc limit 1) as status
-            from d join stg_tasks as t on t.responsible_level = d.unit_level
+            from d join stg_tasks as t on t.responsible_level is not null
+            semi join stg_task_units as a
+              on a.task_code = t.task_code and a.unit_code = d.unit_code and valid_in(a.valid_from, a.valid_to, ?::date)
             """,
-            [list(units) if units else None, list(units) if units else None, period, period],
+            [list(units) if units else None, list(units) if units else None, period, period, period],
         )
         ref["status"] = ref["status"].fillna("no_report")
         key = ["unit_code", "task_code"]
@@ -67,12 +70,15 @@ def test_district_task_status_is_each_districts_latest_report(wh, units):
         assert (merged["status"] == merged["status_ref"]).all()
         sizes.append(len(ref))
     # January 2023: every district; December 2024: Đông Sơn has ended (395 and 380 have not);
-    # November 2026: communes only
+    # November 2026: the 166 communes, each with the district tasks that passed to them
     assert (periods[0], periods[len(periods) // 2], periods[-1]) == (dt.date(2023, 1, 1), dt.date(2024, 12, 1),
                                                                       dt.date(2026, 11, 1))
     district_tasks = int(wh.query("select count(*) from stg_tasks where responsible_level = 'district'").iloc[0, 0])
-    assert district_tasks > 0
-    assert sizes == [len(units or range(27)) * district_tasks, len(units or range(26)) * district_tasks, 0]
+    passed = int(wh.query("""select count(*) from stg_tasks where responsible_level = 'district'
+                             and (recurring or deadline is null or deadline >= date '2025-07-01')""").iloc[0, 0])
+    assert district_tasks > passed > 0
+    assert sizes == [len(units or range(27)) * district_tasks, len(units or range(26)) * district_tasks,
+                     0 if units else 166 * passed]
 
 
 @pytest.mark.parametrize("units", [None, ("395",), ("15499", "15505")])
