@@ -24,6 +24,9 @@ from etl.config import SQL_DIR
 from etl.topics import TOPICS
 
 MATERIALIZED = "-- materialized"
+# A materialized mart no topic's scope can bound (it reads every topic's submissions, or the
+# months anyone reported) carries this line too: every load recomputes it whole.
+WHOLE = "-- refreshed whole after every load"
 
 
 def macro_files() -> list[Path]:
@@ -78,8 +81,10 @@ for _key, _topic in TOPICS.items():
     for _mart, _scope in _topic.marts:
         MART_TOPICS.setdefault(_mart, set()).add(_key)
         MART_SCOPE[_mart] = _scope
+# The materialized marts every load recomputes whole (their files carry WHOLE).
+MART_WHOLE: set[str] = {f.stem for f in view_files() if WHOLE in f.read_text(encoding="utf-8").splitlines()}
 # A warehouse built before a mart was materialized holds it as a view.
-MART_DROP_VIEW = {name: f"drop view {name}" for name in MART_TOPICS}
+MART_DROP_VIEW = {name: f"drop view {name}" for name in sorted(set(MART_TOPICS) | MART_WHOLE)}
 
 # The rows of a mart a change of facts can reach, given the fact rows a load replaced (see
 # refresh_marts for why each is enough):
@@ -235,7 +240,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tu
     full refresh row for row. Marts that do not depend on one another are refreshed side by
     side, each on a cursor of its own (`con` must not be inside a transaction). A mart without a
     scope, or one the warehouse holds in another shape (still a view, or missing), is rebuilt
-    whole, before the marts built on it."""
+    whole, before the marts built on it; so are the marts of MART_WHOLE (reporting_status: it
+    reads every topic's submissions and the months anyone reported), after every load."""
     create_macros(con)  # a warehouse built before a macro existed gets it before its marts need it
     marts = materialized_marts()
     if changes is None:
@@ -249,8 +255,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tu
     for name, stmt in marts:
         keys = set().union(*(changed[t] for t in MART_TOPICS.get(name, ()) if t in changed))
         head = "create or replace table " + name + " as"
-        if name not in MART_TOPICS or name not in MART_SCOPE or head not in stmt:
-            jobs[name] = (stmt, None, keys)
+        if name in MART_WHOLE or name not in MART_TOPICS or name not in MART_SCOPE or head not in stmt:
+            jobs[name] = (stmt, None, keys)  # rebuilt whole (MART_WHOLE: after every load)
         elif keys:
             if parent is None:
                 parent = dict(con.execute(_PARENTS, [sorted({k[0] for ks in changed.values() for k in ks})]).fetchall())
