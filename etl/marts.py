@@ -94,7 +94,9 @@ MART_DROP_VIEW = {name: f"drop view {name}" for name in sorted(set(MART_TOPICS) 
 #   siblings  a changed unit's own rows from its first changed month on, and, in a changed
 #             month that no unchanged unit under the same parent reported, every unit under
 #             that parent (the month may have appeared or disappeared there, adding or
-#             dropping a row for each of them);
+#             dropping a row for each of them); led by the units of both (a condition on the
+#             unit alone, which DuckDB pushes through the carry-forward's window, partitioned by
+#             unit, into its scans: without it the OR kept every unit's history in the plan);
 #   calendar  the changed items from the first changed month on, and every item in a month
 #             outside the months the mart runs over both before and after the load (its months
 #             run without gaps from the first report to the last: a report after the last one
@@ -102,10 +104,15 @@ MART_DROP_VIEW = {name: f"drop view {name}" for name in sorted(set(MART_TOPICS) 
 SCOPE_WHERE = {
     "months": "list_contains(?::date[], period) and list_contains(?::varchar[], unit_code)",
     "since": "period >= ? and list_contains(?::varchar[], unit_code)",
-    "siblings": "(period >= ? and list_contains(?::varchar[], unit_code)) "
-                "or (list_contains(?::date[], period) and list_contains(?::varchar[], parent_code))",
+    "siblings": "list_contains(?::varchar[], unit_code) and ((period >= ? and list_contains(?::varchar[], unit_code)) "
+                "or (list_contains(?::date[], period) and list_contains(?::varchar[], parent_code)))",
     "calendar": "(period >= ? and (? or list_contains(?::varchar[], {item}))) or period < ? or period > ?",
 }
+# The scopes whose rows all lie from the first changed month on: while their rows are computed,
+# the variable carry_forward_since holds that month, and carry_forward (sql/macros) starts there
+# from each unit's last figures before it instead of computing the whole history.
+SINCE_SCOPES = frozenset({"months", "since", "siblings"})
+CARRY_FORWARD_SINCE = "carry_forward_since"
 # The scopes that need the changed items, not only the changed units and months (etl.load
 # reports (unit, period, item) for the topics feeding them).
 ITEM_SCOPES = frozenset({"calendar"})
@@ -133,6 +140,8 @@ MART_CALENDAR = {
     for name, scope in MART_SCOPE.items() if scope == "calendar"}
 # The parent of every changed unit, as the marts see it.
 _PARENTS = "select unit_code, parent_code from stg_units where list_contains(?, unit_code)"
+# The units under the given parents, as the marts see them (their parent_code column).
+_CHILDREN = "select unit_code from stg_units where list_contains(?::varchar[], parent_code)"
 
 
 def _scope_params(cur: duckdb.DuckDBPyConnection, name: str, scope: str, keys: set[tuple],
@@ -150,7 +159,9 @@ def _scope_params(cur: duckdb.DuckDBPyConnection, name: str, scope: str, keys: s
     if scope == "siblings":
         kept = set(cur.execute(MART_MONTHS_KEPT[name], [parents, periods, sorted(units)]).fetchall())
         open_ = {(parent[u], p) for u, p, *_ in keys if parent.get(u)} - kept
-        return [since, sorted(units), sorted({p for _, p in open_}), sorted({q for q, _ in open_})]
+        open_parents = sorted({q for q, _ in open_})
+        siblings = {u for (u,) in cur.execute(_CHILDREN, [open_parents]).fetchall()} if open_parents else set()
+        return [sorted(units | siblings), since, sorted(units), sorted({p for _, p in open_}), open_parents]
     if scope == "calendar":
         old_lo, old_hi, new_lo, new_hi = cur.execute(MART_CALENDAR[name]).fetchone()
         if None in (old_lo, old_hi, new_lo, new_hi):  # no months before or after: every row
@@ -176,6 +187,8 @@ def _refresh_rows(cur: duckdb.DuckDBPyConnection, name: str, query: str, keys: s
         try:
             params = _scope_params(cur, name, scope, keys, parent)
             cur.execute(MART_DELETE_SCOPE[name], params)
+            if scope in SINCE_SCOPES:  # carry_forward computes from the first changed month on
+                cur.execute(f"set variable {CARRY_FORWARD_SINCE} = ?", [min(k[1] for k in keys)])
             # The mart's SQL from its file, restricted by the scope's constant condition; the
             # values are bound, and the relational API names the target table.
             cur.sql("select * from (\n" + query + "\n) where " + scope_where(name), params=params).insert_into(name)
@@ -188,6 +201,9 @@ def _refresh_rows(cur: duckdb.DuckDBPyConnection, name: str, query: str, keys: s
         with contextlib.suppress(duckdb.Error):
             cur.execute("rollback")
         raise
+    finally:  # unset, after the transaction ended: a whole rebuild on `cur` computes the whole history
+        if scope in SINCE_SCOPES:
+            cur.execute(f"reset variable {CARRY_FORWARD_SINCE}")
 
 
 def _rebuild_mart(con: duckdb.DuckDBPyConnection, name: str, stmt: str) -> None:
