@@ -24,6 +24,9 @@ from etl.config import SQL_DIR
 from etl.topics import TOPICS
 
 MATERIALIZED = "-- materialized"
+# A materialized mart no topic's scope can bound (it reads every topic's submissions, or the
+# months anyone reported) carries this line too: every load recomputes it whole.
+WHOLE = "-- refreshed whole after every load"
 
 
 def macro_files() -> list[Path]:
@@ -78,8 +81,10 @@ for _key, _topic in TOPICS.items():
     for _mart, _scope in _topic.marts:
         MART_TOPICS.setdefault(_mart, set()).add(_key)
         MART_SCOPE[_mart] = _scope
+# The materialized marts every load recomputes whole (their files carry WHOLE).
+MART_WHOLE: set[str] = {f.stem for f in view_files() if WHOLE in f.read_text(encoding="utf-8").splitlines()}
 # A warehouse built before a mart was materialized holds it as a view.
-MART_DROP_VIEW = {name: f"drop view {name}" for name in MART_TOPICS}
+MART_DROP_VIEW = {name: f"drop view {name}" for name in sorted(set(MART_TOPICS) | MART_WHOLE)}
 
 # The rows of a mart a change of facts can reach, given the fact rows a load replaced (see
 # refresh_marts for why each is enough):
@@ -89,7 +94,9 @@ MART_DROP_VIEW = {name: f"drop view {name}" for name in MART_TOPICS}
 #   siblings  a changed unit's own rows from its first changed month on, and, in a changed
 #             month that no unchanged unit under the same parent reported, every unit under
 #             that parent (the month may have appeared or disappeared there, adding or
-#             dropping a row for each of them);
+#             dropping a row for each of them); led by the units of both (a condition on the
+#             unit alone, which DuckDB pushes through the carry-forward's window, partitioned by
+#             unit, into its scans: without it the OR kept every unit's history in the plan);
 #   calendar  the changed items from the first changed month on, and every item in a month
 #             outside the months the mart runs over both before and after the load (its months
 #             run without gaps from the first report to the last: a report after the last one
@@ -97,10 +104,15 @@ MART_DROP_VIEW = {name: f"drop view {name}" for name in MART_TOPICS}
 SCOPE_WHERE = {
     "months": "list_contains(?::date[], period) and list_contains(?::varchar[], unit_code)",
     "since": "period >= ? and list_contains(?::varchar[], unit_code)",
-    "siblings": "(period >= ? and list_contains(?::varchar[], unit_code)) "
-                "or (list_contains(?::date[], period) and list_contains(?::varchar[], parent_code))",
+    "siblings": "list_contains(?::varchar[], unit_code) and ((period >= ? and list_contains(?::varchar[], unit_code)) "
+                "or (list_contains(?::date[], period) and list_contains(?::varchar[], parent_code)))",
     "calendar": "(period >= ? and (? or list_contains(?::varchar[], {item}))) or period < ? or period > ?",
 }
+# The scopes whose rows all lie from the first changed month on: while their rows are computed,
+# the variable carry_forward_since holds that month, and carry_forward (sql/macros) starts there
+# from each unit's last figures before it instead of computing the whole history.
+SINCE_SCOPES = frozenset({"months", "since", "siblings"})
+CARRY_FORWARD_SINCE = "carry_forward_since"
 # The scopes that need the changed items, not only the changed units and months (etl.load
 # reports (unit, period, item) for the topics feeding them).
 ITEM_SCOPES = frozenset({"calendar"})
@@ -128,6 +140,8 @@ MART_CALENDAR = {
     for name, scope in MART_SCOPE.items() if scope == "calendar"}
 # The parent of every changed unit, as the marts see it.
 _PARENTS = "select unit_code, parent_code from stg_units where list_contains(?, unit_code)"
+# The units under the given parents, as the marts see them (their parent_code column).
+_CHILDREN = "select unit_code from stg_units where list_contains(?::varchar[], parent_code)"
 
 
 def _scope_params(cur: duckdb.DuckDBPyConnection, name: str, scope: str, keys: set[tuple],
@@ -145,7 +159,9 @@ def _scope_params(cur: duckdb.DuckDBPyConnection, name: str, scope: str, keys: s
     if scope == "siblings":
         kept = set(cur.execute(MART_MONTHS_KEPT[name], [parents, periods, sorted(units)]).fetchall())
         open_ = {(parent[u], p) for u, p, *_ in keys if parent.get(u)} - kept
-        return [since, sorted(units), sorted({p for _, p in open_}), sorted({q for q, _ in open_})]
+        open_parents = sorted({q for q, _ in open_})
+        siblings = {u for (u,) in cur.execute(_CHILDREN, [open_parents]).fetchall()} if open_parents else set()
+        return [sorted(units | siblings), since, sorted(units), sorted({p for _, p in open_}), open_parents]
     if scope == "calendar":
         old_lo, old_hi, new_lo, new_hi = cur.execute(MART_CALENDAR[name]).fetchone()
         if None in (old_lo, old_hi, new_lo, new_hi):  # no months before or after: every row
@@ -171,6 +187,8 @@ def _refresh_rows(cur: duckdb.DuckDBPyConnection, name: str, query: str, keys: s
         try:
             params = _scope_params(cur, name, scope, keys, parent)
             cur.execute(MART_DELETE_SCOPE[name], params)
+            if scope in SINCE_SCOPES:  # carry_forward computes from the first changed month on
+                cur.execute(f"set variable {CARRY_FORWARD_SINCE} = ?", [min(k[1] for k in keys)])
             # The mart's SQL from its file, restricted by the scope's constant condition; the
             # values are bound, and the relational API names the target table.
             cur.sql("select * from (\n" + query + "\n) where " + scope_where(name), params=params).insert_into(name)
@@ -183,6 +201,9 @@ def _refresh_rows(cur: duckdb.DuckDBPyConnection, name: str, query: str, keys: s
         with contextlib.suppress(duckdb.Error):
             cur.execute("rollback")
         raise
+    finally:  # unset, after the transaction ended: a whole rebuild on `cur` computes the whole history
+        if scope in SINCE_SCOPES:
+            cur.execute(f"reset variable {CARRY_FORWARD_SINCE}")
 
 
 def _rebuild_mart(con: duckdb.DuckDBPyConnection, name: str, stmt: str) -> None:
@@ -236,7 +257,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tu
     full refresh row for row. Marts that do not depend on one another are refreshed side by
     side, each on a cursor of its own (`con` must not be inside a transaction). A mart without a
     scope, or one the warehouse holds in another shape (still a view, or missing), is rebuilt
-    whole, before the marts built on it."""
+    whole, before the marts built on it; so are the marts of MART_WHOLE (reporting_status: it
+    reads every topic's submissions and the months anyone reported), after every load."""
     create_macros(con)  # a warehouse built before a macro existed gets it before its marts need it
     marts = materialized_marts()
     if changes is None:
@@ -250,8 +272,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tu
     for name, stmt in marts:
         keys = set().union(*(changed[t] for t in MART_TOPICS.get(name, ()) if t in changed))
         head = "create or replace table " + name + " as"
-        if name not in MART_TOPICS or name not in MART_SCOPE or head not in stmt:
-            jobs[name] = (stmt, None, keys)
+        if name in MART_WHOLE or name not in MART_TOPICS or name not in MART_SCOPE or head not in stmt:
+            jobs[name] = (stmt, None, keys)  # rebuilt whole (MART_WHOLE: after every load)
         elif keys:
             if parent is None:
                 parent = dict(con.execute(_PARENTS, [sorted({k[0] for ks in changed.values() for k in ks})]).fetchall())

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from etl.load import load_files
-from etl.marts import MART_DELETE_SCOPE, MART_SCOPE, MART_TOPICS, _statement, refresh_marts, scope_where, view_files
+from etl.marts import MART_DELETE_SCOPE, MART_SCOPE, MART_TOPICS, MART_WHOLE, _statement, refresh_marts, scope_where, view_files
 from etl.reference import catalogue
 from tests.helpers import make_workbook, rows
 from tests.test_refresh_incremental import assert_marts_as_full_refresh, materialized
@@ -40,7 +40,7 @@ def warehouse(sample_db, tmp_path) -> Path:
 
 
 def test_every_mart_has_a_scope_and_its_delete_written_out():
-    assert sorted(MART_SCOPE) == sorted(MART_TOPICS) == sorted(materialized())
+    assert sorted(MART_SCOPE) == sorted(MART_TOPICS) == sorted(set(materialized()) - MART_WHOLE)
     for name, scope in MART_SCOPE.items():
         assert MART_DELETE_SCOPE[name] == f"delete from {name} where {scope_where(name)}"
 
@@ -135,6 +135,34 @@ def test_a_full_refresh_without_changes_still_rebuilds_everything(warehouse):
         con.execute("delete from task_tracker")
         refresh_marts(con)
         assert con.execute("select count(*) from task_tracker").fetchone()[0] > 0
-        assert all("create or replace table" in _statement(f) for f in view_files() if f.stem in MART_SCOPE)
+        assert all("create or replace table" in _statement(f) for f in view_files() if f.stem in set(MART_SCOPE) | MART_WHOLE)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("since", [dt.date(2023, 1, 1), dt.date(2023, 2, 1), dt.date(2024, 7, 1), dt.date(2025, 7, 1), dt.date(2026, 11, 1)],
+                         ids=str)
+def test_carry_forward_from_a_month_on_gives_the_whole_historys_rows(sample_db, since):
+    """carry_forward computed from a month on (etl.marts.CARRY_FORWARD_SINCE set, as a scoped
+    refresh sets it) gives exactly the rows the whole history gives from that month on, for every
+    mart built on it: each figure carried from its last non-blank value before the month, the
+    month of the latest report, the district months before the communes' (July 2025)."""
+    from etl.marts import CARRY_FORWARD_SINCE, materialized_marts
+
+    marts = {name: stmt for name, stmt in materialized_marts() if "carry_forward(" in stmt}
+    assert len(marts) == 3
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        for name, stmt in marts.items():
+            query = stmt.split(f"create or replace table {name} as", 1)[1].strip().rstrip(";")
+            whole = con.execute(f"select * from ({query}) where period >= ? order by all", [since]).fetchall()
+            assert whole == con.execute(f"select * from {name} where period >= ? order by all", [since]).fetchall(), name
+            con.execute(f"set variable {CARRY_FORWARD_SINCE} = ?", [since])
+            try:
+                part = con.execute(f"select * from ({query}) order by all").fetchall()
+            finally:
+                con.execute(f"reset variable {CARRY_FORWARD_SINCE}")
+            assert whole and len(part) == len(whole), name
+            assert part == whole, name
     finally:
         con.close()

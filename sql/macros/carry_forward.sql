@@ -10,6 +10,12 @@
 -- carried figures. A unit's stock counts only while the unit is valid: the grid holds a unit
 -- only in the months it is valid in (an abolished district's last figure is not carried into
 -- the communes' months).
+-- From a month on: when the variable carry_forward_since holds a date (etl.marts sets it while
+-- it refreshes the rows of a mart from the first changed month on, and unsets it after), only
+-- the months from it on are computed; each (unit, item) enters them with its last figures before
+-- that month (each figure's latest non-blank value, the latest report's month), taken from the
+-- reports the grid holds (the unit valid under its parent that month), so the rows from that
+-- month on are exactly those of the whole history. Unset, the whole history.
 create or replace macro carry_forward(facts) as table
 with reported as (
     select f.*, u.parent_code
@@ -17,8 +23,11 @@ with reported as (
     join stg_units as u using (unit_code)
     where u.unit_level in ('district', 'commune')
 ),
+recent as (
+    select r.* from reported as r where r.period >= coalesce(cast(getvariable('carry_forward_since') as date), date '0001-01-01')
+),
 months as (
-    select distinct period, parent_code from reported
+    select distinct period, parent_code from recent
 ),
 first_reports as (
     select unit_code, item_code, min(period) as first_period
@@ -36,13 +45,29 @@ grid as (
 joined as (
     select g.*, r.period as reported_period, r.* exclude (period, unit_code, item_code, parent_code)
     from grid as g
-    left join reported as r on r.unit_code = g.unit_code and r.item_code = g.item_code and r.period = g.period
+    left join recent as r on r.unit_code = g.unit_code and r.item_code = g.item_code and r.period = g.period
+),
+-- before the first month computed: one row per (unit, item) with its last figures then (arg_max
+-- passes over blanks), of the reports the grid would hold
+earlier as (
+    select
+        r.unit_code,
+        r.item_code,
+        max(r.period) as period,
+        max(r.period) as reported_period,
+        arg_max(columns(r.* exclude (period, unit_code, item_code, parent_code)), r.period)
+    from reported as r
+    semi join stg_unit_validity as v
+      on v.unit_code = r.unit_code and v.parent_code = r.parent_code and valid_in(v.valid_from, v.valid_to, r.period)
+    where r.period < coalesce(cast(getvariable('carry_forward_since') as date), date '0001-01-01')
+    group by r.unit_code, r.item_code
 ),
 carried as (
     select
         period, unit_code, unit_name, unit_level, parent_code, former_district_code, item_code,
         last_value(columns(* exclude (period, unit_code, unit_name, unit_level, parent_code, former_district_code, item_code)) ignore nulls) over w
-    from joined
+    from (select * from joined union all by name select * from earlier)
     window w as (partition by unit_code, item_code order by period rows between unbounded preceding and current row)
+    qualify unit_name is not null  -- the rows of `earlier` only seed the window
 )
 select * from carried
