@@ -31,7 +31,7 @@ UNIT_TASK_STATUS = """
         join stg_task_units as a on a.unit_code = d.unit_code and valid_in(a.valid_from, a.valid_to, g.period)
         join district_tasks as t on t.task_code = a.task_code
     ),
-    -- only the reports the ASOF join can pick: these units', these tasks', up to the month
+    -- only the reports that can be the latest: these units', these tasks', up to the month
     unit_task_reports as (
         select r.period, r.unit_code, r.task_code, r.status, r.source
         from stg_task_reports as r
@@ -39,11 +39,18 @@ UNIT_TASK_STATUS = """
           and r.unit_code in (select unit_code from districts)
           and r.task_code in (select task_code from district_tasks)
     ),
+    -- each unit's latest report of each task up to the month (one report per month, task and
+    -- unit: no ties); a grouped arg_max, a quarter of an ASOF join's cost here
+    unit_task_latest as (
+        select unit_code, task_code, max(period) as status_period,
+               arg_max(status, period) as status, arg_max(source, period) as source
+        from unit_task_reports
+        group by unit_code, task_code
+    ),
     unit_task_status as (
-        select g.unit_code, g.task_code, g.period, r.period as status_period, r.status, r.source
+        select g.unit_code, g.task_code, g.period, l.status_period, l.status, l.source
         from unit_task_grid as g
-        asof left join unit_task_reports as r
-            on r.unit_code = g.unit_code and r.task_code = g.task_code and g.period >= r.period
+        left join unit_task_latest as l using (unit_code, task_code)
     )"""
 
 _COUNTS = f"""
