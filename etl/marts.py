@@ -112,7 +112,9 @@ SCOPE_WHERE = {
 # the variable carry_forward_since holds that month, and carry_forward (sql/macros) starts there
 # from each unit's last figures before it instead of computing the whole history.
 SINCE_SCOPES = frozenset({"months", "since", "siblings"})
-CARRY_FORWARD_SINCE = "carry_forward_since"
+# The statements that set and unset it (the value bound).
+SET_CARRY_FORWARD_SINCE = "set variable carry_forward_since = ?"
+RESET_CARRY_FORWARD_SINCE = "reset variable carry_forward_since"
 # The scopes that need the changed items, not only the changed units and months (etl.load
 # reports (unit, period, item) for the topics feeding them).
 ITEM_SCOPES = frozenset({"calendar"})
@@ -188,7 +190,7 @@ def _refresh_rows(cur: duckdb.DuckDBPyConnection, name: str, query: str, keys: s
             params = _scope_params(cur, name, scope, keys, parent)
             cur.execute(MART_DELETE_SCOPE[name], params)
             if scope in SINCE_SCOPES:  # carry_forward computes from the first changed month on
-                cur.execute(f"set variable {CARRY_FORWARD_SINCE} = ?", [min(k[1] for k in keys)])
+                cur.execute(SET_CARRY_FORWARD_SINCE, [min(k[1] for k in keys)])
             # The mart's SQL from its file, restricted by the scope's constant condition; the
             # values are bound, and the relational API names the target table.
             cur.sql("select * from (\n" + query + "\n) where " + scope_where(name), params=params).insert_into(name)
@@ -203,7 +205,7 @@ def _refresh_rows(cur: duckdb.DuckDBPyConnection, name: str, query: str, keys: s
         raise
     finally:  # unset, after the transaction ended: a whole rebuild on `cur` computes the whole history
         if scope in SINCE_SCOPES:
-            cur.execute(f"reset variable {CARRY_FORWARD_SINCE}")
+            cur.execute(RESET_CARRY_FORWARD_SINCE)
 
 
 def _rebuild_mart(con: duckdb.DuckDBPyConnection, name: str, stmt: str) -> None:

@@ -5,6 +5,7 @@ for the tests that use them); tests that change data get their own temporary war
 """
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -31,6 +32,14 @@ def sample_raw(tmp_path_factory) -> Path:
 def sample_db(tmp_path_factory, sample_raw) -> Path:
     path = tmp_path_factory.mktemp("warehouse") / "da06.duckdb"
     build(path, sample_raw, progress=False)
+    return path
+
+
+@pytest.fixture
+def warehouse(sample_db, tmp_path) -> Path:
+    """A private copy of the sample warehouse, for a test that loads into it."""
+    path = tmp_path / "da06.duckdb"
+    shutil.copyfile(sample_db, path)
     return path
 
 

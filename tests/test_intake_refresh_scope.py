@@ -8,7 +8,6 @@ mart an older warehouse still holds as a view."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -30,13 +29,6 @@ def _load(warehouse: Path, tmp_path: Path, specs: list[tuple[str, dt.date, dict]
     results = load_files(files, warehouse=warehouse, archive_root=tmp_path / "raw", today=today)
     assert [r.status for r in results] == ["accepted"] * len(files), [[str(i) for i in r.errors] for r in results]
     return results
-
-
-@pytest.fixture
-def warehouse(sample_db, tmp_path) -> Path:
-    path = tmp_path / "da06.duckdb"
-    shutil.copyfile(sample_db, path)
-    return path
 
 
 def test_every_mart_has_a_scope_and_its_delete_written_out():
@@ -143,11 +135,11 @@ def test_a_full_refresh_without_changes_still_rebuilds_everything(warehouse):
 @pytest.mark.parametrize("since", [dt.date(2023, 1, 1), dt.date(2023, 2, 1), dt.date(2024, 7, 1), dt.date(2025, 7, 1), dt.date(2026, 11, 1)],
                          ids=str)
 def test_carry_forward_from_a_month_on_gives_the_whole_historys_rows(sample_db, since):
-    """carry_forward computed from a month on (etl.marts.CARRY_FORWARD_SINCE set, as a scoped
+    """carry_forward computed from a month on (etl.marts.SET_CARRY_FORWARD_SINCE run, as a scoped
     refresh sets it) gives exactly the rows the whole history gives from that month on, for every
     mart built on it: each figure carried from its last non-blank value before the month, the
     month of the latest report, the district months before the communes' (July 2025)."""
-    from etl.marts import CARRY_FORWARD_SINCE, materialized_marts
+    from etl.marts import RESET_CARRY_FORWARD_SINCE, SET_CARRY_FORWARD_SINCE, materialized_marts
 
     marts = {name: stmt for name, stmt in materialized_marts() if "carry_forward(" in stmt}
     assert len(marts) == 3
@@ -157,11 +149,11 @@ def test_carry_forward_from_a_month_on_gives_the_whole_historys_rows(sample_db, 
             query = stmt.split(f"create or replace table {name} as", 1)[1].strip().rstrip(";")
             whole = con.execute(f"select * from ({query}) where period >= ? order by all", [since]).fetchall()
             assert whole == con.execute(f"select * from {name} where period >= ? order by all", [since]).fetchall(), name
-            con.execute(f"set variable {CARRY_FORWARD_SINCE} = ?", [since])
+            con.execute(SET_CARRY_FORWARD_SINCE, [since])
             try:
                 part = con.execute(f"select * from ({query}) order by all").fetchall()
             finally:
-                con.execute(f"reset variable {CARRY_FORWARD_SINCE}")
+                con.execute(RESET_CARRY_FORWARD_SINCE)
             assert whole and len(part) == len(whole), name
             assert part == whole, name
     finally:

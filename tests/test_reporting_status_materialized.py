@@ -6,7 +6,6 @@ file (a submission row, no submission topic)."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -41,13 +40,6 @@ def assert_table_equals_view(warehouse: Path) -> list[tuple]:
         return got
     finally:
         con.close()
-
-
-@pytest.fixture
-def warehouse(sample_db, tmp_path) -> Path:
-    path = tmp_path / "da06.duckdb"
-    shutil.copyfile(sample_db, path)
-    return path
 
 
 def test_reporting_status_is_recomputed_whole_after_every_load():

@@ -5,7 +5,6 @@ stocks rolled up with the one carry-forward rule, flows summed."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import duckdb
 import openpyxl
@@ -74,13 +73,6 @@ def test_the_template_has_the_sheet_with_every_indicator_and_a_note_column(tmp_p
     assert [(ws.cell(r, 1).value, ws.cell(r, 4).value) for r in range(7, 7 + len(INDICATORS))] == [
         (code, "Lũy kế đến cuối tháng" if row["is_cumulative"] else "Số hiện có cuối tháng") for code, row in INDICATORS.items()]
     assert "Tiện ích" not in openpyxl.load_workbook(write_template(tmp_path / "agency.xlsx", "38.CA", JUN)).sheetnames
-
-
-@pytest.fixture
-def warehouse(sample_db, tmp_path):
-    path = tmp_path / "da06.duckdb"
-    shutil.copyfile(sample_db, path)
-    return path
 
 
 def _utilities(warehouse, tmp_path, name: str, values: dict, period=JUN, unit="395", when=dt.datetime(2024, 7, 5, 9, 0)):
