@@ -4,7 +4,7 @@ ranked by a rate, the tables by unit and by month. Stocks: each month's figure i
 its end (cards, groups and rates: etl.definitions)."""
 import streamlit as st
 
-from dashboard import ui
+from dashboard import ranked, ui
 from dashboard.queries import utilities
 from etl.definitions import (INDICATORS, STOCK_NOTE, UTILITY_GROUPS, UTILITY_RANKINGS, fmt_count, fmt_coverage, fmt_points,
                              fmt_rate, fmt_signed_count, period_label)
@@ -60,7 +60,8 @@ else:
                             format_func=lambda k: INDICATORS[k].name, default=UTILITY_RANKINGS[0]) or UTILITY_RANKINGS[0]
     st.caption(INDICATORS[rank_by].help + " Hạng 1 = tỷ lệ cao nhất trong các địa phương có số liệu.")
     if by_unit[rank_by].notna().any():
-        fig = ui.figure("rate_bars", by_unit, "unit_name", rank_by, "unit_code", label_len=30)
+        bars = ranked.choose(by_unit, rank_by, "util-units")  # many units: the top and bottom ones, or all on request
+        fig = ui.figure("rate_bars", bars, "unit_name", rank_by, "unit_code", label_len=30)
         ui.chart(fig, "util-units", f"{INDICATORS[rank_by].name} theo địa phương, {month}")
     else:
         ui.empty()

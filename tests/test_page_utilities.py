@@ -213,3 +213,34 @@ def test_the_rates_are_the_registrys_parts_of_a_whole():
     cards = [card for _, group in UTILITY_GROUPS for card in group]
     assert {(c.indicator, c.rate) for c in cards if c.rate} == {(part, rate) for rate, part, _ in RATES}
     assert all(c.indicator in LABELS and (c.rate is None or c.rate in LABELS) for c in cards)
+
+
+def _ranking_bars(at) -> list[str]:
+    """The units of the ranking chart (the bar chart whose customdata holds unit codes), top first."""
+    import json
+
+    for chart in at.get("plotly_chart"):
+        data = json.loads(chart.proto.spec)["data"]
+        if data and data[0].get("type") == "bar" and data[0].get("orientation") == "h":
+            return [c[0] for c in data[0]["customdata"]][::-1]
+    raise AssertionError("no ranking chart")
+
+
+def test_ranking_of_the_166_communes_shows_the_top_and_bottom_ten_until_all_are_asked_for(app_env):
+    # October 2026: the communes report; a bar for each would be a chart of 157 bars (as on the
+    # services, identity and cleaning pages: the ten highest and the ten lowest, or all on request)
+    month = dt.date(2026, 10, 1)
+    rates = sql(app_env, """
+        select unit_code, sum(value) filter (where indicator_code = 'hi_lookups_success')
+                          / sum(value) filter (where indicator_code = 'hi_lookups_total') as rate
+        from utilities_unit_monthly where period = ? group by unit_code having rate is not null
+        order by rate desc, unit_code""", [month])
+    assert len(rates) > 40
+    at = open_page("utilities", period="2026-10")
+    assert not at.exception
+    bars = _ranking_bars(at)
+    assert len(bars) == 20
+    assert set(bars) == {u for u, _ in rates[:10]} | {u for u, _ in rates[-10:]}
+    at.radio(key="rank-view-util-units").set_value("all").run()
+    assert not at.exception
+    assert sorted(_ranking_bars(at)) == sorted(u for u, _ in rates)
