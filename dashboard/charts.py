@@ -107,7 +107,7 @@ def rate_trend_groups(overall: pd.DataFrame, by_group: pd.DataFrame, group_col: 
     wide = by_group.pivot_table(index="period", columns=group_col, values=rate_col, aggfunc="first").reset_index()
     wide = overall[["period", rate_col]].merge(wide, on="period", how="outer").sort_values("period")
     series = [(rate_col, overall_label)] + [(g, labels.get(g, g)) for g in by_group[group_col].unique()]
-    fig = rate_trend(wide, series, target=target, height=height)
+    fig = rate_trend.__wrapped__(wide, series, target=target, height=height)
     fig.update_traces(selector={"name": overall_label}, line={"color": INK, "width": 4})
     for tr in fig.data:
         if tr.name != overall_label:
@@ -357,3 +357,143 @@ def unit_map(df: pd.DataFrame, value_col: str, size_col: str, value_label: str, 
                      range=[float(d["lat"].min()) - pad_y, float(d["lat"].max()) + pad_y] if len(d) else None)
     fig.update_layout(plot_bgcolor="#f4f6f8", margin={"l": 5, "r": 5, "t": 30, "b": 5}, clickmode="event+select")
     return fig
+
+
+# ----------------------------------------------------------------------------- margins
+# Plotly's automargin draws a chart, measures its tick labels, legend and colour bar, and when
+# they need more room than the margins give, draws the whole chart a second time: with the
+# margins this module starts from (10 px) that was every chart, half of the browser's drawing
+# time on a page. Each figure is given, before it leaves the server, margins estimated from
+# what it will show (label lengths, lines, legend entries); automargin stays on, so an
+# estimate that falls short costs the second drawing, never a cut label.
+# Widths of Source Sans's characters in em, rounded up a little (Vietnamese marks do not widen a letter).
+_EM = {" ": 0.25, "%": 0.85, "…": 0.9}
+
+
+def _char_em(c: str) -> float:
+    if c in _EM:
+        return _EM[c]
+    if c.isdigit():
+        return 0.53
+    if c.isupper():
+        return 0.64
+    if c.isalpha():
+        return 0.51
+    return 0.4
+_LINE_EM = 1.35  # a line of text, in em
+_TICK_PAD = 18  # tick mark and its gap to the label, px
+_ASSUMED_WIDTH = 440  # px: a chart in one of two columns on a wide screen (a legend wraps at its plot area)
+
+
+def _text_px(text: str, size: float) -> float:
+    """The width of a label's longest line (plotly <br> breaks lines; tags left out)."""
+    import re
+
+    lines = re.sub(r"<(?!br)[^>]*>", "", str(text)).split("<br>")
+    return max(sum(_char_em(c) for c in line) for line in lines) * size * 1.04
+
+
+def _lines(text: str) -> int:
+    return str(text).count("<br>") + 1
+
+
+def _axis_labels(fig: go.Figure, letter: str) -> list[str]:
+    """The tick labels an axis will show, as well as the figure can tell: its categories (the
+    traces' values on that axis when they are texts), else its largest number written with its
+    format and suffix."""
+    ax = fig.layout[f"{letter}axis"]
+    if ax.tickvals is not None and ax.ticktext is not None:
+        return [str(t) for t in ax.ticktext]
+    values = []
+    for tr in fig.data:
+        v = getattr(tr, letter, None)
+        if v is not None:
+            values.extend(list(v))
+    texts = [str(v) for v in values if isinstance(v, str)]
+    if ax.type == "date" or (ax.tickformat or "").startswith("T"):
+        import datetime as dt
+
+        return [dt.date(2000, 10, 1).strftime((ax.tickformat or MONTH_TICKS).replace("%-m", "%m"))]
+    if texts:
+        shown = set(map(str, ax.tickvals)) if ax.tickvals is not None else None
+        return [t for t in texts if shown is None or t in shown]
+    numbers = [abs(float(v)) for v in values if isinstance(v, (int, float)) and v == v]
+    if ax.range is not None:
+        numbers += [abs(float(r)) for r in ax.range if r is not None]
+    top = max(numbers, default=100.0)
+    # the top tick can round up past the largest value (92 -> 100, 3.421.346 -> 4.000.000)
+    import math
+
+    step = 10 ** math.floor(math.log10(top)) if top >= 1 else 1
+    top = math.ceil(top / step) * step
+    digits = f"{top:,.0f}" if ax.tickformat == ",.0f" else f"{top:.0f}"
+    return [digits + (ax.ticksuffix or "")]
+
+
+def reserve_margins(fig: go.Figure) -> go.Figure:
+    """Margins wide enough for the figure's tick labels, legend and colour bar (see above);
+    never narrower than the builder's."""
+    lay = fig.layout
+    base = (lay.font.size or 12)
+    m = {k: getattr(lay.margin, k) or 0 for k in ("l", "r", "t", "b")}
+    need = dict(m)
+    x, y = lay.xaxis, lay.yaxis
+    if y.visible is not False:
+        size = y.tickfont.size or base
+        labels = _axis_labels(fig, "y")
+        need["l"] = max(need["l"], max((_text_px(t, size) for t in labels), default=0) + _TICK_PAD)
+        need["t"] = max(need["t"], 0.7 * size + 10)  # the top label stands out half a line above the plot
+    if x.visible is not False:
+        size = x.tickfont.size or base
+        labels = _axis_labels(fig, "x")
+        height = max((_lines(t) for t in labels), default=1) * _LINE_EM * size + _TICK_PAD
+        if x.side == "top":  # above the plot, under the title if there is one
+            need["t"] = max(need["t"], height + (50 if lay.title.text else 10))
+        else:
+            need["b"] = max(need["b"], height)
+        # the first and last labels stand out half their width beyond the plot area
+        half = max((_text_px(t, size) for t in labels), default=0) / 2 + 6
+        need["r"] = max(need["r"], half)
+        need["l"] = max(need["l"], half)
+    # a legend above the plot: its rows of entries (symbol and gap ≈ 40 px, then the name)
+    shown = [tr for tr in fig.data if tr.showlegend is not False and tr.name]
+    if lay.showlegend is not False and (len(shown) > 1 or lay.showlegend) and (lay.legend.y or 0) >= 1:
+        size = base
+        fraction = lay.legend.entrywidth if lay.legend.entrywidthmode == "fraction" else None
+        room = max(120.0, _ASSUMED_WIDTH - need["l"] - need["r"])
+        rows, used = 1, 0.0
+        for tr in shown:
+            w = (fraction * room) if fraction else 40 + _text_px(tr.name, size)
+            if used and used + w > room:
+                rows, used = rows + 1, 0.0
+            used += w
+        need["t"] = max(need["t"], m["t"] + rows * (_LINE_EM * size + 10) + 8)
+    # a colour bar right of the plot: a heat map's (unless told not to), a marker scale's
+    for tr in fig.data:
+        if tr.type == "heatmap" and tr.showscale is not False:
+            bar = tr.colorbar
+        elif tr.type == "scatter" and tr.marker.showscale is not False and tr.marker.colorbar.to_plotly_json():
+            bar = tr.marker.colorbar
+        else:
+            continue
+        ticks = max(_text_px(f"100{bar.ticksuffix or ''}", base), _text_px(bar.title.text or "", base))
+        need["r"] = max(need["r"], 10 + (bar.thickness or 30) + 6 + ticks + 28)
+    if need != m:
+        fig.update_layout(margin={k: int(round(v)) for k, v in need.items()})
+    return fig
+
+
+def _fitted(builder):
+    """A builder whose figure leaves with its margins reserved (reserve_margins)."""
+    import functools
+
+    @functools.wraps(builder)
+    def build(*args, **kwargs) -> go.Figure:
+        return reserve_margins(builder(*args, **kwargs))
+
+    return build
+
+
+for _name in ("rate_trend", "rate_trend_groups", "count_trend", "rate_bars", "heatmap", "status_bars", "comparison_bars",
+              "reporting_matrix", "reporting_rates", "unit_map"):
+    globals()[_name] = _fitted(globals()[_name])

@@ -51,6 +51,31 @@ def test_page_opens_and_draws(browser, ro_server, title, path, expect, shot, ban
         page.context.close()
 
 
+# Each chart's margins as the browser drew it: the margins the figure came with, and where plotly
+# had to widen one for its labels, legend or colour bar (which costs drawing the chart twice).
+PUSHED_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(d => {
+    const used = d._fullLayout._size, given = d._fullLayout.margin;
+    return ['l', 'r', 't', 'b'].filter(k => used[k] > given[k] + 0.5)
+        .map(k => `${k}: ${Math.round(given[k])} -> ${Math.round(used[k])}`).join(', ');
+})"""
+
+
+@pytest.mark.parametrize("path", [p[1] for p in PAGES if p[2] == CHART])
+def test_charts_are_drawn_once_with_the_margins_they_bring(browser, ro_server, path):
+    # dashboard/charts.py reserve_margins: the figures leave the server with room for their tick
+    # labels, legends and colour bars, so plotly's automargin never has to draw a chart a second
+    # time (that was half the browser's drawing time on a page); at 1366 px, the leaders' screen
+    page, watch = s.new_page(browser)
+    try:
+        page.set_viewport_size({"width": 1366, "height": 900})
+        s.open_page(page, ro_server.url + path, CHART)
+        pushed = page.evaluate(PUSHED_JS)
+        assert pushed and pushed == [""] * len(pushed), pushed
+        assert s.exceptions(page) == [] and watch.errors == []
+    finally:
+        page.context.close()
+
+
 @pytest.mark.parametrize("user,password,pages", [
     ("quantri", "quantri-demo", [("Nộp báo cáo", '[data-testid="stFileUploader"]', "page_upload_admin"),
                                  ("Quản trị", '[data-testid="stTabs"]', "page_admin")]),
