@@ -70,6 +70,13 @@ def _month_axis(fig: go.Figure) -> None:
     fig.update_xaxes(type="date", tickformat=MONTH_TICKS, dtick="M1", tickangle=0)
 
 
+def _month_steps(fig: go.Figure, months: int) -> None:
+    """A few months: a tick each. More: plotly picks the step (1, 2, 3 or 6 months) from the
+    chart's width, so the labels of a year in a half-width chart do not run into each other."""
+    if months > 4:
+        fig.update_xaxes(dtick=None, nticks=8)
+
+
 def _pct(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce") * 100
 
@@ -94,9 +101,7 @@ def rate_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | Non
     _layout(fig, title, height, showlegend=len(series) > 1)
     _month_axis(fig)
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
-    n = df["period"].nunique() if len(df) else 0
-    if n > 12:
-        fig.update_xaxes(dtick="M3")
+    _month_steps(fig, df["period"].nunique() if len(df) else 0)
     return fig
 
 
@@ -135,8 +140,7 @@ def count_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | No
     _layout(fig, title, height)
     _month_axis(fig)
     fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
-    if df["period"].nunique() > 12:
-        fig.update_xaxes(dtick="M3")
+    _month_steps(fig, df["period"].nunique() if len(df) else 0)
     return fig
 
 
