@@ -302,7 +302,11 @@ def section_pages(rep, raw, wh: Path, national, quick: bool):
             "no longer wait for Streamlit's probe of their own path (dashboard/serve.py; a blank two-page app "
             "opened at its second page's link took 1.5× the same app at /), figures are built once per distinct "
             "input (ui.figure: the server's work per warm page fell from ≈ 0.2–0.3 s to ≈ 0.12–0.15 s of CPU), and "
-            "district_profile is one statement. Measured and not kept: preloading the plotly bundle with the page "
+            "district_profile is one statement. Done 2026-12-07: every figure leaves the server with margins for "
+            "its tick labels, legend and colour bar (dashboard/charts.py reserve_margins), so plotly's automargin no "
+            "longer draws each chart a second time (plotly's drawing time on a page's charts, measured alone in "
+            "chromium: about half); the utilities page ranks the top and bottom ten of the 166 communes, not a "
+            "chart of 157 bars (≈ 0,4 s). Measured and not kept: preloading the plotly bundle with the page "
             "(<link rel=modulepreload>), no gain; the plotly_white template dropped from the figures, no gain; "
             "a page drawing only its first chart (the others left out) was still 2.7–3.4×.")
     if not d["first"]["ok"]:
