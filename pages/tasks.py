@@ -35,21 +35,21 @@ else:
     cols[5].metric(OVERDUE_LABEL, fmt_count(r["overdue"]), border=True)
 
     st.subheader("Theo đơn vị chủ trì")
-    left, right = st.columns([2, 3])
+    left, right = st.columns([9, 11])  # room for the chart's bars beside the names, and for the table's five columns
     with left:
         fig = ui.figure("status_bars", by_agency, "responsible_unit_name",
                                  [(c, TASK_STATUS_WORDS[c]) for c in STATUSES],
-                                 label_len=30)
+                                 label_len=22)
         ui.chart(fig, "tasks-agency", f"Nhiệm vụ theo đơn vị chủ trì, {period_label(f.last)}")
     with right:
         # On screen: done against not yet done (the chart beside splits the rest by status); the
         # .xlsx keeps every status.
-        full = [("responsible_unit_name", "Đơn vị chủ trì", "text", 190), ("tasks", "Tổng", "count", 55),
+        full = [("responsible_unit_name", "Đơn vị chủ trì", "text", 150), ("tasks", "Tổng", "count", 55),
                 ("done", "Hoàn thành", "count", 90), ("in_progress", TASK_STATUS_WORDS["in_progress"], "count"),
                 ("not_started", TASK_STATUS_WORDS["not_started"], "count"), ("no_report", "Chưa báo cáo", "count"),
                 ("overdue", OVERDUE_LABEL, "count", 75)]
         ui.table(by_agency,
-                 full[:3] + [("not_done", "Chưa hoàn thành", "count", 120), full[-1]],
+                 full[:3] + [("not_done", "Chưa hoàn thành", "count", 115), full[-1]],
                  "Nhiệm vụ theo đơn vị chủ trì", "tasks-by-agency",
                  height=min(35 * (len(by_agency) + 1) + 3, max(280, 26 * len(by_agency) + 110)),  # the chart's height
                  export_spec=full)
