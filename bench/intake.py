@@ -185,9 +185,11 @@ def section_intake(rep, raw: Path, wh: Path, national, quick: bool):
         if not ok and not month:
             rep.notes.append(
                 f"Intake, {r['label']}: {r['naive'] / r['ours']:.1f}× where 5× is the target. A batch has a fixed cost of "
-                "about 0,15 s whatever its size (profiled 2026-11-23, 2 cores, quiet machine: refreshing the rows of the six "
-                "materialized marts the batch reaches ≈ 75 ms, six statements of the marts' own SQL at 10–25 ms of DuckDB "
-                "planning and operator set-up each, two at a time; checkpointing the private copy ≈ 27 ms, closing it ≈ 8 ms; "
-                "copying and opening it ≈ 20 ms, hidden behind reading the files), against ≈ 3 ms of reading and a few ms of "
-                f"checks per file: {r['files']} small files cannot amortise it. The refresh uses both cores and the baseline one: "
-                "a busy machine narrows the ratio.")
+                "about 0,25 s whatever its size (profiled 2026-12-07, 2 cores, busy machine, fastest runs: refreshing the rows "
+                "of the nine materialized marts the batch reaches ≈ 0,25 s of CPU, two at a time, each statement 7–50 ms of "
+                "which 5–10 ms are DuckDB planning and operator set-up whatever its rows (task_tracker ≈ 45 ms, most of it "
+                "the ASOF join of every month's carriers; reporting_status, recomputed whole, ≈ 30 ms); the batch's writes "
+                "≈ 40–50 ms; checkpointing the private copy ≈ 20 ms, closing it ≈ 15 ms; copying and opening it and creating "
+                "the macros ≈ 50 ms, hidden behind reading the files), against ≈ 6 ms of reading and checking per file: "
+                f"{r['files']} small files cannot amortise it. The refresh uses both cores and the baseline one: a busy "
+                "machine narrows the ratio.")

@@ -92,9 +92,9 @@ MART_DROP_VIEW = {name: f"drop view {name}" for name in sorted(set(MART_TOPICS) 
 #   since     rows of the changed units and their parents, from the first changed month on
 #             (stocks carried forward, rolled up one level);
 #   siblings  a changed unit's own rows from its first changed month on, and, in a changed
-#             month that no unchanged unit under the same parent reported, every unit under
-#             that parent (the month may have appeared or disappeared there, adding or
-#             dropping a row for each of them); led by the units of both (a condition on the
+#             month that no unchanged unit under the same parent reported, every unit valid
+#             under that parent in that month (the month may have appeared or disappeared
+#             there, adding or dropping a row for each of them); led by the units of both (a condition on the
 #             unit alone, which DuckDB pushes through the carry-forward's window, partitioned by
 #             unit, into its scans: without it the OR kept every unit's history in the plan);
 #   calendar  the changed items from the first changed month on, and every item in a month
@@ -142,8 +142,12 @@ MART_CALENDAR = {
     for name, scope in MART_SCOPE.items() if scope == "calendar"}
 # The parent of every changed unit, as the marts see it.
 _PARENTS = "select unit_code, parent_code from stg_units where list_contains(?, unit_code)"
-# The units under the given parents, as the marts see them (their parent_code column).
-_CHILDREN = "select unit_code from stg_units where list_contains(?::varchar[], parent_code)"
+# The units valid under a parent in a month, for the given (parent, month) pairs: those that
+# can have a row of that parent's month (carry_forward's grid holds a unit in a month only when
+# it is valid there under that parent; the communes are no siblings of a district's month).
+_CHILDREN = ("select distinct v.unit_code from stg_unit_validity as v "
+             "join (select unnest(?::varchar[]) as parent_code, unnest(?::date[]) as period) as o "
+             "on v.parent_code = o.parent_code and valid_in(v.valid_from, v.valid_to, o.period)")
 
 
 def _scope_params(cur: duckdb.DuckDBPyConnection, name: str, scope: str, keys: set[tuple],
@@ -162,7 +166,7 @@ def _scope_params(cur: duckdb.DuckDBPyConnection, name: str, scope: str, keys: s
         kept = set(cur.execute(MART_MONTHS_KEPT[name], [parents, periods, sorted(units)]).fetchall())
         open_ = {(parent[u], p) for u, p, *_ in keys if parent.get(u)} - kept
         open_parents = sorted({q for q, _ in open_})
-        siblings = {u for (u,) in cur.execute(_CHILDREN, [open_parents]).fetchall()} if open_parents else set()
+        siblings = {u for (u,) in cur.execute(_CHILDREN, [list(col) for col in zip(*sorted(open_))]).fetchall()} if open_ else set()
         return [sorted(units | siblings), since, sorted(units), sorted({p for _, p in open_}), open_parents]
     if scope == "calendar":
         old_lo, old_hi, new_lo, new_hi = cur.execute(MART_CALENDAR[name]).fetchone()
@@ -208,11 +212,24 @@ def _refresh_rows(cur: duckdb.DuckDBPyConnection, name: str, query: str, keys: s
             cur.execute(RESET_CARRY_FORWARD_SINCE)
 
 
-def _rebuild_mart(con: duckdb.DuckDBPyConnection, name: str, stmt: str) -> None:
-    """A mart computed whole by its file's statement (create or replace table)."""
-    if con.execute("select 1 from duckdb_views() where view_name = ? and not internal", [name]).fetchone():
+def _rebuild_mart(con: duckdb.DuckDBPyConnection, name: str, stmt: str, views: set[str]) -> None:
+    """A mart computed whole by its file's statement (create or replace table); `views`: the
+    materialized marts the warehouse holds as views (prepare_refresh)."""
+    if name in views:
         con.execute(MART_DROP_VIEW[name])  # a warehouse built before the mart was materialized
     con.execute(stmt)
+
+
+def prepare_refresh(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """What refresh_marts needs before it starts, whatever the load changes: the macros created
+    (a warehouse built before a macro existed gets it before its marts need it; an older
+    version of one is replaced), and the materialized marts the warehouse still holds as views
+    (built before they were materialized), returned. etl.warehouse.writer calls it on the
+    private copy while the files are being read (each statement costs a few ms the first time
+    on a new connection) and passes the result to refresh_marts."""
+    create_macros(con)
+    return {name for (name,) in con.execute(
+        "select view_name from duckdb_views() where not internal and list_contains(?, view_name)", [sorted(MART_DROP_VIEW)]).fetchall()}
 
 
 def materialized_marts() -> list[tuple[str, str]]:
@@ -231,7 +248,8 @@ def mart_dependencies(marts: dict[str, str]) -> dict[str, set[str]]:
     return {m: {other for other in marts if other != m and re.search(rf"\b{re.escape(other)}\b", code[m])} for m in marts}
 
 
-def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tuple]] | None = None) -> None:
+def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tuple]] | None = None,
+                  prepared: set[str] | None = None) -> None:
     """Recompute the materialized marts from the fact tables (after a load), each after the marts
     it is built on.
 
@@ -260,12 +278,13 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tu
     side, each on a cursor of its own (`con` must not be inside a transaction). A mart without a
     scope, or one the warehouse holds in another shape (still a view, or missing), is rebuilt
     whole, before the marts built on it; so are the marts of MART_WHOLE (reporting_status: it
-    reads every topic's submissions and the months anyone reported), after every load."""
-    create_macros(con)  # a warehouse built before a macro existed gets it before its marts need it
+    reads every topic's submissions and the months anyone reported), after every load.
+    `prepared`: what prepare_refresh returned on `con` (by default it is called here)."""
+    views = prepare_refresh(con) if prepared is None else prepared
     marts = materialized_marts()
     if changes is None:
         for name, stmt in marts:
-            _rebuild_mart(con, name, stmt)
+            _rebuild_mart(con, name, stmt, views)
         return
     changed = {topic: {tuple(k) for k in keys} for topic, keys in changes.items()}
     deps = mart_dependencies(dict(marts))
@@ -289,7 +308,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, changes: dict[str, Iterable[tu
     def run(cur, name: str) -> None:
         stmt, query, keys = jobs[name]
         if query is None or not _refresh_rows(cur, name, query, keys, parent or {}):
-            _rebuild_mart(cur, name, stmt)
+            _rebuild_mart(cur, name, stmt, views)
 
     workers = min(len(jobs), os.cpu_count() or 1)
     pending = [name for name, _ in marts if name in jobs]  # dependency order

@@ -185,7 +185,7 @@ def _scan_sheet(stream) -> SheetExtent:
     ext = SheetExtent()
     row = col = 0
     pending_error: str | None = None
-    current: str | None = None
+    current: tuple[int, int] | None = None  # the open cell's (row, column); its reference is written only when needed
     carry = b""
     while True:
         chunk = stream.read(SCAN_CHUNK)
@@ -217,14 +217,14 @@ def _scan_sheet(stream) -> SheetExtent:
                 else:
                     col += 1
                 pending_error = None
-                current = cell_ref(row - 1, col - 1)
+                current = (row, col)
                 if not closed:  # a cell with content (an empty styled cell is '<c .../>')
                     ext.max_row, ext.max_col = max(ext.max_row, row), max(ext.max_col, col)
                     if _T_ERROR.search(attrs):
                         pending_error = cell_ref(row - 1, col - 1)
             elif tag == b"f":
                 if current:
-                    ext.formulas.add(current)
+                    ext.formulas.add(cell_ref(current[0] - 1, current[1] - 1))
             elif value is not None and pending_error:
                 ext.errors[pending_error] = value.decode("utf-8", "replace")[:20]
                 pending_error = None

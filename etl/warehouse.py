@@ -26,7 +26,7 @@ import duckdb
 
 from etl.config import warehouse_path
 from etl.crashpoints import pause_point
-from etl.marts import refresh_marts
+from etl.marts import prepare_refresh, refresh_marts
 
 logger = logging.getLogger(__name__)
 
@@ -197,8 +197,13 @@ def writer(target: Path | None = None, changes: dict | None = None, after_swap=N
         con = duckdb.connect(str(work))
         ok = False
         try:
+            # The copy's commits need not reach the disk one by one (a failure or a crash throws
+            # the copy away): it is written to disk once, whole, by the checkpoint before the swap.
+            con.execute("set fsync_mode = 'none'")
+            prepared = prepare_refresh(con)  # before the caller writes (etl.load reads its files meanwhile)
             yield con
-            refresh_marts(con, changes)
+            refresh_marts(con, changes, prepared)
+            con.execute("reset fsync_mode")
             con.execute("checkpoint")
             ok = True
         finally:

@@ -42,7 +42,8 @@ def test_a_load_killed_before_its_swap_leaves_no_record_and_the_next_build_clean
     sid = pending[0].removesuffix(".json")
     assert _archive_files(raw) == [f"{PENDING_DIR}/{sid}.json", f"2024-06/395/{sid}.xlsx"]
     assert list_archive(raw) == []  # a pending record is not the archive's
-    assert [p.name for p in leftovers(empty_warehouse)] == [f"da06.duckdb.{pid}.loading"]
+    # the private copy, and its write-ahead log (the macros are created on the copy as it opens)
+    assert [p.name for p in leftovers(empty_warehouse)] == [f"da06.duckdb.{pid}.loading", f"da06.duckdb.{pid}.loading.wal"]
     assert tables(empty_warehouse) == before
 
     out = run_etl(["build"], env)
