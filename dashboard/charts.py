@@ -2,6 +2,11 @@
 and month labels. Presentation only: every figure is built from a query result."""
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import math
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -66,21 +71,29 @@ def _layout(fig: go.Figure, title: str | None, height: int, **kw) -> go.Figure:
     return fig
 
 
-def _month_axis(fig: go.Figure) -> None:
-    fig.update_xaxes(type="date", tickformat=MONTH_TICKS, dtick="M1", tickangle=0)
+def _month_axis(fig: go.Figure, months: int) -> None:
+    """Months on the x axis. A few months: a tick each. More: plotly picks the step (1, 2, 3 or
+    6 months) from the chart's width, so the labels of a year in a half-width chart do not run
+    into each other."""
+    fig.update_xaxes(type="date", tickformat=MONTH_TICKS, dtick="M1" if months <= 4 else None,
+                     nticks=None if months <= 4 else 8, tickangle=0)
 
 
-def _month_steps(fig: go.Figure, months: int) -> None:
-    """A few months: a tick each. More: plotly picks the step (1, 2, 3 or 6 months) from the
-    chart's width, so the labels of a year in a half-width chart do not run into each other."""
-    if months > 4:
-        fig.update_xaxes(dtick=None, nticks=8)
+def _fitted(builder):
+    """A figure builder whose figure leaves with its margins reserved (reserve_margins, below)."""
+
+    @functools.wraps(builder)
+    def build(*args, **kwargs) -> go.Figure:
+        return reserve_margins(builder(*args, **kwargs))
+
+    return build
 
 
 def _pct(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce") * 100
 
 
+@_fitted
 def rate_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | None = None,
                target: float | None = None, target_label: str = "Chỉ tiêu", height: int = 360,
                dashed: tuple[str, ...] = ()) -> go.Figure:
@@ -99,12 +112,12 @@ def rate_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | Non
                       annotation_text=f"{target_label} {target * 100:.0f} %".replace(".", ","),
                       annotation_position="top left", annotation_font={"color": MUTED})
     _layout(fig, title, height, showlegend=len(series) > 1)
-    _month_axis(fig)
+    _month_axis(fig, df["period"].nunique() if len(df) else 0)
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
-    _month_steps(fig, df["period"].nunique() if len(df) else 0)
     return fig
 
 
+@_fitted
 def rate_trend_groups(overall: pd.DataFrame, by_group: pd.DataFrame, group_col: str, labels: dict,
                       overall_label: str, rate_col: str = "online_rate", target: float | None = None,
                       height: int = 360) -> go.Figure:
@@ -124,6 +137,7 @@ def rate_trend_groups(overall: pd.DataFrame, by_group: pd.DataFrame, group_col: 
     return fig
 
 
+@_fitted
 def count_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | None = None,
                 height: int = 360, dashed: tuple[str, ...] = ()) -> go.Figure:
     """Monthly count lines (3.421.346). series: (column, label); columns in `dashed` are drawn
@@ -138,12 +152,12 @@ def count_trend(df: pd.DataFrame, series: list[tuple[str, str]], title: str | No
             hovertemplate=f"{label}<br>{MONTH_HOVER}: %{{y:,.0f}}<extra></extra>",
         ))
     _layout(fig, title, height)
-    _month_axis(fig)
+    _month_axis(fig, df["period"].nunique() if len(df) else 0)
     fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
-    _month_steps(fig, df["period"].nunique() if len(df) else 0)
     return fig
 
 
+@_fitted
 def rate_bars(df: pd.DataFrame, label_col: str, rate_col: str, key_col: str, title: str | None = None,
               target_col: str | None = None, target: float | None = None, hover_col: str | None = None,
               count_col: str | None = None, label_len: int = 42, highlight: str | None = None,
@@ -194,6 +208,7 @@ def rate_bars(df: pd.DataFrame, label_col: str, rate_col: str, key_col: str, tit
     return fig
 
 
+@_fitted
 def heatmap(df: pd.DataFrame, row_col: str, col_col: str, value_col: str, title: str | None = None,
             row_order: list[str] | None = None, col_order: list[str] | None = None) -> go.Figure:
     """A rows × columns heat map of a ratio (0–1, shown as %), values written in the cells."""
@@ -217,6 +232,7 @@ def heatmap(df: pd.DataFrame, row_col: str, col_col: str, value_col: str, title:
     return fig
 
 
+@_fitted
 def status_bars(df: pd.DataFrame, label_col: str, columns: list[tuple[str, str]], title: str | None = None,
                 label_len: int = 38) -> go.Figure:
     """Horizontal stacked bars of task counts by status. columns: (column, label)."""
@@ -234,6 +250,7 @@ def status_bars(df: pd.DataFrame, label_col: str, columns: list[tuple[str, str]]
     return fig
 
 
+@_fitted
 def comparison_bars(labels: list[str], district: list[float | None], province: list[float | None],
                     district_name: str, province_name: str, title: str | None = None) -> go.Figure:
     """Grouped horizontal bars of rates (0–1): a district against the province."""
@@ -256,6 +273,7 @@ REPORTING_COLOURS = [[0, GREEN], [0.25, GREEN], [0.25, "#f9a825"], [0.5, "#f9a82
 _REPORTING_CODE = {"on_time": 0, "late": 1, "missing": 2, "not_due": 3}
 
 
+@_fitted
 def reporting_matrix(df: pd.DataFrame, months: list) -> go.Figure:
     """The unit × month matrix of reporting.matrix (units in its order, the given months as
     columns): green on time, amber late, red missing, grey not yet due; ● where a report was
@@ -275,6 +293,7 @@ def reporting_matrix(df: pd.DataFrame, months: list) -> go.Figure:
     return fig
 
 
+@_fitted
 def reporting_rates(df: pd.DataFrame) -> go.Figure:
     """reporting.rates_by_month as two lines (reporting rate, on-time rate), short month ticks
     ("T9/2023": no slanted ticks), at most twelve of them, level; the legend above the plot."""
@@ -290,6 +309,7 @@ def reporting_rates(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@_fitted
 def unit_map(df: pd.DataFrame, value_col: str, size_col: str, value_label: str, size_label: str,
              key_col: str = "unit_code", name_col: str = "unit_name", target: float | None = None,
              highlight: str | None = None, height: int = 520) -> go.Figure:
@@ -299,7 +319,6 @@ def unit_map(df: pd.DataFrame, value_col: str, size_col: str, value_label: str, 
     plain background: a Scatter on longitude/latitude axes drawn to scale (a degree of latitude
     is 1/cos(latitude) times a degree of longitude), so nothing is fetched from a tile server.
     key_col goes into customdata[0] (a click opens the unit)."""
-    import math
 
     from etl.definitions import MAP_COLOURS, MAP_COLOURS_PLAIN, MAP_SIZE_RANGE, fmt_count, fmt_rate
 
@@ -384,6 +403,8 @@ def _char_em(c: str) -> float:
     if c.isalpha():
         return 0.51
     return 0.4
+
+
 _LINE_EM = 1.35  # a line of text, in em
 _TICK_PAD = 18  # tick mark and its gap to the label, px
 _ASSUMED_WIDTH = 440  # px: a chart in one of two columns on a wide screen (a legend wraps at its plot area)
@@ -391,8 +412,6 @@ _ASSUMED_WIDTH = 440  # px: a chart in one of two columns on a wide screen (a le
 
 def _text_px(text: str, size: float) -> float:
     """The width of a label's longest line (plotly <br> breaks lines; tags left out)."""
-    import re
-
     lines = re.sub(r"<(?!br)[^>]*>", "", str(text)).split("<br>")
     return max(sum(_char_em(c) for c in line) for line in lines) * size * 1.04
 
@@ -415,8 +434,6 @@ def _axis_labels(fig: go.Figure, letter: str) -> list[str]:
             values.extend(list(v))
     texts = [str(v) for v in values if isinstance(v, str)]
     if ax.type == "date" or (ax.tickformat or "").startswith("T"):
-        import datetime as dt
-
         return [dt.date(2000, 10, 1).strftime((ax.tickformat or MONTH_TICKS).replace("%-m", "%m"))]
     if texts:
         shown = set(map(str, ax.tickvals)) if ax.tickvals is not None else None
@@ -426,8 +443,6 @@ def _axis_labels(fig: go.Figure, letter: str) -> list[str]:
         numbers += [abs(float(r)) for r in ax.range if r is not None]
     top = max(numbers, default=100.0)
     # the top tick can round up past the largest value (92 -> 100, 3.421.346 -> 4.000.000)
-    import math
-
     step = 10 ** math.floor(math.log10(top)) if top >= 1 else 1
     top = math.ceil(top / step) * step
     digits = f"{top:,.0f}" if ax.tickformat == ",.0f" else f"{top:.0f}"
@@ -486,18 +501,3 @@ def reserve_margins(fig: go.Figure) -> go.Figure:
         fig.update_layout(margin={k: int(round(v)) for k, v in need.items()})
     return fig
 
-
-def _fitted(builder):
-    """A builder whose figure leaves with its margins reserved (reserve_margins)."""
-    import functools
-
-    @functools.wraps(builder)
-    def build(*args, **kwargs) -> go.Figure:
-        return reserve_margins(builder(*args, **kwargs))
-
-    return build
-
-
-for _name in ("rate_trend", "rate_trend_groups", "count_trend", "rate_bars", "heatmap", "status_bars", "comparison_bars",
-              "reporting_matrix", "reporting_rates", "unit_map"):
-    globals()[_name] = _fitted(globals()[_name])
